@@ -1,0 +1,43 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Re-install when the project's dependencies change.
+STAMP      := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.DEFAULT_GOAL := test
+.PHONY: demo test lint bench sample template clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reporter needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/reporter build input/cooperation.xlsx --out reports
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check reporter tests benchmarks tools
+	$(BIN)/python -m pytest -q
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check reporter tests benchmarks tools
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+# Maintainers: regenerate the committed template and sample workbook.
+template: $(STAMP)
+	$(BIN)/reporter init templates/cooperation-template.xlsx --force
+sample: $(STAMP)
+	$(BIN)/python tools/make_sample.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis

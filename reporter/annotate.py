@@ -1,0 +1,90 @@
+"""Write a copy of a workbook with every problem cell highlighted and explained.
+
+Errors are filled red, warnings amber; each cell gets its message as a
+comment, and an Issues sheet lists every problem with a link to its cell.
+The input file is never modified.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from .errors import InputError, OutputError
+from .problems import Problem, Severity
+from .text import xml_safe
+from .write import atomic_file
+
+ERROR_FILL = "FFC7CE"
+WARNING_FILL = "FFEB9C"
+ISSUES_SHEET = "Issues"
+
+
+def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
+    """Write the annotated copy of workbook to out; return out."""
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    workbook, out = Path(workbook), Path(out)
+    if out.resolve() == workbook.resolve():
+        raise OutputError("--annotate must name a new file, not the workbook itself "
+                          "(reporter never modifies its input)", code="output-is-input")
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"{out}: the annotated copy's name must end in .xlsx",
+                          code="bad-name")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
+        try:
+            wb = load_workbook(workbook, rich_text=False)
+        except Exception as exc:  # openpyxl raises many kinds on odd files
+            raise InputError(f"cannot make an annotated copy: {exc}", path=workbook,
+                             code="corrupt-file") from None
+    fills = {
+        Severity.ERROR: PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
+        Severity.WARNING: PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
+    }
+    notes: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        if p.sheet and p.cell and p.sheet in wb.sheetnames:
+            notes.setdefault((p.sheet, p.cell), []).append(p)
+    for (sheet, ref), items in notes.items():
+        cell = wb[sheet][ref]
+        worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in items) else (
+            Severity.WARNING)
+        cell.fill = fills[worst]
+        text = "\n".join(f"{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
+        if cell.comment is not None:
+            text = cell.comment.text + "\n" + text
+        comment = Comment(xml_safe(text)[:30000], "reporter")
+        comment.width, comment.height = 360, min(600, 60 + 15 * text.count("\n") + len(text) // 3)
+        cell.comment = comment
+    if ISSUES_SHEET in wb.sheetnames:
+        del wb[ISSUES_SHEET]
+    ws = wb.create_sheet(ISSUES_SHEET, 0)
+    headers = ("Severity", "Code", "Sheet", "Cell", "Column", "Value", "What is wrong and how "
+               "to fix it")
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for width, col in zip((10, 22, 12, 8, 16, 24, 100), "ABCDEFG", strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    link_font = Font(color="0563C1", underline="single")
+    for i, p in enumerate(problems, start=2):
+        value = "" if p.value is None else str(p.to_dict()["value"])
+        ws.cell(i, 1, str(p.severity)).fill = fills[p.severity]
+        for j, v in enumerate((p.code, p.sheet or "", p.cell or "", p.column or "", value,
+                               p.message), start=2):
+            c = ws.cell(i, j)
+            c.value = xml_safe(v)
+            c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
+        if p.sheet and p.cell and p.sheet in wb.sheetnames:
+            link = ws.cell(i, 4)
+            link.hyperlink = f"#'{p.sheet}'!{p.cell}"
+            link.font = link_font
+    wb.active = 0
+    with atomic_file(out) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb.save(tmp)
+    return out

@@ -1,0 +1,203 @@
+"""Reading one cell value as the type its column expects.
+
+Two paths give the same result. The fast path is a pydantic tuple schema per
+sheet, run in pydantic-core over every row at once; it accepts cells that are
+already the right type. Cells it rejects come here, to `convert`, which accepts
+what staff commonly type instead (dates and numbers as text, numbers in text
+columns) and otherwise says what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import AllowInfNan, Strict, StringConstraints, TypeAdapter
+
+from .dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
+from .quantities import EXACT, Quantity, QuantityError, parse_quantity
+from .schema import LIMITS, Kind
+from .text import clean_text
+
+TEXT_KINDS = frozenset({Kind.ID, Kind.TEXT, Kind.CHOICE, Kind.CHOICES, Kind.MEETING, Kind.SOURCE})
+
+INVALID = object()  # a cell that could not be read; its problem says why
+
+# --- the fast path ------------------------------------------------------------------------
+
+_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_Text = Annotated[str, Strict(), StringConstraints(
+    strip_whitespace=True, max_length=LIMITS["text_chars"], pattern=_NO_CONTROL)]
+_RequiredText = Annotated[str, Strict(), StringConstraints(
+    strip_whitespace=True, min_length=1, max_length=LIMITS["text_chars"], pattern=_NO_CONTROL)]
+_Date = Annotated[dt.date, Strict(), Ge(dt.date(MIN_YEAR, 1, 1)), Le(dt.date(MAX_YEAR, 12, 31))]
+_Number = Annotated[float, Strict(), AllowInfNan(False)]
+_Empty = Literal[""]
+
+
+def fast_type(kind: Kind, required: bool) -> Any:
+    if kind in TEXT_KINDS:
+        return _RequiredText if required else _Text
+    if kind is Kind.DATE:
+        return _Date if required else _Date | _Empty
+    # MONEY and QUANTITY: a number cell; text quantities take the slow path.
+    return _Number if required else _Number | _Empty
+
+
+@lru_cache(maxsize=64)
+def row_adapter(columns: tuple[tuple[Kind, bool], ...]) -> TypeAdapter[Any]:
+    """A validator for a whole sheet: a list of fixed-length rows."""
+    item = tuple[tuple(fast_type(k, r) for k, r in columns)]  # type: ignore[misc]
+    return TypeAdapter(list[item])  # type: ignore[valid-type]
+
+
+# --- the slow path ------------------------------------------------------------------------
+
+Finding = tuple[str, str]  # (problem code, message)
+
+
+def convert(kind: Kind, required: bool, value: Any, *, date1904: bool = False,
+            header: str = "") -> tuple[Any, list[Finding]]:
+    """A cell's value as its column's type, and what was wrong with it.
+
+    Returns INVALID as the value when the cell has an error; '' for an empty
+    optional cell (as the fast path does).
+    """
+    if value is None:
+        value = ""
+    if kind in TEXT_KINDS:
+        return _text(value, required, header)
+    if kind is Kind.DATE:
+        return _date(value, required, date1904, header)
+    if kind is Kind.MONEY:
+        return _money(value, required, header)
+    return _quantity(value, required, header)
+
+
+def _empty(required: bool, header: str) -> tuple[Any, list[Finding]]:
+    if required:
+        return INVALID, [("required", f"{header} is required; fill in this cell")]
+    return "", []
+
+
+def _text(value: Any, required: bool, header: str) -> tuple[Any, list[Finding]]:
+    findings: list[Finding] = []
+    if isinstance(value, bool):
+        return INVALID, [("not-text", f"{header} holds TRUE/FALSE; type the text instead")]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return INVALID, [("not-finite", f"{header} holds {value!r}; type the text instead")]
+        text = str(int(value)) if value.is_integer() else repr(value)
+    elif isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, dt.datetime):
+        text = value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    elif isinstance(value, dt.date | dt.time):
+        text = value.isoformat()
+    elif isinstance(value, dt.timedelta):
+        text = str(value)
+    else:
+        text = str(value)
+    text, changed = clean_text(text)
+    if changed:
+        findings.append(("control-characters",
+                         f"{header} had invisible control characters; reporter removed them"))
+    text = text.strip()
+    if len(text) > LIMITS["text_chars"]:
+        return INVALID, [("text-too-long", f"{header} has {len(text):,} characters; a cell "
+                          f"holds at most {LIMITS['text_chars']:,}. Shorten it")]
+    if not text:
+        return _empty(required, header)
+    return text, findings
+
+
+def _date(value: Any, required: bool, date1904: bool, header: str) -> tuple[Any, list[Finding]]:
+    if isinstance(value, str) and not value.strip():
+        return _empty(required, header)
+    if isinstance(value, bool):
+        return INVALID, [("not-a-date", f"{header} holds TRUE/FALSE; type a date (2024-05-24)")]
+    try:
+        if isinstance(value, dt.datetime):
+            day = check_year(value.date(), value)
+            if value.time() != dt.time():
+                return day, [("time-dropped", f"{header} has a time of day "
+                              f"({value.time():%H:%M}); reporter uses the date only")]
+            return day, []
+        if isinstance(value, dt.date):
+            return check_year(value, value), []
+        if isinstance(value, int | float):
+            day = from_excel_serial(float(value), date1904=date1904)
+            if isinstance(value, float) and not value.is_integer():
+                return day, [("time-dropped", f"{header} has a time of day; reporter uses the "
+                              "date only")]
+            return day, []
+        if isinstance(value, str):
+            return parse_date_text(value), []
+    except DateError as exc:
+        return INVALID, [(exc.code, f"{header}: {exc}")]
+    return INVALID, [("not-a-date", f"{header} holds {value!r}, which is not a date; type it as "
+                      "2024-05-24")]
+
+
+def _number(value: Any, header: str, what: str) -> tuple[Any, list[Finding]] | None:
+    """Shared handling of number-like cells; None when value is text to parse."""
+    if isinstance(value, bool):
+        return INVALID, [("not-a-number", f"{header} holds TRUE/FALSE; type {what}")]
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            return INVALID, [("not-finite", f"{header} holds {value!r}; type {what}")]
+        return float(value), []
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return INVALID, [("not-a-number", f"{header} holds a date or time ({value}); Excel may "
+                          "have turned what you typed into a date. Format the cell as Text and "
+                          f"type {what} again")]
+    return None
+
+
+def _money(value: Any, required: bool, header: str) -> tuple[Any, list[Finding]]:
+    if isinstance(value, str) and not value.strip():
+        return _empty(required, header)
+    done = _number(value, header, "an amount in yuan")
+    if done is not None:
+        return done
+    try:
+        q = parse_quantity(str(value))
+    except QuantityError as exc:
+        return INVALID, [("not-a-number", f"{header}: {exc}")]
+    if q.unit not in (None, "CNY") or q.qualifier != EXACT:
+        return INVALID, [("not-a-number", f"{header} must be an amount in yuan, such as 32.3 "
+                          f"billion or 1,200,000; {value!r} is not")]
+    return float(q.value), []
+
+
+def _quantity(value: Any, required: bool, header: str) -> tuple[Any, list[Finding]]:
+    if isinstance(value, str) and not value.strip():
+        return _empty(required, header)
+    done = _number(value, header, "the figure (or text such as '32.3 billion' or '1/15')")
+    if done is not None:
+        return done
+    try:
+        return parse_quantity(str(value)), []
+    except QuantityError as exc:
+        return INVALID, [("not-a-quantity", f"{header}: {exc}")]
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def as_quantity(value: float | Quantity, unit: str | None, qualifier: str) -> Quantity:
+    from .quantities import quantity_from_number
+
+    if isinstance(value, Quantity):
+        return value
+    return quantity_from_number(value, unit, qualifier)

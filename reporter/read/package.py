@@ -1,0 +1,405 @@
+"""Open an .xlsx file safely: every check that must pass before a cell is parsed.
+
+A workbook is a zip of XML parts. Before the fast reader (python-calamine)
+touches it, this module makes sure that it is one: not a renamed .xls, .csv or
+.docx, not encrypted, not truncated, no entity tricks in its XML, no zip bomb,
+and no cell so far away that reading the sheet would need more memory than the
+machine has. It also collects what the fast reader does not report: formulas,
+error cells and hidden rows.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ..errors import InputError
+from ..schema import LIMITS
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_STRICT_MAIN = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+
+# Cell-level patterns, on raw sheet XML bytes. Prefixes such as <x:c> are allowed.
+_CELL_START = rb"<(?:\w+:)?c\s"
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR_CELL = re.compile(_CELL_START + rb'[^>]*?\bt="e"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
+_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+# Column CW (101) or further: three letters, or two letters from DA, or CW..CZ.
+_FAR_COLUMN = re.compile(rb'\sr="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z])\d')
+_VALUE_OPEN = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+_CELL_END = re.compile(rb"</(?:\w+:)?c>|/>")
+
+
+@dataclass(slots=True)
+class SheetScan:
+    """What the raw XML of one worksheet says beyond its values."""
+
+    name: str
+    part: str
+    state: str = "visible"
+    #: cell ref -> (formula as typed, saved result text or '' when there is none)
+    formulas: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: cell ref -> error text such as '#REF!'
+    errors: dict[str, str] = field(default_factory=dict)
+    hidden_rows: list[int] = field(default_factory=list)
+    valued_cells: int = 0
+    last_row: int = 0
+
+
+@dataclass(slots=True)
+class Package:
+    path: Path
+    sheets: list[SheetScan]
+    date1904: bool = False
+    #: The writer asked for formulas to be recalculated on opening: saved results are guesses.
+    recalc_on_load: bool = False
+    data: bytes = b""
+
+
+def open_package(path: Path) -> Package:
+    """Check a workbook file and scan its parts; raise InputError naming the fix."""
+    data = _read_file(path)
+    _check_magic(path, data)
+    import io
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError(
+            "the file is damaged: it is not a complete zip archive (it may have been cut off "
+            "while copying). Copy it again or open it in Excel and save it anew",
+            path=path, code="corrupt-file",
+        ) from None
+    with zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        _check_members(path, infos)
+        parts = _read_parts(path, zf, infos)
+    workbook_xml = parts.get("xl/workbook.xml")
+    if workbook_xml is None:
+        raise InputError(
+            "the file has no xl/workbook.xml part, so it is not an Excel workbook",
+            path=path, code="not-a-workbook",
+        )
+    sheets, date1904, recalc = _workbook_structure(path, workbook_xml, parts.get(
+        "xl/_rels/workbook.xml.rels"))
+    total_cells = 0
+    for sheet in sheets:
+        xml = parts.get(sheet.part)
+        if xml is None:
+            raise InputError(
+                f"sheet {sheet.name!r} points to a part ({sheet.part}) that is not in the file; "
+                "the workbook is damaged. Open it in Excel and save it anew",
+                path=path, code="corrupt-file",
+            )
+        _scan_sheet(path, sheet, xml)
+        total_cells += sheet.valued_cells
+    if total_cells > LIMITS["cells"]:
+        raise InputError(
+            f"the workbook holds {total_cells:,} filled cells, more than reporter's limit of "
+            f"{LIMITS['cells']:,}. Split the register into several workbooks",
+            path=path, code="too-many-cells",
+        )
+    return Package(path=path, sheets=sheets, date1904=date1904, recalc_on_load=recalc, data=data)
+
+
+def _read_file(path: Path) -> bytes:
+    if path.name.startswith("~$"):
+        real = path.with_name(path.name[2:])
+        raise InputError(
+            f"this is the lock file Excel keeps while a workbook is open, not a workbook. "
+            f"Use {real.name} instead",
+            path=path, code="lock-file",
+        )
+    try:
+        if not path.exists():
+            raise InputError("no such file; check the path and the file name", path=path,
+                             code="file-not-found")
+        if path.is_dir():
+            raise InputError("this is a folder, not a workbook; give the path of the .xlsx "
+                             "file", path=path, code="not-a-file")
+        size = path.stat().st_size
+        if size > LIMITS["file_bytes"]:
+            raise InputError(
+                f"the file is {size / 2**20:.0f} MiB, more than reporter's limit of "
+                f"{LIMITS['file_bytes'] // 2**20} MiB. Split the register into several workbooks",
+                path=path, code="too-large",
+            )
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError("the file cannot be read (permission denied); check who may read it",
+                         path=path, code="permission-denied") from None
+    except OSError as exc:
+        raise InputError(f"the file cannot be read ({exc.strerror or exc})", path=path,
+                         code="unreadable") from None
+
+
+def _check_magic(path: Path, data: bytes) -> None:
+    if not data:
+        raise InputError("the file is empty (0 bytes); it may not have finished copying",
+                         path=path, code="empty-file")
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data:
+            raise InputError(
+                "the workbook is protected with a password (encrypted), so it cannot be read. "
+                "Open it in Excel, remove the password (File > Info > Protect Workbook) and save",
+                path=path, code="encrypted",
+            )
+        raise InputError(
+            "this is an old-format Excel file (.xls, Excel 97-2003) or another legacy Office "
+            "file. Open it in Excel and save it as an Excel Workbook (.xlsx)",
+            path=path, code="legacy-xls",
+        )
+    if any(data.startswith(m) for m in _ZIP_MAGICS):
+        return
+    head = data[:4096]
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<html", b"<!doctype html", b"<table")) or b"<html" in text[:512]:
+        kind = "a web page (HTML) saved with a workbook's name"
+        code = "html-file"
+    elif text.startswith(b"<?xml"):
+        kind = "an XML file (perhaps Excel 2003 XML), not an .xlsx workbook"
+        code = "xml-file"
+    elif _looks_like_text(head):
+        kind = "a text file (CSV or similar), not an .xlsx workbook"
+        code = "csv-file"
+    else:
+        kind = "not an .xlsx workbook (its contents are not a zip archive)"
+        code = "not-a-workbook"
+    raise InputError(
+        f"this is {kind}. Open it in Excel or LibreOffice and save it as an Excel Workbook "
+        "(.xlsx)",
+        path=path, code=code,
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            sample = head.decode("gb18030")
+        except UnicodeDecodeError:
+            return False
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in sample)
+    return printable >= 0.95 * max(1, len(sample))
+
+
+def _check_members(path: Path, infos: dict[str, zipfile.ZipInfo]) -> None:
+    names = set(infos)
+    if "mimetype" in names and any(n == "content.xml" for n in names):
+        raise InputError(
+            "this is an OpenDocument file (.ods), not an .xlsx workbook. Open it in LibreOffice "
+            "and save it as an Excel 2007-365 workbook (.xlsx)",
+            path=path, code="ods-file",
+        )
+    if "[Content_Types].xml" not in names:
+        raise InputError(
+            "the file is a zip archive but not an Office document (it has no "
+            "[Content_Types].xml). Open the original in Excel and save it as .xlsx",
+            path=path, code="not-a-workbook",
+        )
+    if "word/document.xml" in names:
+        raise InputError("this is a Word document renamed to .xlsx, not a workbook",
+                         path=path, code="not-a-workbook")
+    if "ppt/presentation.xml" in names:
+        raise InputError("this is a PowerPoint file renamed to .xlsx, not a workbook",
+                         path=path, code="not-a-workbook")
+    if "xl/workbook.bin" in names:
+        raise InputError(
+            "this is an Excel Binary Workbook (.xlsb). Open it in Excel and save it as an "
+            "Excel Workbook (.xlsx)",
+            path=path, code="xlsb-file",
+        )
+    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+        raise InputError("the workbook is encrypted; remove its password in Excel and save",
+                         path=path, code="encrypted")
+    total = 0
+    for info in infos.values():
+        if info.flag_bits & 0x1:
+            raise InputError(
+                f"part {info.filename} is encrypted; remove the password in Excel and save",
+                path=path, code="encrypted",
+            )
+        total += info.file_size
+        if (
+            info.file_size > 2**20
+            and info.file_size > LIMITS["compression_ratio"] * max(1, info.compress_size)
+        ):
+            raise InputError(
+                f"part {info.filename} unpacks to {info.file_size / 2**20:.0f} MiB from "
+                f"{info.compress_size / 2**10:.0f} KiB (more than {LIMITS['compression_ratio']} "
+                "times), which real workbooks never do; reporter refuses it as a zip bomb",
+                path=path, code="zip-bomb",
+            )
+    if total > LIMITS["uncompressed_bytes"]:
+        raise InputError(
+            f"the workbook unpacks to {total / 2**20:.0f} MiB, more than reporter's limit of "
+            f"{LIMITS['uncompressed_bytes'] // 2**20} MiB. Split the register into several "
+            "workbooks",
+            path=path, code="too-large",
+        )
+
+
+def _read_parts(path: Path, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> dict[
+        str, bytes]:
+    """Every XML part, read whole (which checks its CRC) and checked for DTDs."""
+    parts: dict[str, bytes] = {}
+    for name, info in infos.items():
+        if not name.endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        try:
+            xml = zf.read(info)
+        except zipfile.BadZipFile as exc:
+            raise InputError(
+                f"part {name} is damaged ({exc}); the file was changed or cut off after it was "
+                "saved. Copy it again or open it in Excel and save it anew",
+                path=path, code="corrupt-file",
+            ) from None
+        except (EOFError, OSError, ValueError, NotImplementedError) as exc:
+            raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged",
+                             path=path, code="corrupt-file") from None
+        if b"<!DOCTYPE" in xml[:65536].upper() or b"<!ENTITY" in xml:
+            raise InputError(
+                f"part {name} declares XML entities or a DTD, which Excel never writes and "
+                "which can be used to attack the reader. reporter refuses such files",
+                path=path, code="xml-entities",
+            )
+        parts[name] = xml
+    return parts
+
+
+def _workbook_structure(path: Path, workbook_xml: bytes, rels_xml: bytes | None) -> tuple[
+        list[SheetScan], bool, bool]:
+    try:
+        root = SafeET.fromstring(workbook_xml, forbid_dtd=True)
+        rels = SafeET.fromstring(rels_xml, forbid_dtd=True) if rels_xml else None
+    except DefusedXmlException:
+        raise InputError("the workbook's XML uses entities; reporter refuses such files",
+                         path=path, code="xml-entities") from None
+    except SafeET.ParseError as exc:
+        raise InputError(f"xl/workbook.xml is not well-formed XML ({exc}); the file is damaged",
+                         path=path, code="corrupt-file") from None
+    ns = _STRICT_MAIN if root.tag.startswith(_STRICT_MAIN) else _NS_MAIN
+    targets: dict[str, str] = {}
+    if rels is not None:
+        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            full = target.lstrip("/") if target.startswith("/") else str(
+                PurePosixPath("xl") / target)
+            targets[rel.get("Id", "")] = _normalise_part(full)
+    sheets: list[SheetScan] = []
+    for el in root.iter(f"{ns}sheet"):
+        rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
+        part = targets.get(rid, "")
+        sheets.append(SheetScan(name=el.get("name", ""), part=part,
+                                state=el.get("state", "visible")))
+    pr = root.find(f"{ns}workbookPr")
+    date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+    calc = root.find(f"{ns}calcPr")
+    recalc = calc is not None and calc.get("fullCalcOnLoad", "0") in ("1", "true")
+    return sheets, date1904, recalc
+
+
+def _normalise_part(name: str) -> str:
+    parts: list[str] = []
+    for p in name.split("/"):
+        if p == "..":
+            if parts:
+                parts.pop()
+        elif p and p != ".":
+            parts.append(p)
+    return "/".join(parts)
+
+
+def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
+    sheet.valued_cells = xml.count(b"<v>") + xml.count(b"<is>") + xml.count(b":v>") // 2
+    # The fast reader sizes a sheet by its furthest filled cell: refuse far-off cells first.
+    for m in _FAR_COLUMN.finditer(xml):
+        if _cell_has_value(xml, m.end()):
+            ref = _ref_at(xml, m.start())
+            raise InputError(
+                f"sheet {sheet.name!r} has a value in cell {ref}, beyond column CV (the limit "
+                f"is {LIMITS['columns']} columns). Delete that cell or move its value",
+                path=path, code="cell-out-of-range",
+            )
+    rows = [int(n) for n in _ROW_NUMBER.findall(xml)]
+    if any(b <= a for a, b in itertools.pairwise(rows)):
+        raise InputError(
+            f"sheet {sheet.name!r} stores its rows out of order, which Excel never does; the "
+            "file was damaged or made by a faulty program. Open it in Excel and save it anew",
+            path=path, code="corrupt-file",
+        )
+    last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b":v>"))
+    if last >= 0:
+        start = max(xml.rfind(b"<c ", 0, last), xml.rfind(b":c ", 0, last))
+        m = _REF.search(xml, start, last) if start >= 0 else None
+        sheet.last_row = int(m.group(2)) if m else (rows[-1] if rows else 0)
+    if sheet.last_row > LIMITS["rows"] + 20:
+        raise InputError(
+            f"sheet {sheet.name!r} has a value on row {sheet.last_row:,}, beyond reporter's limit "
+            f"of {LIMITS['rows']:,} rows. Delete the stray cells below the data, or split the "
+            "register into several workbooks",
+            path=path, code="cell-out-of-range",
+        )
+    for m in _FORMULA.finditer(xml):
+        ref = _ref_at(xml, m.start())
+        if ref:
+            sheet.formulas[ref] = (_formula_text(xml, m.start()), _saved_value(xml, m.start()))
+    for m in _ERROR_CELL.finditer(xml):
+        ref = _ref_at(xml, m.end())
+        if ref:
+            sheet.errors[ref] = _saved_value(xml, m.end()) or "#ERROR"
+    for m in _HIDDEN_ROW.finditer(xml):
+        rm = re.search(rb'\br="(\d+)"', m.group(0))
+        if rm:
+            sheet.hidden_rows.append(int(rm.group(1)))
+
+
+def _ref_at(xml: bytes, pos: int) -> str:
+    """The r="" reference of the cell element that contains position pos."""
+    start = max(xml.rfind(b"<c ", 0, pos + 1), xml.rfind(b":c ", 0, pos + 1))
+    if start < 0:
+        return ""
+    m = _REF.search(xml, start, start + 200)
+    return (m.group(1) + m.group(2)).decode("ascii") if m else ""
+
+
+def _cell_has_value(xml: bytes, pos: int) -> bool:
+    end = _CELL_END.search(xml, pos)
+    if end is None:
+        return False
+    head = xml[pos:end.start()]
+    if end.group(0) == b"/>" and b">" not in head:
+        return False  # <c r="XFD9" s="1"/>: styled but empty
+    return bool(_VALUE_OPEN.search(xml, pos, end.end()))
+
+
+def _formula_text(xml: bytes, pos: int) -> str:
+    """'=SUM(A1:A3)' for the <f> element at pos ('=' alone for a shared-formula reference)."""
+    m = re.match(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)<", xml[pos:pos + 8192])
+    text = m.group(1).decode("utf-8", "replace") if m else ""
+    return "=" + html.unescape(text)
+
+
+def _saved_value(xml: bytes, pos: int) -> str:
+    """The text of the <v> element of the cell at pos ('' when it has none)."""
+    end = xml.find(b"</c>", pos)
+    if end < 0:
+        end = xml.find(b":c>", pos)
+    if end < 0:
+        return ""
+    m = re.search(rb"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)</", xml[pos:end])
+    return m.group(1).decode("utf-8", "replace") if m else ""

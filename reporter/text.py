@@ -1,0 +1,73 @@
+"""Small text helpers shared by every stage: cleaning, suggestions, safe file names."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+
+# C0 controls but tab and newline, DEL, C1 controls, lone surrogates, non-characters:
+# none of them can be stored in an Office file.
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def clean_text(text: str) -> tuple[str, bool]:
+    """Text with characters an Office file cannot hold removed; and whether any were."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    cleaned = _BAD_CHARS.sub("", text)
+    return cleaned, cleaned != text
+
+
+def xml_safe(text: str) -> str:
+    """Text that any XML part can carry (used by every writer)."""
+    return clean_text(text)[0]
+
+
+def has_ooxml_escape(text: str) -> bool:
+    """Whether text contains a literal `_x000D_`-style sequence.
+
+    Writers escape such sequences so that readers show them as typed rather
+    than decoding them into control characters.
+    """
+    return bool(_OOXML_ESCAPE.search(text))
+
+
+def did_you_mean(value: str, choices: list[str] | tuple[str, ...],
+                 aliases: dict[str, str] | None = None) -> str | None:
+    """The closest allowed value, for 'did you mean ...?' hints."""
+    key = value.strip().casefold()
+    if aliases and key in aliases:
+        return aliases[key]
+    folded = {c.casefold(): c for c in choices}
+    for k, c in folded.items():
+        if k.replace(" ", "") == key.replace(" ", ""):
+            return c
+    close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    if close:
+        return folded[close[0]]
+    starts = [c for k, c in folded.items() if key and (k.startswith(key) or key in k)]
+    return starts[0] if len(starts) == 1 else None
+
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in
+                                                    range(1, 10)}
+
+
+def safe_filename(name: str, *, max_length: int = 60) -> str:
+    """A file name made from a Meeting ID that cannot leave the output folder.
+
+    IDs that are already safe stay as they are; others get a short hash so that
+    two different IDs never share a folder.
+    """
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:max_length]
+    stem = slug.split(".")[0].casefold()
+    if slug == name and slug and stem not in _WINDOWS_RESERVED:
+        return slug
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug or 'meeting'}-{digest}"
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

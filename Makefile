@@ -21,7 +21,7 @@ $(TEST_STAMP): $(STAMP)
 	@touch $@
 
 demo: $(STAMP)
-	$(BIN)/reporter build input/cooperation.xlsx --out reports
+	$(BIN)/reporter validate input/cooperation.xlsx
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check reporter tests benchmarks tools

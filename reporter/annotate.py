@@ -25,6 +25,7 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     workbook, out = Path(workbook), Path(out)
     if out.resolve() == workbook.resolve():
@@ -81,7 +82,8 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
             c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
         if p.sheet and p.cell and p.sheet in wb.sheetnames:
             link = ws.cell(i, 4)
-            link.hyperlink = f"#'{p.sheet}'!{p.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}",
+                                       tooltip="Go to the cell")
             link.font = link_font
     wb.active = 0
     with atomic_file(out) as tmp, warnings.catch_warnings():

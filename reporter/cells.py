@@ -28,7 +28,7 @@ INVALID = object()  # a cell that could not be read; its problem says why
 
 # --- the fast path ------------------------------------------------------------------------
 
-_NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_NO_CONTROL = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"  # \r too: the slow path makes it \n
 _Text = Annotated[str, Strict(), StringConstraints(
     strip_whitespace=True, max_length=LIMITS["text_chars"], pattern=_NO_CONTROL)]
 _RequiredText = Annotated[str, Strict(), StringConstraints(

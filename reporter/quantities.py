@@ -413,24 +413,37 @@ def format_amount(value: Fraction, unit: str | None, precision: Fraction = Fract
 
 
 def _scaled(value: Fraction, precision: Fraction) -> str:
+    """In millions, billions or trillions when that needs at most three decimals."""
     for scale, word in _SCALES:
         if abs(value) >= scale:
-            return f"{_plain(value / scale, precision / scale, max_places=3)} {word}"
+            places = _places(value / scale, precision / scale)
+            if places <= 3:
+                return f"{_plain(value / scale, precision / scale, places)} {word}"
     return _plain(value, precision)
 
 
-def _plain(value: Fraction, precision: Fraction, max_places: int = 4) -> str:
-    """Thousands separators; as many decimals as the precision needs (or the value, trimmed)."""
+def _places(value: Fraction, precision: Fraction, limit: int = 12) -> int:
+    """Decimals needed to show value to its precision (or exactly, when it has none)."""
+    places = 0
     if precision:
-        places = 0
-        while Fraction(1, 2 * 10**places) > precision and places < max_places:
+        while Fraction(1, 2 * 10**places) > precision and places < limit:
             places += 1
     else:
-        places = 0
-        while places < max_places and (value * 10**places).denominator != 1:
+        while (value * 10**places).denominator != 1 and places < limit:
             places += 1
+    return places
+
+
+def _plain(value: Fraction, precision: Fraction, places: int | None = None) -> str:
+    """Thousands separators and as many decimals as the precision needs (at most four)."""
+    if places is None:
+        places = min(4, _places(value, precision))
     rounded = round(value, places)
-    text = f"{float(rounded):,.{places}f}" if places else f"{int(rounded):,}"
-    if "." in text and not precision:
+    if not places:
+        return f"{int(rounded):,}"
+    sign = "-" if rounded < 0 else ""
+    whole, frac = divmod(abs(rounded) * 10**places, 10**places)
+    text = f"{sign}{int(whole):,}.{int(frac):0{places}d}"
+    if not precision:
         text = text.rstrip("0").rstrip(".")
     return text

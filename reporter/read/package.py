@@ -14,6 +14,7 @@ import html
 import itertools
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -268,7 +269,7 @@ def _read_parts(path: Path, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInf
                 "saved. Copy it again or open it in Excel and save it anew",
                 path=path, code="corrupt-file",
             ) from None
-        except (EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
             raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged",
                              path=path, code="corrupt-file") from None
         if b"<!DOCTYPE" in xml[:65536].upper() or b"<!ENTITY" in xml:

@@ -1,0 +1,73 @@
+"""Shared fixtures: the sample workbook, edited copies of it, and a CLI runner that
+fails the test if a command ever ends in a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reporter.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "input" / "cooperation.xlsx"
+TEMPLATE = ROOT / "templates" / "cooperation-template.xlsx"
+
+
+def find_seeds() -> Path | None:
+    """shared/seeds/, where the five published articles are (not part of this repository)."""
+    candidates = [os.environ.get("REPORTER_SEEDS"), ROOT.parent / "shared" / "seeds",
+                  Path("/work/shared/seeds")]
+    for c in candidates:
+        if c and (Path(c) / "INDEX.md").is_file():
+            return Path(c)
+    return None
+
+
+SEEDS = find_seeds()
+needs_seeds = pytest.mark.skipif(SEEDS is None, reason="shared/seeds/ (the source articles) is "
+                                 "not beside this checkout; set REPORTER_SEEDS to its path")
+
+
+def run_cli(*args: object, env: dict[str, str] | None = None):
+    """Run `reporter ARGS` in-process; fail on any exception a user would see as a traceback."""
+    result = CliRunner().invoke(app, [str(a) for a in args], env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        detail = "".join(traceback.format_exception(result.exception))
+        pytest.fail(f"reporter {' '.join(map(str, args))} raised:\n{detail}")
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A private copy of the sample workbook."""
+    dest = tmp_path / "cooperation.xlsx"
+    shutil.copyfile(SAMPLE, dest)
+    return dest
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Callable[..., Path]:
+    """edited(fn) -> a copy of the sample saved by openpyxl after fn(workbook) changed it."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    counter = iter(range(1000))
+
+    def make(edit: Callable, name: str | None = None) -> Path:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(SAMPLE)
+            edit(wb)
+            dest = tmp_path / (name or f"edited-{next(counter)}.xlsx")
+            wb.save(dest)
+        return dest
+
+    return make

@@ -1,0 +1,131 @@
+"""`reporter validate`: exit codes, the JSON contract, text output and the annotated copy."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.conftest import SAMPLE, run_cli
+
+KEYS = {"code", "severity", "sheet", "row", "column", "cell", "value", "message"}
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_sample_exit_0_and_json_shape(sample: Path) -> None:
+    result = run_cli("validate", sample, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"workbook", "ok", "errors", "warnings", "stats"}
+    assert data["ok"] is True and data["errors"] == [] and data["workbook"] == str(sample)
+    assert data["stats"]["meetings"] > 0
+
+
+def test_errors_exit_1_with_every_key(edited) -> None:
+    path = edited(lambda wb: wb["Metrics"].__setitem__("B3", "M-NONE"))
+    result = run_cli("validate", path, "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    (err,) = data["errors"]
+    assert set(err) == KEYS
+    assert err == {**err, "code": "unknown-meeting", "severity": "error", "sheet": "Metrics",
+                   "row": 3, "column": "Meeting ID", "cell": "B3", "value": "M-NONE"}
+
+
+def test_json_equals_the_library_report(edited) -> None:
+    from reporter.validate import validate_file
+
+    path = edited(lambda wb: wb["Meetings"].__setitem__("C4", "corridoor"))
+    result = run_cli("validate", path, "--format", "json")
+    assert json.loads(result.stdout) == json.loads(json.dumps(
+        validate_file(path).report.to_dict(), ensure_ascii=False))
+
+
+def test_text_output_points_at_the_cell(edited) -> None:
+    path = edited(lambda wb: wb["Meetings"].__setitem__("C4", "corridoor"))
+    result = run_cli("validate", path)
+    assert result.exit_code == 1
+    assert "Meetings!C4" in result.stdout and "did you mean 'corridor'" in result.stdout
+    assert "1 error(s)" in result.stdout
+
+
+def test_unreadable_exit_2_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.xlsx"
+    path.write_text("Meeting ID,Title\n")
+    result = run_cli("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "notes.xlsx" in result.stderr
+
+
+def test_default_workbook_is_input_cooperation(tmp_path: Path) -> None:
+    (tmp_path / "input").mkdir()
+    shutil.copyfile(SAMPLE, tmp_path / "input" / "cooperation.xlsx")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run_cli("validate", "-f", "json")
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["workbook"] == "input/cooperation.xlsx"
+
+
+def test_annotate_marks_every_problem_cell(edited, tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["Meetings"]["C3"] = "citty"
+        wb["Agreements"]["B4"] = "M-NONE"
+        wb["Agreements"]["M1"] = "Owner"  # a warning
+
+    path = edited(edit)
+    before = _sha(path)
+    out = tmp_path / "annotated.xlsx"
+    result = run_cli("validate", path, "--annotate", out)
+    assert result.exit_code == 1
+    assert _sha(path) == before
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(out)
+    assert wb.sheetnames[0] == "Issues"
+    cell = wb["Meetings"]["C3"]
+    assert cell.fill.start_color.rgb.endswith("FFC7CE")
+    assert "did you mean 'city'" in cell.comment.text
+    assert wb["Agreements"]["B4"].fill.start_color.rgb.endswith("FFC7CE")
+    warn = wb["Agreements"]["M1"]
+    assert warn.fill.start_color.rgb.endswith("FFEB9C") and "extra-column" in warn.comment.text
+    issues = wb["Issues"]
+    rows = list(issues.iter_rows(min_row=2, values_only=True))
+    assert {(r[2], r[3]) for r in rows} == {("Meetings", "C3"), ("Agreements", "B4"),
+                                           ("Agreements", "M1")}
+    links = {issues.cell(i, 4).hyperlink.location for i in range(2, len(rows) + 2)}
+    assert "'Meetings'!C3" in links
+    # the data is otherwise the same
+    assert wb["Agreements"]["C2"].value == load_workbook(path)["Agreements"]["C2"].value
+
+
+def test_annotate_keeps_formula_text_as_text(edited, tmp_path: Path) -> None:
+    path = edited(lambda wb: wb["Meetings"].__setitem__("C3", "=HYPERLINK(\"http://x\")"))
+    out = tmp_path / "a.xlsx"
+    run_cli("validate", path, "--annotate", out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        issues = load_workbook(out)["Issues"]
+    values = [c.value for c in issues["F"]]
+    assert any(isinstance(v, str) and "HYPERLINK" in v for v in values)
+    assert all(c.data_type != "f" for c in issues["F"])
+
+
+def test_annotate_never_overwrites_the_input(sample: Path) -> None:
+    before = _sha(sample)
+    result = run_cli("validate", sample, "--annotate", sample)
+    assert result.exit_code == 3
+    assert "never modifies" in result.stderr
+    assert _sha(sample) == before

@@ -1,0 +1,51 @@
+"""The README and --help keep up with the code."""
+
+from __future__ import annotations
+
+import re
+
+import typer.main
+
+from reporter.cli import app
+from reporter.errors import ExitCode
+from reporter.problems import CODES
+from reporter.schema import DATA_SHEETS
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> dict:
+    return typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help() -> None:
+    for name, command in _commands().items():
+        assert command.help, f"reporter {name} is missing its help"
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, f"reporter {name} {param.opts[0]} has no help"
+
+
+def test_help_runs_for_every_command() -> None:
+    assert run_cli("--help").exit_code == 0
+    for name in _commands():
+        result = run_cli(name, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    head = "\n".join(README.splitlines()[:25])
+    assert "make demo" in head and "make test" in head
+
+
+def test_readme_documents_commands_codes_and_format() -> None:
+    for name in _commands():
+        assert f"reporter {name}" in README, f"README does not describe `reporter {name}`"
+    for code in CODES:
+        assert f"`{code}`" in README, f"README does not list problem code {code}"
+    for exit_code in ExitCode:
+        assert re.search(rf"\|\s*{int(exit_code)}\s*\|", README), f"exit code {int(exit_code)}"
+    for spec in DATA_SHEETS:
+        for c in spec.columns:
+            assert c.header in README

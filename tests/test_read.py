@@ -1,0 +1,89 @@
+"""Reading: limits checked before parsing, and entity tricks never followed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from reporter.errors import InputError
+from reporter.read import read_workbook
+from reporter.schema import LIMITS
+from tests.conftest import SAMPLE
+from tests.corpus import PART, _rezip, _sample_parts
+
+
+def test_reads_the_sample_sheets_and_positions() -> None:
+    raw = read_workbook(SAMPLE)
+    assert list(raw.sheets) == ["README", "Meetings", "Agreements", "Metrics", "Lists"]
+    meetings = raw.sheets["Meetings"]
+    assert meetings.rows[0][0] == "Meeting ID"
+    assert meetings.rows[1][0] == "M-SUZHOU"  # Excel row 2 is index 1
+
+
+def test_external_entity_is_never_read(tmp_path: Path) -> None:
+    """The entity points at a FIFO: a reader that followed it would block forever."""
+    fifo = tmp_path / "trap"
+    os.mkfifo(fifo)
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == PART["Meetings"]:
+            body = blob.split(b"?>", 1)[1]
+            blob = (b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file://'
+                    + str(fifo).encode() + b'">]>' + body.replace(b">M-SUZHOU<", b">&e;<", 1))
+        parts.append((info, blob))
+    path = _rezip(tmp_path / "xxe.xlsx", parts)
+    result = subprocess.run([sys.executable, "-m", "reporter", "validate", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "entities" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cell_limit_is_checked_before_parsing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(LIMITS, "cells", 50)
+    with pytest.raises(InputError) as exc:
+        read_workbook(SAMPLE)
+    assert exc.value.code == "too-many-cells" and "50" in exc.value.message
+
+
+def test_row_limit_names_the_row(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(LIMITS, "rows", 5)
+    with pytest.raises(InputError) as exc:
+        read_workbook(SAMPLE)
+    assert exc.value.code == "cell-out-of-range" and "row" in exc.value.message
+
+
+def test_uncompressed_size_limit(monkeypatch) -> None:
+    monkeypatch.setitem(LIMITS, "uncompressed_bytes", 10_000)
+    with pytest.raises(InputError) as exc:
+        read_workbook(SAMPLE)
+    assert exc.value.code == "too-large"
+
+
+def test_file_size_limit(monkeypatch) -> None:
+    monkeypatch.setitem(LIMITS, "file_bytes", 1000)
+    with pytest.raises(InputError) as exc:
+        read_workbook(SAMPLE)
+    assert exc.value.code == "too-large" and "MiB" in exc.value.message
+
+
+def test_encrypted_zip_member(tmp_path: Path) -> None:
+    path = tmp_path / "enc.xlsx"
+    with zipfile.ZipFile(SAMPLE) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+    blob = bytearray(path.read_bytes())
+    # set the "encrypted" flag in the first local header and central directory entry
+    blob[6] |= 1
+    cd = blob.rfind(b"PK\x01\x02", 0, len(blob))
+    first_cd = blob.find(b"PK\x01\x02")
+    blob[first_cd + 8] |= 1
+    del cd
+    path.write_bytes(bytes(blob))
+    with pytest.raises(InputError) as exc:
+        read_workbook(path)
+    assert exc.value.code in ("encrypted", "corrupt-file")

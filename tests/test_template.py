@@ -1,0 +1,85 @@
+"""`reporter init` and the committed blank template."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from reporter.facts import load_sources
+from reporter.schema import DATA_SHEETS, VOCABULARIES
+from reporter.validate import validate_file
+from tests.conftest import TEMPLATE, run_cli
+
+
+def _load(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path)
+
+
+def test_init_writes_the_committed_template(tmp_path: Path) -> None:
+    out = tmp_path / "new.xlsx"
+    result = run_cli("init", out)
+    assert result.exit_code == 0
+    assert out.read_bytes() == TEMPLATE.read_bytes(), (
+        "templates/cooperation-template.xlsx is out of step with `reporter init`; "
+        "run `make template`")
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    out = tmp_path / "mine.xlsx"
+    out.write_bytes(b"staff's own work")
+    result = run_cli("init", out)
+    assert result.exit_code == 3 and "--force" in result.stderr
+    assert out.read_bytes() == b"staff's own work"
+    assert run_cli("init", out, "--force").exit_code == 0
+    assert hashlib.sha256(out.read_bytes()).digest() == hashlib.sha256(
+        TEMPLATE.read_bytes()).digest()
+
+
+def test_template_is_valid_and_empty() -> None:
+    result = validate_file(TEMPLATE)
+    assert result.report.ok and not result.report.problems
+    assert result.workbook.meetings == []
+
+
+def test_template_sheets_headers_and_help() -> None:
+    wb = _load(TEMPLATE)
+    assert wb.sheetnames == ["README", *[s.name for s in DATA_SHEETS], "Lists"]
+    for spec in DATA_SHEETS:
+        ws = wb[spec.name]
+        assert [c.value for c in ws[1]][: len(spec.columns)] == [c.header for c in spec.columns]
+        assert ws.freeze_panes == "A2"
+        messages = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation
+                    if dv.promptTitle}
+        for j, _c in enumerate(spec.columns):
+            ref = f"{chr(65 + j)}1"
+            assert messages[ref].prompt, f"{spec.name}!{ref} has no input message"
+            assert ws.column_dimensions[chr(65 + j)].width > 8
+
+
+def test_template_dropdowns_come_from_lists() -> None:
+    wb = _load(TEMPLATE)
+    lists = wb["Lists"]
+    headers = [c.value for c in lists[1]]
+    for name, values in VOCABULARIES.items():
+        col = headers.index(name)
+        assert [lists.cell(r + 2, col + 1).value for r in range(len(values))] == list(values)
+    kinds = [dv for dv in wb["Meetings"].data_validations.dataValidation if dv.type == "list"]
+    assert any(dv.formula1 == "ListMeetingKinds" and "C2" in str(dv.sqref) for dv in kinds)
+    assert "OFFSET(Lists!$A$2" in wb.defined_names["ListMeetingKinds"].attr_text
+    dates = [dv for dv in wb["Meetings"].data_validations.dataValidation if dv.type == "date"]
+    assert dates and "D2" in str(dates[0].sqref)
+
+
+def test_readme_sheet_explains_columns_and_sources() -> None:
+    ws = _load(TEMPLATE)["README"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    for spec in DATA_SHEETS:
+        for c in spec.columns:
+            assert c.header in text and c.help in text
+    for s in load_sources():
+        assert s.id in text and s.file in text

@@ -1,0 +1,180 @@
+"""Validation: every problem in one run, at the right cell; what staff type is understood."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from reporter.cells import INVALID, convert, row_adapter
+from reporter.schema import DATA_SHEETS, Kind
+from reporter.validate import validate_file
+from tests.conftest import SAMPLE
+
+
+def _rows(sheet: str) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = load_workbook(SAMPLE, read_only=True)[sheet]
+        return sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if any(row))
+
+
+def test_sample_is_valid_and_complete() -> None:
+    result = validate_file(SAMPLE)
+    assert result.report.ok, result.report.errors
+    assert not result.report.warnings
+    wb = result.workbook
+    assert wb is not None
+    assert len(wb.meetings) == _rows("Meetings")
+    assert len(wb.agreements) == _rows("Agreements")
+    assert len(wb.metrics) == _rows("Metrics")
+    assert result.report.stats["agreements"] == len(wb.agreements)
+
+
+def test_every_problem_is_found_in_one_run(edited) -> None:
+    mistakes = {
+        ("Meetings", "C3"): ("citty", "not-in-list"),
+        ("Meetings", "D4"): ("31/31/2024", "not-a-date"),
+        ("Agreements", "A5"): ("A-HK-01", "duplicate-id"),
+        ("Agreements", "B6"): ("M-NOWHERE", "unknown-meeting"),
+        ("Agreements", "H7"): ("AI", "not-in-list"),
+        ("Agreements", "K8"): ("people", "unknown-source"),
+        ("Metrics", "D9"): ("many", "not-a-quantity"),
+        ("Metrics", "E10"): ("meters", "not-in-list"),
+        ("Metrics", "C11"): (None, "required"),
+    }
+
+    def edit(wb) -> None:
+        for (sheet, ref), (value, _) in mistakes.items():
+            wb[sheet][ref] = value
+
+    report = validate_file(edited(edit)).report
+    found = {(p.sheet, p.cell): p.code for p in report.errors}
+    for (sheet, ref), (_, code) in mistakes.items():
+        assert found.get((sheet, ref)) == code, (sheet, ref, found)
+    assert len(report.errors) == len(mistakes), [p.to_dict() for p in report.errors]
+
+
+def test_a_problem_names_what_to_do(edited) -> None:
+    report = validate_file(edited(lambda wb: wb["Meetings"].__setitem__("C2", "ctiy"))).report
+    (p,) = report.errors
+    assert (p.sheet, p.row, p.column, p.cell, p.value) == ("Meetings", 2, "Kind", "C2", "ctiy")
+    assert "did you mean 'city'" in p.message and "Lists sheet" in p.message
+
+
+def test_blank_rows_are_skipped(edited) -> None:
+    def edit(wb) -> None:
+        wb["Agreements"].insert_rows(4, 3)
+        wb["Metrics"].insert_rows(2, 1)
+        wb["Metrics"]["J2"] = "   "  # only spaces: still blank
+
+    result = validate_file(edited(edit))
+    assert result.report.ok, result.report.errors
+    assert result.report.stats["blank_rows_skipped"] == 4
+    assert len(result.workbook.agreements) == _rows("Agreements")
+
+
+def test_headers_any_case_spacing_and_order(edited) -> None:
+    def edit(wb) -> None:
+        ws = wb["Agreements"]
+        ws["A1"], ws["B1"] = "meeting_id", "AGREEMENT ID"  # swapped and respelt
+        for row in range(2, ws.max_row + 1):
+            ws[f"A{row}"].value, ws[f"B{row}"].value = ws[f"B{row}"].value, ws[f"A{row}"].value
+        ws["D1"] = "party_a"
+
+    result = validate_file(edited(edit))
+    assert result.report.ok, result.report.errors
+    original = validate_file(SAMPLE).workbook
+    assert [a.agreement_id for a in result.workbook.agreements] == [
+        a.agreement_id for a in original.agreements]
+    assert result.workbook.columns["Agreements"]["agreement_id"] == "B"
+
+
+def test_extra_column_is_kept_and_reported(edited) -> None:
+    def edit(wb) -> None:
+        wb["Agreements"]["M1"] = "Budget owner"
+        wb["Agreements"]["M2"] = "Ms Li"
+
+    result = validate_file(edited(edit))
+    assert result.report.ok
+    (w,) = result.report.warnings
+    assert (w.code, w.sheet, w.cell) == ("extra-column", "Agreements", "M1")
+
+
+def test_lists_sheet_extends_the_vocabulary(edited) -> None:
+    def edit(wb) -> None:
+        lists = wb["Lists"]
+        col = next(c for c in lists[1] if c.value == "Focus areas").column_letter
+        last = max(r for r in range(1, 200) if lists[f"{col}{r}"].value)
+        lists[f"{col}{last + 1}"] = "marine science"
+        wb["Agreements"]["H2"] = "marine science; biomedicine"
+
+    result = validate_file(edited(edit))
+    assert result.report.ok, result.report.errors
+    assert result.workbook.agreements[0].focus_areas == ("marine science", "biomedicine")
+
+
+def test_text_numbers_and_dates_are_converted(edited) -> None:
+    def edit(wb) -> None:
+        wb["Agreements"]["I2"] = "1,234,567"
+        wb["Agreements"]["I3"] = "323亿"
+        wb["Agreements"]["G2"] = "24 May 2024"
+        wb["Meetings"]["D2"] = "2024/5/24"
+        wb["Metrics"]["D5"] = "32.3 billion"
+
+    wb = validate_file(edited(edit)).workbook
+    assert wb is not None
+    assert wb.agreements[0].value_cny == 1_234_567
+    assert wb.agreements[1].value_cny == 32_300_000_000
+    assert wb.agreements[0].signed_on == dt.date(2024, 5, 24)
+    assert wb.meetings[0].date == dt.date(2024, 5, 24)
+    contract = next(m for m in wb.metrics if m.metric_id == "F-HK-03")
+    assert contract.value.value == 32_300_000_000 and contract.value.unit == "CNY"
+
+
+def test_qualifier_and_unit_cells_make_the_quantity() -> None:
+    wb = validate_file(SAMPLE).workbook
+    scientists = next(m for m in wb.metrics if m.metric_id == "F-HK-01")
+    assert (scientists.value.qualifier, scientists.value.unit) == ("about", "count")
+    share = next(m for m in wb.metrics if m.metric_id == "F-G60-05")
+    assert share.value.unit == "ratio" and share.value.value * 15 == 1
+
+
+def test_validation_never_writes(tmp_path: Path, sample: Path) -> None:
+    before = sample.read_bytes()
+    validate_file(sample)
+    assert sample.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [sample.name]
+
+
+# --- the fast path (pydantic-core) and the slow path agree --------------------------------------
+
+COLUMNS = [(c.kind, c.required) for s in DATA_SHEETS for c in s.columns]
+cell_values = st.one_of(
+    st.text(max_size=40), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**12, max_value=10**12), st.booleans(),
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 1, 1)),
+    st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2200, 1, 1)),
+)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(COLUMNS), cell_values)
+def test_fast_and_slow_paths_agree(column: tuple[Kind, bool], value) -> None:
+    """Whatever the fast path accepts, the slow path accepts with the same value."""
+    kind, required = column
+    if kind is Kind.QUANTITY or kind is Kind.MONEY:
+        value = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    adapter = row_adapter(((kind, required),))
+    try:
+        (fast,) = adapter.validate_python([[value]])
+    except Exception:
+        return  # rejected by the fast path: the slow path decides alone
+    slow, findings = convert(kind, required, value)
+    assert slow is not INVALID, findings
+    assert slow == fast[0]
+    assert not [f for f in findings if f[0] != "control-characters"]

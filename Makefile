@@ -24,11 +24,11 @@ demo: $(STAMP)
 	$(BIN)/reporter validate input/cooperation.xlsx
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check reporter tests benchmarks tools
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check reporter tests benchmarks tools
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -142,6 +142,147 @@ def validate(
     raise typer.Exit(int(ExitCode.OK if report.ok else ExitCode.PROBLEMS))
 
 
+# --- facts ----------------------------------------------------------------------------------
+
+@app.command()
+def facts(
+    format: FormatOpt = Format.text,
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Only the facts from this source id (e.g. g60).",
+        show_default=False)] = None,
+    extra: FactsOpt = None,
+) -> None:
+    """List the fact base: the sources, and every figure and named agreement in them."""
+    from .errors import UsageError
+    from .facts import load_facts
+    from .text import did_you_mean
+
+    try:
+        base = load_facts(extra or [])
+        if source is not None and source not in base.sources:
+            hint = did_you_mean(source, list(base.sources))
+            raise UsageError(f"--source {source!r} is not a source id"
+                             + (f" (did you mean {hint!r}?)" if hint else "")
+                             + f"; known: {', '.join(base.sources)}")
+    except ReporterError as exc:
+        _fail(exc, format)
+    data = base.to_dict(source)
+    if format is Format.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print_facts(data)
+
+
+def print_facts(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = _console()
+    for s in data["sources"]:
+        figures = [f for f in data["figures"] if f["source"] == s["id"]]
+        named = [a for a in data["agreements"] if a["source"] == s["id"]]
+        title = s["title"] if s["title_stated"] else f"[untitled] {s['title']}"
+        console.print(f"\n[bold]{_escape(s['id'])}[/]  {_escape(title)}")
+        console.print(f"  {_escape(s['outlet'] or 'outlet not named')}; "
+                      f"{_escape(s['byline'] or 'no byline')}; {s['date']['text']}; "
+                      f"file {s['file']}")
+        if figures:
+            t = Table(title="Figures", title_justify="left", header_style="bold")
+            for col in ("id", "¶", "metric", "as written", "value", "unit", "qualifier",
+                        "period"):
+                t.add_column(col)
+            for f in figures:
+                t.add_row(f["id"], str(f["paragraph"]), _escape(f["metric"]),
+                          _escape(f["as_written"]), f"{f['value']:,}" if isinstance(
+                              f["value"], int) else str(f["value"]), f["unit"], f["qualifier"],
+                          _escape(f["period"] or ""))
+            console.print(t)
+        if named:
+            t = Table(title="Named agreements", title_justify="left", header_style="bold")
+            for col in ("id", "¶", "kind", "parties", "date"):
+                t.add_column(col)
+            for a in named:
+                t.add_row(a["id"], str(a["paragraph"]), a["kind"],
+                          _escape("; ".join(a["parties"])), a["date"]["text"])
+            console.print(t)
+    console.print(f"\n{len(data['figures'])} figures and {len(data['agreements'])} named "
+                  f"agreements from {len(data['sources'])} source(s); fact base "
+                  f"{data['version']}.")
+
+
+# --- reconcile ------------------------------------------------------------------------------
+
+@app.command()
+def reconcile(
+    workbook: WorkbookArg = DEFAULT_WORKBOOK,
+    extra: FactsOpt = None,
+    format: FormatOpt = Format.text,
+    strict: StrictOpt = False,
+) -> None:
+    """Compare the workbook's figures and agreements with the published sources.
+
+    Each figure is a match, a mismatch, unsourced (no published figure) or missing
+    (published but not in the workbook). Exit 0 whatever the differences, unless --strict
+    and a mismatch (exit 1); a workbook with validation errors is refused (exit 1).
+    """
+    from .facts import load_facts
+    from .reconcile import reconcile as run
+    from .validate import validate_file
+
+    try:
+        base = load_facts(extra or [])
+        result = validate_file(workbook, sources=list(base.sources))
+    except ReporterError as exc:
+        _fail(exc, format, workbook)
+    if result.workbook is None:
+        _refuse(result.report, format)
+    outcome = run(result.workbook, base)
+    if format is Format.json:
+        typer.echo(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_checks(outcome)
+    raise typer.Exit(int(ExitCode.PROBLEMS if strict and not outcome.ok else ExitCode.OK))
+
+
+def _refuse(report: Any, fmt: Format) -> NoReturn:
+    """Stop because the workbook has validation errors: show them, exit 1."""
+    if fmt is Format.json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_problems(report)
+    _console(stderr=True).print(f"[bold red]error:[/] {_escape(report.workbook)} has "
+                                f"{len(report.errors)} validation error(s); fix them first "
+                                "(reporter validate lists them)")
+    raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+STATUS_STYLE = {"match": "green", "mismatch": "bold red", "unsourced": "yellow",
+                "missing": "magenta", "info": "cyan"}
+
+
+def print_checks(outcome: Any) -> None:
+    from rich.table import Table
+
+    console = _console()
+    by_meeting: dict[str | None, list[Any]] = {}
+    for c in outcome.checks:
+        by_meeting.setdefault(c.meeting_id, []).append(c)
+    for mid, checks in by_meeting.items():
+        scope = outcome.scopes.get(mid) if mid else None
+        console.print(f"\n[bold]{_escape(mid or '(no meeting)')}[/]  "
+                      f"scope: {scope or 'none'}; source event: {outcome.events.get(mid) or 'none'}")
+        t = Table(header_style="bold", show_lines=False)
+        for col in ("status", "kind", "where", "what it says"):
+            t.add_column(col)
+        for c in checks:
+            where = f"{c.sheet}!{c.cell}" if c.cell else (f"{c.source} ¶{c.paragraph}"
+                                                         if c.source else "")
+            style = STATUS_STYLE.get(c.status, "")
+            t.add_row(f"[{style}]{c.status}[/]", c.kind, _escape(where), _escape(c.message))
+        console.print(t)
+    summary = ", ".join(f"{n} {s}" for s, n in outcome.summary.items())
+    console.print(f"\n{_escape(outcome.workbook)}: {summary}. Fact base {outcome.facts_version}.")
+
+
 def print_problems(report: Any, *, limit: int | None = None) -> None:
     from rich.table import Table
 

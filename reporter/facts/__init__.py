@@ -83,14 +83,16 @@ class FactBase:
             ],
             "figures": [
                 {"id": f.id, "source": f.source, "paragraph": f.paragraph, "scope": f.scope,
-                 "event": f.event, "metric": f.metric, "value": f.quantity.as_number(),
+                 "also_in": list(f.also_in), "event": f.event, "metric": f.metric,
+                 "value": f.quantity.as_number(),
                  "exact": _exact(f), "unit": f.unit, "qualifier": f.qualifier,
                  "as_written": f.as_written, "period": f.period, "note": f.note}
                 for f in self.figures if keep(f.source)
             ],
             "agreements": [
-                {"id": a.id, "source": a.source, "paragraph": a.paragraph, "scope": a.scope,
-                 "event": a.event, "parties": list(a.parties),
+                {"id": a.id, "source": a.source, "paragraph": a.paragraph,
+                 "also_in": list(a.also_in), "scope": a.scope, "event": a.event,
+                 "parties": list(a.parties),
                  "other_party_unnamed": a.other_party_unnamed, "kind": a.kind,
                  "title": a.title, "subject": a.subject, "date": _date_dict(a.date),
                  "focus_areas": list(a.focus_areas), "note": a.note}

@@ -110,6 +110,8 @@ class AgreementFact(_Record):
     id: Id
     source: Id
     paragraph: PositiveInt
+    #: Other paragraphs that name its parties or date.
+    also_in: list[PositiveInt] = []
     scope: Id
     event: Id
     parties: list[str] = Field(min_length=1)

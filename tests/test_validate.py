@@ -19,8 +19,11 @@ from tests.conftest import SAMPLE
 def _rows(sheet: str) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ws = load_workbook(SAMPLE, read_only=True)[sheet]
-        return sum(1 for row in ws.iter_rows(min_row=2, values_only=True) if any(row))
+        wb = load_workbook(SAMPLE, read_only=True)
+        try:
+            return sum(1 for row in wb[sheet].iter_rows(min_row=2, values_only=True) if any(row))
+        finally:
+            wb.close()
 
 
 def test_sample_is_valid_and_complete() -> None:

@@ -7,7 +7,7 @@ STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := test
-.PHONY: demo test lint bench sample template clean
+.PHONY: demo test lint bench sample template briefing-template readme-image clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reporter needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -21,7 +21,7 @@ $(TEST_STAMP): $(STAMP)
 	@touch $@
 
 demo: $(STAMP)
-	$(BIN)/reporter validate input/cooperation.xlsx
+	$(BIN)/reporter build input/cooperation.xlsx --out reports
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -38,6 +38,11 @@ template: $(STAMP)
 	$(BIN)/reporter init templates/cooperation-template.xlsx --force
 sample: $(STAMP)
 	$(BIN)/python tools/make_sample.py
+briefing-template: $(STAMP)
+	$(BIN)/python tools/make_briefing_template.py
+	cp templates/briefing.docx reporter/render/data/briefing.docx
+readme-image: $(STAMP)
+	$(BIN)/python tools/readme_image.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache .hypothesis

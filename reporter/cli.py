@@ -283,6 +283,123 @@ def print_checks(outcome: Any) -> None:
     console.print(f"\n{_escape(outcome.workbook)}: {summary}. Fact base {outcome.facts_version}.")
 
 
+# --- build ----------------------------------------------------------------------------------
+
+@app.command()
+def build(
+    workbook: WorkbookArg = DEFAULT_WORKBOOK,
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="The reports folder. It is replaced as a whole when the build "
+        "succeeds; a failed or killed build leaves the previous reports as they were.")] = Path(
+        "reports"),
+    meeting: Annotated[list[str] | None, typer.Option(
+        "--meeting", "-m", help="Build only this meeting (a Meeting ID). Repeatable. The "
+        "reports folder then holds just these meetings.", show_default=False)] = None,
+    strict: StrictOpt = False,
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also convert each briefing to PDF with LibreOffice (soffice).")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print nothing but errors.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild every meeting, even those whose inputs have not changed "
+        "since the last build.")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, help="Processes to render meetings with (default: one per "
+        "CPU; small builds use one).", show_default=False)] = None,
+    extra: FactsOpt = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", help="The Word template for briefings (default: "
+        "templates/briefing.docx, or the built-in copy).", show_default=False)] = None,
+) -> None:
+    """Validate, reconcile and write a Word briefing and an Excel summary for every meeting.
+
+    Writes DIR/<meeting>/<meeting>-briefing.docx and -summary.xlsx, DIR/portfolio-summary.xlsx
+    and DIR/manifest.json. With validation errors (or --strict and a mismatch) it writes
+    nothing and exits 1.
+    """
+    from .build import build as run
+    from .errors import MismatchFound, WorkbookInvalid
+
+    with _progress(quiet) as say:
+        try:
+            result = run(workbook, out, meetings=meeting, strict=strict, pdf=pdf, force=force,
+                         facts_files=extra or [], template=template, jobs=jobs, progress=say)
+        except WorkbookInvalid as exc:
+            say("stop")
+            print_problems(exc.report)
+            _fail(exc)
+        except MismatchFound as exc:
+            say("stop")
+            outcome = exc.reconciliation  # type: ignore[attr-defined]
+            outcome.checks = [c for c in outcome.checks if c.status == "mismatch"]
+            print_checks(outcome)
+            _fail(exc)
+        except ReporterError as exc:
+            say("stop")
+            _fail(exc)
+    err = _console(stderr=True)
+    for note in result.notes:
+        err.print(f"[bold yellow]warning:[/] {_escape(note)}")
+    if not quiet:
+        print_build(result)
+
+
+class _progress:
+    """A rich progress bar over the meetings, on stderr (nothing with --quiet)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, event: str, **info: Any) -> None:
+        if self.quiet:
+            return
+        if event == "start":
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("[bold]Building[/] {task.description}"), BarColumn(),
+                                MofNCompleteColumn(), console=_console(stderr=True),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("briefings", total=info["total"])
+        elif event == "meeting" and self.bar is not None:
+            self.bar.update(self.task, advance=1, description=_escape(info["meeting_id"]))
+        elif event == "pdf" and self.bar is not None:
+            self.bar.update(self.task, description="PDFs (LibreOffice)")
+        elif event == "stop" and self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def print_build(result: Any) -> None:
+    from rich.table import Table
+
+    console = _console()
+    t = Table(title=f"Written to {_escape(str(result.out))}", title_justify="left",
+              header_style="bold")
+    for col in ("meeting", "files", "match", "mismatch", "unsourced", "missing", "built"):
+        t.add_column(col)
+    for m in result.meetings:
+        s = m.summary
+        t.add_row(_escape(m.meeting_id), _escape(", ".join(Path(f).name for f in m.files)),
+                  str(s["match"]), f"[red]{s['mismatch']}[/]" if s["mismatch"] else "0",
+                  str(s["unsourced"]), str(s["missing"]), "reused" if m.reused else "new")
+    console.print(t)
+    console.print(f"Portfolio: {_escape(str(result.out / 'portfolio-summary.xlsx'))}; manifest: "
+                  f"{_escape(str(result.out / 'manifest.json'))}.")
+    warnings = len(result.report.warnings)
+    if warnings:
+        console.print(f"{warnings} validation warning(s); reporter validate lists them.")
+
+
 def print_problems(report: Any, *, limit: int | None = None) -> None:
     from rich.table import Table
 

@@ -1,0 +1,444 @@
+"""Build: validate, reconcile, and write a briefing and a summary for every meeting.
+
+The whole reports folder is written into a staging folder beside it and swapped
+in only when every file is complete (see `write.OutputFolder`), so a failure or
+a kill leaves the previous reports as they were. Meetings whose inputs have not
+changed since the last build are not rendered again: their files are reused
+(hard-linked) from the previous folder, which gives the same bytes. Large builds
+render meetings in parallel processes; the files are identical to a serial build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError, MismatchFound, OutputError, UsageError, WorkbookInvalid
+from .facts import FactBase, load_facts
+from .read import read_workbook
+from .reconcile import Reconciliation, reconcile
+from .render import MeetingBriefing, Provenance
+from .schema import DATA_SHEETS, LISTS_SHEET
+from .text import did_you_mean, safe_filename
+from .validate import Report, paused_gc, validate_workbook
+from .write import OutputFolder, normalise_zip, pinned_time, sha256_file
+
+MANIFEST = "manifest.json"
+PORTFOLIO = "portfolio-summary.xlsx"
+DEFAULT_TEMPLATE = Path("templates") / "briefing.docx"
+#: Below this many rows to render, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 4000
+
+Progress = Callable[..., None]
+
+
+@dataclass(slots=True)
+class MeetingResult:
+    meeting_id: str
+    folder: str
+    files: list[str]
+    summary: dict[str, int]
+    reused: bool
+
+
+@dataclass(slots=True)
+class BuildResult:
+    out: Path
+    meetings: list[MeetingResult]
+    manifest: dict[str, Any]
+    report: Report
+    reconciliation: Reconciliation
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def default_template() -> Path:
+    """templates/briefing.docx when run from a project folder, else the copy in the package."""
+    if DEFAULT_TEMPLATE.is_file():
+        return DEFAULT_TEMPLATE
+    return Path(str(resources.files("reporter.render") / "data" / "briefing.docx"))
+
+
+def build(
+    workbook: Path | str,
+    out: Path | str = Path("reports"),
+    *,
+    meetings: Iterable[str] | None = None,
+    strict: bool = False,
+    pdf: bool = False,
+    force: bool = False,
+    facts_files: Iterable[Path] = (),
+    template: Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build every meeting's briefing and summary, the portfolio and the manifest into out."""
+    say = progress or (lambda *a, **k: None)
+    timings: dict[str, float] = {}
+    workbook, out = Path(workbook), Path(out)
+    template = Path(template) if template is not None else default_template()
+    facts_files = [Path(p) for p in facts_files]
+    clock = time.perf_counter()
+
+    facts = load_facts(facts_files)
+    _check_template(template)
+    _check_paths(workbook, out, [template, *facts_files])
+    with paused_gc():
+        wanted = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
+        raw = read_workbook(workbook, sheets=wanted)
+        timings["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        validation = validate_workbook(raw, sources=list(facts.sources))
+        del raw
+    timings["validate"] = time.perf_counter() - clock
+    if validation.workbook is None:
+        raise WorkbookInvalid(validation.report, f"{workbook} has {len(validation.report.errors)} "
+                              "validation error(s); nothing was written")
+    wb = validation.workbook
+    clock = time.perf_counter()
+    outcome = reconcile(wb, facts)
+    timings["reconcile"] = time.perf_counter() - clock
+    if strict and not outcome.ok:
+        n = outcome.summary["mismatch"]
+        error = MismatchFound(f"--strict: {n} check(s) disagree with the published sources; "
+                              "nothing was written")
+        error.reconciliation = outcome  # type: ignore[attr-defined]
+        raise error
+    selected = _select(wb.meetings, meetings)
+    created = pinned_time()
+    briefings = _briefings(wb, selected, outcome, facts)
+    template_sha = sha256_file(template)
+    inputs = {b.meeting.meeting_id: _inputs_hash(b, template_sha, created) for b in briefings}
+    say("start", total=len(briefings))
+
+    with OutputFolder(out) as folder:
+        staging = folder.staging
+        previous = {} if force else _previous(folder.previous())
+        results: dict[str, MeetingResult] = {}
+        todo: list[MeetingBriefing] = []
+        for b in briefings:
+            mid = b.meeting.meeting_id
+            reused = _reuse(previous.get(mid), inputs[mid], folder.previous(), staging, b.folder)
+            if reused is not None:
+                results[mid] = MeetingResult(mid, b.folder, reused, b.status_counts(), True)
+                say("meeting", meeting_id=mid, reused=True)
+            else:
+                todo.append(b)
+        clock = time.perf_counter()
+        spent = {"docx": 0.0, "xlsx": 0.0}
+        for mid, files, seconds in _render_all(todo, template, staging, created, jobs):
+            b = next(x for x in todo if x.meeting.meeting_id == mid)
+            results[mid] = MeetingResult(mid, b.folder, files, b.status_counts(), False)
+            spent["docx"] += seconds["docx"]
+            spent["xlsx"] += seconds["xlsx"]
+            say("meeting", meeting_id=mid, reused=False)
+        timings["render"] = time.perf_counter() - clock
+        timings["render_docx"], timings["render_xlsx"] = spent["docx"], spent["xlsx"]
+        clock = time.perf_counter()
+        from .render.portfolio import write_portfolio
+
+        ordered = [results[b.meeting.meeting_id] for b in briefings]
+        write_portfolio(briefings, staging / PORTFOLIO, created=created,
+                        files={r.meeting_id: r.files for r in ordered})
+        timings["portfolio"] = time.perf_counter() - clock
+        notes: list[str] = []
+        if pdf:
+            say("pdf")
+            notes += _convert_pdfs(staging, ordered)
+        clock = time.perf_counter()
+        manifest = _manifest(staging, workbook, facts, template, template_sha, created, ordered,
+                             outcome, inputs)
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False,
+                                                   sort_keys=True) + "\n", encoding="utf-8")
+    timings["write"] = time.perf_counter() - clock
+    return BuildResult(folder.target, ordered, manifest, validation.report, outcome, timings,
+                       notes)
+
+
+# --- checks before anything is written ----------------------------------------------------------
+
+def _check_template(template: Path) -> None:
+    if not template.is_file():
+        raise InputError("the briefing template does not exist; restore templates/briefing.docx "
+                         "or give --template", path=template, code="file-not-found")
+    try:
+        with zipfile.ZipFile(template) as z:
+            if "word/document.xml" not in z.namelist():
+                raise zipfile.BadZipFile
+    except (zipfile.BadZipFile, OSError):
+        raise InputError("the briefing template is not a Word document (.docx)", path=template,
+                         code="not-a-template") from None
+
+
+def _check_paths(workbook: Path, out: Path, inputs: list[Path]) -> None:
+    target = out.absolute()
+    for p in [workbook, *inputs]:
+        if not p.exists():
+            continue
+        resolved = p.resolve()
+        if resolved == target.resolve() or target.resolve() in resolved.parents:
+            raise OutputError(f"the output folder {out} contains the input {p}; a build replaces "
+                              "its output folder, so choose another folder with --out",
+                              code="output-contains-input")
+
+
+def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
+    if not wanted:
+        return list(all_meetings)
+    by_id = {m.meeting_id.casefold(): m for m in all_meetings}
+    chosen = []
+    for mid in wanted:
+        m = by_id.get(mid.casefold())
+        if m is None:
+            hint = did_you_mean(mid, [x.meeting_id for x in all_meetings])
+            raise UsageError(f"--meeting {mid!r} is not on the Meetings sheet"
+                             + (f" (did you mean {hint!r}?)" if hint else ""))
+        if m not in chosen:
+            chosen.append(m)
+    return chosen
+
+
+# --- what each meeting's briefing is made of -----------------------------------------------------
+
+def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation,
+               facts: FactBase) -> list[MeetingBriefing]:
+    agreements, metrics = wb.by_meeting()
+    provenance = Provenance(wb.path.name, __version__, facts.version)
+    checks: dict[str | None, list[Any]] = {}
+    for c in outcome.checks:
+        checks.setdefault(c.meeting_id, []).append(c)
+    out = []
+    for m in selected:
+        scope = outcome.scopes.get(m.meeting_id)
+        event_id = outcome.events.get(m.meeting_id)
+        mine = checks.get(m.meeting_id, [])
+        cited = {c.source for c in mine if c.source}
+        cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
+        cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
+        event = facts.events.get(event_id) if event_id else None
+        if event is not None:
+            cited.add(event.source)
+        out.append(MeetingBriefing(
+            meeting=m, folder=safe_filename(m.meeting_id),
+            scope_name=facts.scopes[scope].name if scope else None, event=event,
+            agreements=agreements.get(m.meeting_id, []), metrics=metrics.get(m.meeting_id, []),
+            checks=mine, sources={s: facts.sources[s] for s in sorted(cited)
+                                  if s in facts.sources},
+            provenance=provenance,
+        ))
+    return out
+
+
+def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) -> str:
+    """Everything a meeting's files depend on; equal hashes give equal files."""
+    def plain(x: Any) -> Any:
+        if hasattr(x, "_asdict"):
+            return {k: plain(v) for k, v in x._asdict().items()}
+        if hasattr(x, "model_dump"):
+            return x.model_dump(mode="json")
+        if hasattr(x, "to_dict"):
+            return x.to_dict()
+        if hasattr(x, "qualifier"):  # a Quantity
+            return [str(x.value), x.unit, x.qualifier, str(x.precision), x.text]
+        if isinstance(x, list | tuple):
+            return [plain(v) for v in x]
+        if isinstance(x, dt.date):
+            return x.isoformat()
+        return x
+
+    payload = {
+        "tool": __version__, "template": template_sha, "created": created.isoformat(),
+        "provenance": [b.provenance.workbook_name, b.provenance.facts_version],
+        "meeting": plain(b.meeting), "folder": b.folder, "scope": b.scope_name,
+        "event": plain(b.event) if b.event else None, "agreements": plain(b.agreements),
+        "metrics": plain(b.metrics), "checks": plain(b.checks),
+        "sources": {k: plain(v) for k, v in b.sources.items()},
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- reusing unchanged meetings ------------------------------------------------------------------
+
+def _previous(folder: Path | None) -> dict[str, dict[str, Any]]:
+    """The previous build's record of each meeting, if its manifest can be read."""
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("tool", {}).get("version") != __version__:
+            return {}
+        files = {f["path"]: f for f in data.get("files", [])}
+        out = {}
+        for mid, info in data.get("meetings", {}).items():
+            out[mid] = {"inputs": info["inputs"], "files": [files[p] for p in info["files"]]}
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _reuse(record: dict[str, Any] | None, inputs: str, previous: Path | None, staging: Path,
+           folder: str) -> list[str] | None:
+    """Link the previous files of a meeting into staging if its inputs are unchanged."""
+    if record is None or previous is None or record["inputs"] != inputs:
+        return None
+    wanted = {f"{folder}/{folder}-briefing.docx", f"{folder}/{folder}-summary.xlsx"}
+    if {f["path"] for f in record["files"]} != wanted:
+        return None
+    for f in record["files"]:
+        src = previous / f["path"]
+        try:
+            if src.stat().st_size != f["size"] or sha256_file(src) != f["sha256"]:
+                return None
+        except OSError:
+            return None
+    (staging / folder).mkdir(exist_ok=True)
+    names = []
+    for f in record["files"]:
+        src, dst = previous / f["path"], staging / f["path"]
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        names.append(f["path"])
+    return sorted(names)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def render_meeting(b: MeetingBriefing, template: Path, staging: Path,
+                   created: dt.datetime) -> tuple[str, list[str], dict[str, float]]:
+    """Write one meeting's briefing and summary; return its files and the time each took."""
+    from .render.briefing import write_briefing
+    from .render.summary import write_summary
+
+    folder = staging / b.folder
+    folder.mkdir(exist_ok=True)
+    docx = folder / f"{b.folder}-briefing.docx"
+    xlsx = folder / f"{b.folder}-summary.xlsx"
+    t0 = time.perf_counter()
+    write_briefing(b, template, docx, created=created)
+    normalise_zip(docx)
+    t1 = time.perf_counter()
+    write_summary(b, xlsx, created=created)
+    t2 = time.perf_counter()
+    files = [f"{b.folder}/{docx.name}", f"{b.folder}/{xlsx.name}"]
+    return b.meeting.meeting_id, files, {"docx": t1 - t0, "xlsx": t2 - t1}
+
+
+def _die_with_parent() -> None:
+    """Worker start-up: exit if the build is killed, so no orphan keeps writing or locking."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render_all(todo: list[MeetingBriefing], template: Path, staging: Path,
+                created: dt.datetime, jobs: int | None):
+    rows = sum(len(b.agreements) + len(b.metrics) for b in todo)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) <= 1 or rows < PARALLEL_THRESHOLD:
+        for b in todo:
+            yield render_meeting(b, template, staging, created)
+        return
+    import multiprocessing
+    import warnings
+
+    # Biggest first, so no worker is left with one long meeting at the end.
+    order = sorted(todo, key=lambda b: -(len(b.agreements) + len(b.metrics)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process
+        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                                 initializer=_die_with_parent) as pool:
+            futures = [pool.submit(render_meeting, b, template, staging, created) for b in order]
+            for future in futures:
+                yield future.result()
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(files: list[Path], outdir: Path, *, timeout: int = 300) -> list[str]:
+    """Convert Office files to PDF with headless LibreOffice; return its error lines."""
+    exe = soffice()
+    if exe is None:
+        return ["LibreOffice (soffice) is not on PATH"]
+    with tempfile.TemporaryDirectory(prefix="reporter-lo-") as profile:
+        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  preexec_fn=_die_with_parent)
+        except subprocess.TimeoutExpired:
+            return [f"LibreOffice took longer than {timeout} s"]
+    errors = [ln for ln in (proc.stdout + proc.stderr).splitlines()
+              if "error" in ln.lower() and "warning" not in ln.lower()]
+    if proc.returncode != 0:
+        errors.append(f"soffice exited with {proc.returncode}")
+    for f in files:
+        if not (outdir / f"{f.stem}.pdf").is_file():
+            errors.append(f"no PDF was made from {f.name}")
+    return errors
+
+
+def _convert_pdfs(staging: Path, results: list[MeetingResult]) -> list[str]:
+    if soffice() is None:
+        return ["--pdf: LibreOffice (soffice) is not on PATH, so no PDFs were made. Install it "
+                "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui) and build again."]
+    notes = []
+    for r in results:
+        docx = staging / r.folder / f"{r.folder}-briefing.docx"
+        errors = to_pdf([docx], docx.parent)
+        if errors:
+            notes.append(f"--pdf: {r.meeting_id}: " + "; ".join(errors))
+        else:
+            r.files.append(f"{r.folder}/{r.folder}-briefing.pdf")
+    return notes
+
+
+# --- manifest ------------------------------------------------------------------------------------
+
+def _manifest(staging: Path, workbook: Path, facts: FactBase, template: Path, template_sha: str,
+              created: dt.datetime, results: list[MeetingResult], outcome: Reconciliation,
+              inputs: dict[str, str]) -> dict[str, Any]:
+    files = []
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        rel = path.relative_to(staging).as_posix()
+        files.append({"path": rel, "sha256": sha256_file(path), "size": path.stat().st_size})
+    return {
+        "tool": {"name": "reporter", "version": __version__},
+        "created": created.isoformat(),
+        "workbook": {"name": workbook.name, "sha256": sha256_file(workbook)},
+        "facts": {"version": facts.version, "digest": facts.digest},
+        "template": {"name": template.name, "sha256": template_sha},
+        "files": files,
+        "meetings": {
+            r.meeting_id: {"folder": r.folder, "files": sorted(r.files), "inputs":
+                           inputs[r.meeting_id], "reconciliation": r.summary}
+            for r in results
+        },
+        "reconciliation": outcome.summary,
+    }

@@ -1,0 +1,103 @@
+"""The portfolio summary across meetings: Overview, Focus areas, Figures, Reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..quantities import format_quantity
+from . import STATUS_LABELS, MeetingBriefing
+from .xlsx import Column, Formats, new_workbook, write_table
+
+
+def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime,
+                    files: dict[str, list[str]]) -> None:
+    wb = new_workbook(out, created, "Cooperation portfolio")
+    fmt = Formats(wb)
+    overview = wb.add_worksheet("Overview")
+    focus = wb.add_worksheet("Focus areas")
+    figures = wb.add_worksheet("Figures")
+    checks = wb.add_worksheet("Reconciliation")
+    statuses = list(STATUS_LABELS)
+
+    # --- Overview: one row per meeting, and a chart of the reconciliation statuses ---------
+    overview.write_string(0, 0, "Cooperation portfolio", fmt.title)
+    overview.write_string(1, 0, f"{len(briefings)} meeting(s). Built by reporter from "
+                          f"{briefings[0].provenance.workbook_name if briefings else 'nothing'}"
+                          f"; fact base {briefings[0].provenance.facts_version if briefings else ''}"
+                          ".", fmt.note)
+    cols = [Column("Meeting ID"), Column("Title", width=48), Column("Kind"),
+            Column("Date", "date"), Column("Counterpart"), Column("Cooperation"),
+            Column("Agreements", "int"), Column("Figures", "int"),
+            *[Column(s, "int") for s in statuses], Column("Briefing"), Column("Summary")]
+    rows = []
+    for b in briefings:
+        m = b.meeting
+        counts = b.status_counts()
+        names = files.get(m.meeting_id, ["", ""])
+        rows.append([m.meeting_id, m.title, m.kind, m.date, m.counterpart,
+                     b.scope_name or "not covered", len(b.agreements), len(b.metrics),
+                     *[counts[s] for s in statuses], names[0], names[1]])
+    first = 3
+    last = write_table(overview, first, cols, rows, "Meetings", fmt) - 1
+    overview.freeze_panes(first + 1, 1)
+    if briefings:
+        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        colours = {"match": "#70AD47", "mismatch": "#C00000", "unsourced": "#FFC000",
+                   "missing": "#7030A0", "info": "#5B9BD5"}
+        for k, s in enumerate(statuses):
+            col = 8 + k
+            chart.add_series({
+                "name": ["Overview", first, col],
+                "categories": ["Overview", first + 1, 0, last, 0],
+                "values": ["Overview", first + 1, col, last, col],
+                "fill": {"color": colours[s]},
+            })
+        chart.set_title({"name": "Reconciliation by meeting"})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 720, "height": 120 + 28 * len(briefings)})
+        overview.insert_chart(last + 2, 0, chart)
+
+    # --- Focus areas x meetings -----------------------------------------------------------
+    areas = sorted({a for b in briefings for a, _ in b.focus_counts})
+    ids = [b.meeting.meeting_id for b in briefings]
+    counts = {(b.meeting.meeting_id, a): n for b in briefings for a, n in b.focus_counts}
+    focus.write_string(0, 0, "Agreements by focus area and meeting", fmt.title)
+    matrix_cols = [Column("Focus area"), *[Column(i, "int") for i in ids], Column("Total", "int")]
+    matrix = [[a, *[counts.get((i, a), 0) for i in ids], sum(counts.get((i, a), 0) for i in ids)]
+              for a in areas]
+    end = write_table(focus, 2, matrix_cols, matrix, "FocusAreas", fmt)
+    if areas:
+        focus.conditional_format(3, 1, end - 2, len(ids), {
+            "type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
+    focus.freeze_panes(3, 1)
+
+    # --- every figure ---------------------------------------------------------------------
+    by_row = {(b.meeting.meeting_id, c.row): c for b in briefings for c in b.checks
+              if c.kind == "figure" and c.row}
+    f_cols = [Column("Meeting ID"), Column("Metric ID"), Column("Metric"),
+              Column("Value", "number"), Column("Unit"), Column("Qualifier"),
+              Column("Reads as"), Column("Period"), Column("Check"), Column("Published"),
+              Column("Source"), Column("Source paragraph", "int")]
+    f_rows = []
+    for b in briefings:
+        for f in b.metrics:
+            c = by_row.get((b.meeting.meeting_id, f.row))
+            f_rows.append([b.meeting.meeting_id, f.metric_id, f.metric, f.value.as_number(),
+                           f.value.unit, f.value.qualifier, format_quantity(f.value), f.period,
+                           c.status if c else "unsourced", c.fact_text if c else "",
+                           c.source if c else f.source, c.paragraph if c else None])
+    write_table(figures, 0, f_cols, f_rows, "Figures", fmt, status_col="Check")
+    figures.freeze_panes(1, 2)
+
+    # --- every check ----------------------------------------------------------------------
+    c_cols = [Column("Meeting ID"), Column("Status"), Column("Kind"), Column("Workbook cell"),
+              Column("Workbook"), Column("Published"), Column("Source"),
+              Column("Source paragraph", "int"), Column("What it says", width=90)]
+    c_rows = [[b.meeting.meeting_id, c.status, c.kind,
+               f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text, c.fact_text,
+               c.source, c.paragraph, c.message] for b in briefings for c in b.checks]
+    write_table(checks, 0, c_cols, c_rows, "Checks", fmt, status_col="Status")
+    checks.freeze_panes(1, 1)
+    overview.activate()
+    wb.close()

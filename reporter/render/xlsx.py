@@ -1,0 +1,122 @@
+"""Shared pieces of every Excel file reporter writes (xlsxwriter).
+
+Text from a workbook is always written with `write_string`, with formula, number
+and URL conversion switched off, so `=HYPERLINK(...)` or `+cmd` stays text; and
+characters XML cannot hold are removed first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..text import xml_safe
+
+NAVY = "#1F3864"
+MAX_WIDTH = 60
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                   r"\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+WORKBOOK_OPTIONS = {
+    "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+}
+
+STATUS_COLOURS = {  # status -> (font, fill)
+    "match": ("#375623", "#E2EFDA"),
+    "mismatch": ("#9C0006", "#FFC7CE"),
+    "unsourced": ("#9C5700", "#FFEB9C"),
+    "missing": ("#7030A0", "#E4DFEC"),
+    "info": ("#1F4E79", "#DDEBF7"),
+}
+
+
+def new_workbook(path: Path, created: dt.datetime, title: str) -> Any:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties({"title": xml_safe(title)[:250], "author": "reporter",
+                       "created": created, "comments": "Built by reporter"})
+    return wb
+
+
+def display_width(value: Any) -> int:
+    text = value if isinstance(value, str) else str(value)
+    text = text[:120]
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return longest + len(_WIDE.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: str = "text"  # text | number | int | date
+    width: int | None = None  # fixed width, else fitted to the content
+
+
+class Formats:
+    def __init__(self, wb: Any):
+        self.bold = wb.add_format({"bold": True})
+        self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": NAVY})
+        self.h2 = wb.add_format({"bold": True, "font_size": 11, "font_color": NAVY})
+        self.label = wb.add_format({"bold": True, "valign": "top", "font_color": "#404040"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.text = wb.add_format({"valign": "top"})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+        self.int = wb.add_format({"num_format": "#,##0", "valign": "top"})
+        self.number = wb.add_format({"num_format": "#,##0.####", "valign": "top"})
+        self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY,
+                                     "border": 1})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+        self.status = {s: wb.add_format({"font_color": f, "bg_color": b})
+                       for s, (f, b) in STATUS_COLOURS.items()}
+
+
+def write_cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: Formats) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt.text)
+    elif kind == "date" and isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt.date)
+    elif kind in ("number", "int") and isinstance(value, int | float) and not isinstance(
+            value, bool):
+        ws.write_number(row, col, value, fmt.int if kind == "int" else fmt.number)
+    else:
+        ws.write_string(row, col, xml_safe(str(value))[:32767],
+                        fmt.wrap if kind == "wrap" else fmt.text)
+
+
+def write_table(ws: Any, first_row: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
+                name: str, fmt: Formats, *, status_col: str | None = None,
+                style: str = "Table Style Medium 2") -> int:
+    """An Excel table with filters and fitted widths; returns the row after it."""
+    last_row = first_row + max(1, len(rows))
+    last_col = len(columns) - 1
+    ws.add_table(first_row, 0, last_row, last_col, {
+        "name": name, "style": style, "autofilter": True,
+        "columns": [{"header": c.header} for c in columns],
+    })
+    widths = [display_width(c.header) + 3 for c in columns]
+    for i, row in enumerate(rows, start=first_row + 1):
+        for j, (c, value) in enumerate(zip(columns, row, strict=True)):
+            write_cell(ws, i, j, value, c.kind, fmt)
+            if c.width is None and value is not None:
+                w = display_width(value if c.kind != "date" else "2024-05-24") + 2
+                if w > widths[j]:
+                    widths[j] = w
+    for j, c in enumerate(columns):
+        ws.set_column(j, j, c.width or min(MAX_WIDTH, max(8, widths[j])))
+    if status_col is not None:
+        j = next(k for k, c in enumerate(columns) if c.header == status_col)
+        status_formats(ws, first_row + 1, j, last_row, j, fmt)
+    return last_row + 1
+
+
+def status_formats(ws: Any, r0: int, c0: int, r1: int, c1: int, fmt: Formats) -> None:
+    """Colour reconciliation statuses: match green, mismatch red, and so on."""
+    for status, cell_format in fmt.status.items():
+        ws.conditional_format(r0, c0, r1, c1, {
+            "type": "cell", "criteria": "==", "value": f'"{status}"', "format": cell_format,
+        })

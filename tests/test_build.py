@@ -1,0 +1,380 @@
+"""`reporter build`: what a reader finds in the briefings and summaries, and how they are written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from reporter import build as build_module
+from reporter.build import build
+from reporter.facts import load_facts
+from reporter.quantities import format_quantity
+from reporter.validate import validate_file
+from reporter.write import OutputFolder
+from tests.conftest import SAMPLE, run_cli
+
+FACTS = load_facts()
+WB = validate_file(SAMPLE).workbook
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def doc_text(path: Path) -> tuple[str, list[list[list[str]]]]:
+    d = docx.Document(str(path))
+    text = "\n".join(p.text for p in d.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
+    return text, tables
+
+
+def load(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "reports"
+    build(SAMPLE, out)
+    return out
+
+
+def test_every_meeting_gets_a_briefing_and_a_summary(built: Path) -> None:
+    for m in WB.meetings:
+        folder = built / m.meeting_id
+        assert (folder / f"{m.meeting_id}-briefing.docx").is_file()
+        assert (folder / f"{m.meeting_id}-summary.xlsx").is_file()
+    assert (built / "portfolio-summary.xlsx").is_file()
+    assert sorted(p.name for p in built.iterdir() if p.is_dir()) == sorted(
+        m.meeting_id for m in WB.meetings)
+
+
+def test_manifest_lists_every_file_with_its_hash(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    files = tree(built)
+    del files["manifest.json"]
+    assert {f["path"]: f["sha256"] for f in manifest["files"]} == files
+    for f in manifest["files"]:
+        assert (built / f["path"]).stat().st_size == f["size"]
+    assert manifest["workbook"]["sha256"] == hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+    assert manifest["facts"] == {"version": FACTS.version, "digest": FACTS.digest}
+    assert manifest["tool"]["version"]
+    assert set(manifest["meetings"]) == {m.meeting_id for m in WB.meetings}
+    hk = manifest["meetings"]["M-HK-FORUM-2024"]
+    assert hk["reconciliation"]["match"] > 0 and hk["reconciliation"]["mismatch"] == 0
+
+
+@pytest.mark.parametrize("meeting", [m.meeting_id for m in WB.meetings])
+def test_briefing_has_the_meetings_figures_and_their_sources(built: Path, meeting: str) -> None:
+    m = WB.meeting(meeting)
+    text, tables = doc_text(built / meeting / f"{meeting}-briefing.docx")
+    cells = "\n".join(c for t in tables for row in t for c in row)
+    assert m.title in text.split("\n")[0]
+    metrics = [f for f in WB.metrics if f.meeting_id == meeting]
+    figure_table = next((t for t in tables if t[0][:2] == ["Figure", "Value"]), None)
+    if metrics:
+        assert figure_table is not None
+        assert len(figure_table) == len(metrics) + 1
+        for f, row in zip(metrics, figure_table[1:], strict=True):
+            assert row[0] == f.metric
+            assert row[1] == format_quantity(f.value)
+            assert row[3] == "Matches source"
+            note = row[4]
+            assert note.startswith("[")
+            # the numbered note names the source and the paragraph of the published figure
+            fact = next(x for x in FACTS.figures if x.metric == f.metric
+                        and x.unit == f.value.unit)
+            line = next(ln for ln in text.split("\n") if ln.startswith(note + " "))
+            assert f"paragraph {fact.paragraph}" in line
+            assert FACTS.sources[fact.source].title in line
+    # other meetings' figures are not here
+    others = {f.metric for f in WB.metrics if f.meeting_id != meeting} - {
+        f.metric for f in metrics}
+    assert not [x for x in others if x in cells]
+    for a in (a for a in WB.agreements if a.meeting_id == meeting):
+        assert a.party_a in cells
+    assert "Differences from published sources" in text
+    assert "Sources" in text.split("\n")
+
+
+def test_briefing_formats_figures_for_readers(built: Path) -> None:
+    _, tables = doc_text(built / "M-G60-2024" / "M-G60-2024-briefing.docx")
+    values = {r[0]: r[1] for r in tables[1][1:]}
+    assert values["Credit financing"] == "more than 2.9 trillion yuan"
+    assert values["Share of national GDP"] == "1/15"
+    assert values["Member cities"] == "9"
+    _, tables = doc_text(built / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-briefing.docx")
+    values = [(r[0], r[1]) for r in tables[1][1:]]
+    assert ("Co-authored papers", "12,280") in values
+    assert ("Technology contract value", "32.3 billion yuan") in values
+    assert ("Technology contract value", "US$4.6 billion") in values
+
+
+def test_briefing_uses_the_template(built: Path) -> None:
+    d = docx.Document(str(built / "M-SUZHOU" / "M-SUZHOU-briefing.docx"))
+    header = "\n".join(p.text for p in d.sections[0].header.paragraphs)
+    assert "Science and Technology Commission of Shanghai Municipality" in header
+    footer_xml = d.sections[0].footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
+    assert d.paragraphs[0].style.name == "Title"
+    assert "This is the template" not in "\n".join(p.text for p in d.paragraphs)
+    rfonts = d.styles["Normal"].element.rPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts")
+    assert rfonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+    assert d.inline_shapes, "the focus-area chart is missing"
+
+
+def test_summary_workbook_reads_back(built: Path) -> None:
+    path = built / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx"
+    wb = load(path)
+    assert wb.sheetnames == ["Summary", "Agreements", "Metrics", "Differences", "Sources"]
+    agreements = wb["Agreements"]
+    assert "Agreements" in agreements.tables and agreements.freeze_panes == "B2"
+    rows = list(agreements.iter_rows(min_row=2, values_only=True))
+    assert {r[0] for r in rows} == {a.agreement_id for a in WB.agreements
+                                    if a.meeting_id == "M-HK-FORUM-2024"}
+    metrics = wb["Metrics"]
+    header = [c.value for c in metrics[1]]
+    by_id = {r[0]: dict(zip(header, r, strict=True))
+             for r in metrics.iter_rows(min_row=2, values_only=True)}
+    cny = by_id["F-HK-03"]
+    assert cny["Value"] == 32_300_000_000 and cny["Unit"] == "CNY"
+    assert cny["Reads as"] == "32.3 billion yuan" and cny["Check"] == "match"
+    assert cny["Published in"] == "sh-hk" and cny["Source paragraph"] == 12
+    assert metrics.conditional_formatting, "statuses are not coloured"
+    summary = wb["Summary"]
+    values = [c.value for row in summary.iter_rows() for c in row if c.value is not None]
+    assert "M-HK-FORUM-2024" in values and "Reconciliation" in values
+    with zipfile.ZipFile(path) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+    sources = wb["Sources"]
+    assert [r[0] for r in sources.iter_rows(min_row=2, values_only=True)] == ["sh-hk"]
+
+
+def test_portfolio_summary(built: Path) -> None:
+    wb = load(built / "portfolio-summary.xlsx")
+    assert wb.sheetnames == ["Overview", "Focus areas", "Figures", "Reconciliation"]
+    overview = wb["Overview"]
+    header = [c.value for c in overview[4]]
+    rows = [dict(zip(header, r, strict=True)) for r in overview.iter_rows(min_row=5,
+                                                                          values_only=True)]
+    assert [r["Meeting ID"] for r in rows] == [m.meeting_id for m in WB.meetings]
+    hk = next(r for r in rows if r["Meeting ID"] == "M-HK-FORUM-2024")
+    assert hk["Agreements"] == 3 and hk["Figures"] == 5 and hk["mismatch"] == 0
+    focus = wb["Focus areas"]
+    head = [c.value for c in focus[3]]
+    matrix = {r[0]: dict(zip(head, r, strict=True)) for r in focus.iter_rows(
+        min_row=4, values_only=True)}
+    expected = sum("biomedicine" in a.focus_areas for a in WB.agreements)
+    assert matrix["biomedicine"]["Total"] == expected
+    figures = list(wb["Figures"].iter_rows(min_row=2, values_only=True))
+    assert len(figures) == len(WB.metrics)
+    with zipfile.ZipFile(built / "portfolio-summary.xlsx") as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+
+
+def test_differences_are_reported_where_a_reader_looks(tmp_path: Path, edited) -> None:
+    row = next(f.row for f in WB.metrics if f.metric_id == "F-HK-03")
+    path = edited(lambda wb: wb["Metrics"].__setitem__(f"D{row}", 31_300_000_000))
+    out = tmp_path / "reports"
+    result = run_cli("build", path, "--out", out, "-q")
+    assert result.exit_code == 0
+    text, tables = doc_text(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-briefing.docx")
+    section = text.split("Differences from published sources")[1].split("\nSources\n")[0]
+    assert f"Metrics!D{row}" in section and "31.3 billion yuan" in section
+    assert "32.3 billion yuan" in section and "sh-hk paragraph 12" in section
+    figure_rows = {r[0]: r for r in tables[1][1:]}
+    assert figure_rows["Technology contract value"][3] in ("Differs from source",
+                                                           "Matches source")
+    diffs = load(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx")["Differences"]
+    rows = list(diffs.iter_rows(min_row=2, values_only=True))
+    assert any(r[0] == "mismatch" and r[2] == f"Metrics!D{row}" for r in rows)
+    strict = run_cli("build", path, "--out", tmp_path / "strict", "--strict")
+    assert strict.exit_code == 1 and "mismatch" in strict.stdout
+    assert not (tmp_path / "strict").exists()
+
+
+def test_long_agreement_lists_move_to_an_appendix(tmp_path: Path, edited) -> None:
+    def edit(wb) -> None:
+        ws = wb["Agreements"]
+        for i in range(30):
+            r = ws.max_row + 1
+            for col, v in zip("ABCDFH", [f"A-EXTRA-{i:02d}", "M-SUZHOU", f"Project {i}",
+                                          "苏州大学", "project", "biomedicine"], strict=True):
+                ws[f"{col}{r}"] = v
+
+    out = tmp_path / "reports"
+    build(edited(edit), out)
+    text, tables = doc_text(out / "M-SUZHOU" / "M-SUZHOU-briefing.docx")
+    assert "Appendix A: all 31 agreements" in text
+    appendix = tables[-1]
+    assert appendix[0][0] == "Agreement" and len(appendix) == 32
+    assert any("苏州大学" in row[1] for row in appendix)
+    body = text.split("Appendix A: all")[0]
+    assert "full list is in Appendix A" in body
+
+
+def test_hostile_cell_text_stays_plain_text(tmp_path: Path, edited) -> None:
+    evil = {
+        "C2": '=HYPERLINK("http://example.com","click")', "L2": "+cmd|' /C calc'!A0",
+        "C3": "-1+2", "L3": "@SUM(1,2)", "C4": "\tTabbed", "L4": "line one\rtwo",
+        "C5": "上海交通大学 与 香港城市大学 🤝", "L5": "x" * 5000,
+    }
+
+    def edit(wb) -> None:
+        for ref, v in evil.items():
+            wb["Agreements"][ref] = v
+            wb["Agreements"][ref].data_type = "s"
+
+    out = tmp_path / "reports"
+    assert run_cli("build", edited(edit), "--out", out, "-q").exit_code == 0
+    for path in out.rglob("*.xlsx"):
+        wb = load(path)
+        for ws in wb.worksheets:
+            assert not ws._hyperlinks, f"{path.name}:{ws.title} has a link"
+            for row in ws.iter_rows():
+                for c in row:
+                    assert c.data_type != "f", f"{path.name}:{ws.title}!{c.coordinate}"
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    assert b"<f>" not in z.read(name), f"{path.name}:{name} has a formula"
+    summary = load(out / "M-SUZHOU" / "M-SUZHOU-summary.xlsx")["Agreements"]
+    titles = [r[1] for r in summary.iter_rows(min_row=2, values_only=True)]
+    assert titles == [evil["C2"]]
+    _, tables = doc_text(out / "M-SUZHOU" / "M-SUZHOU-briefing.docx")
+    assert evil["C2"] in "\n".join(c for t in tables for r in t for c in r)
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(SAMPLE, a)
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    build(SAMPLE, b, jobs=2)  # rendered in two processes this time
+    assert tree(a) == tree(b)
+
+
+def test_source_date_epoch_sets_the_document_dates(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")  # 2024-06-01
+    build(SAMPLE, tmp_path / "r", meetings=["M-SUZHOU"])
+    d = docx.Document(str(tmp_path / "r" / "M-SUZHOU" / "M-SUZHOU-briefing.docx"))
+    assert d.core_properties.created.date().isoformat() == "2024-06-01"
+    assert load(tmp_path / "r" / "M-SUZHOU" / "M-SUZHOU-summary.xlsx").properties.created.date(
+    ).isoformat() == "2024-06-01"
+
+
+def test_unchanged_meetings_are_reused_and_changes_rebuilt(tmp_path: Path, edited) -> None:
+    out = tmp_path / "r"
+    first = build(SAMPLE, out)
+    (tmp_path / "v2").mkdir()
+    before = tree(out)
+    assert not any(m.reused for m in first.meetings)
+    second = build(SAMPLE, out)
+    assert all(m.reused for m in second.meetings) and tree(out) == before
+    row = next(f.row for f in WB.metrics if f.metric_id == "F-HK-02")
+    changed = edited(lambda wb: wb["Metrics"].__setitem__(f"I{row}", "a new note"),
+                     name="v2/cooperation.xlsx")  # same file name: briefings print it
+    third = build(changed, out)
+    rebuilt = {m.meeting_id for m in third.meetings if not m.reused}
+    assert rebuilt == {"M-HK-FORUM-2024"}
+    forced = build(SAMPLE, out, force=True)
+    assert not any(m.reused for m in forced.meetings) and tree(out) == before
+
+
+def test_meeting_selection(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert run_cli("build", SAMPLE, "--out", out, "-m", "M-SUZHOU", "-m", "m-tsinghua",
+                   "-q").exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["M-SUZHOU", "M-TSINGHUA"]
+    bad = run_cli("build", SAMPLE, "--out", tmp_path / "x", "-m", "M-SUZOU")
+    assert bad.exit_code == 2 and "did you mean 'M-SUZHOU'" in bad.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_validation_errors_write_nothing(tmp_path: Path, edited) -> None:
+    path = edited(lambda wb: wb["Meetings"].__setitem__("C2", "citty"))
+    out = tmp_path / "r"
+    result = run_cli("build", path, "--out", out)
+    assert result.exit_code == 1 and "Meetings!C2" in result.stdout
+    assert not out.exists()
+
+
+def test_previous_reports_survive_a_failed_build(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "r"
+    build(SAMPLE, out)
+    before = tree(out)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk trouble halfway")
+
+    monkeypatch.setattr("reporter.render.portfolio.write_portfolio", broken)
+    with pytest.raises(RuntimeError):
+        build(SAMPLE, out, force=True)
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.")] == [".r.lock"]
+
+
+@pytest.mark.parametrize("how", ["file", "inside-file", "contains-input"])
+def test_unusable_output_paths(tmp_path: Path, sample: Path, how: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder")
+    out = {"file": blocker, "inside-file": blocker / "reports", "contains-input": tmp_path}[how]
+    result = run_cli("build", sample, "--out", out)
+    assert result.exit_code == 3, result.output
+    assert str(out.name) in result.stderr and "--out" in result.stderr
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_second_build_at_once_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    build(SAMPLE, out)
+    before = tree(out)
+    holder = OutputFolder(out)
+    holder._lock()  # what a running build holds
+    try:
+        result = run_cli("build", SAMPLE, "--out", out)
+    finally:
+        holder._unlock()
+    assert result.exit_code == 3 and "another reporter build" in result.stderr
+    assert tree(out) == before
+
+
+def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(build_module, "soffice", lambda: None)
+    result = run_cli("build", SAMPLE, "--out", tmp_path / "r", "--pdf", "-m", "M-SUZHOU")
+    assert result.exit_code == 0
+    assert "LibreOffice (soffice) is not on PATH" in result.stderr
+
+
+def test_default_paths_are_input_and_reports(tmp_path: Path) -> None:
+    (tmp_path / "input").mkdir()
+    (tmp_path / "input" / "cooperation.xlsx").write_bytes(SAMPLE.read_bytes())
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = run_cli("build")
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "portfolio-summary.xlsx").is_file()
+    assert "Written to" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "input").iterdir()) == ["cooperation.xlsx"]
+
+
+def test_packaged_template_is_the_committed_one() -> None:
+    from tests.conftest import ROOT
+
+    assert (ROOT / "reporter/render/data/briefing.docx").read_bytes() == (
+        ROOT / "templates/briefing.docx").read_bytes()

@@ -29,18 +29,27 @@ INVALID = object()  # a cell that could not be read; its problem says why
 # --- the fast path ------------------------------------------------------------------------
 
 _NO_CONTROL = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"  # \r too: the slow path makes it \n
-_Text = Annotated[str, Strict(), StringConstraints(
-    strip_whitespace=True, max_length=LIMITS["text_chars"], pattern=_NO_CONTROL)]
-_RequiredText = Annotated[str, Strict(), StringConstraints(
-    strip_whitespace=True, min_length=1, max_length=LIMITS["text_chars"], pattern=_NO_CONTROL)]
+
+
+def _text_type(required: bool, control: bool) -> Any:
+    """Text; with `control`, text holding control characters is left to the slow path.
+
+    The reader tells whether a sheet can hold control characters at all; when it
+    cannot, the per-string pattern (the costliest part of the bulk check) is skipped.
+    """
+    return Annotated[str, Strict(), StringConstraints(
+        strip_whitespace=True, min_length=1 if required else None,
+        max_length=LIMITS["text_chars"], pattern=_NO_CONTROL if control else None)]
+
+
 _Date = Annotated[dt.date, Strict(), Ge(dt.date(MIN_YEAR, 1, 1)), Le(dt.date(MAX_YEAR, 12, 31))]
 _Number = Annotated[float, Strict(), AllowInfNan(False)]
 _Empty = Literal[""]
 
 
-def fast_type(kind: Kind, required: bool) -> Any:
+def fast_type(kind: Kind, required: bool, control: bool = True) -> Any:
     if kind in TEXT_KINDS:
-        return _RequiredText if required else _Text
+        return _text_type(required, control)
     if kind is Kind.DATE:
         return _Date if required else _Date | _Empty
     # MONEY and QUANTITY: a number cell; text quantities take the slow path.
@@ -48,9 +57,9 @@ def fast_type(kind: Kind, required: bool) -> Any:
 
 
 @lru_cache(maxsize=64)
-def row_adapter(columns: tuple[tuple[Kind, bool], ...]) -> TypeAdapter[Any]:
+def row_adapter(columns: tuple[tuple[Kind, bool], ...], control: bool = True) -> TypeAdapter[Any]:
     """A validator for a whole sheet: a list of fixed-length rows."""
-    item = tuple[tuple(fast_type(k, r) for k, r in columns)]  # type: ignore[misc]
+    item = tuple[tuple(fast_type(k, r, control) for k, r in columns)]  # type: ignore[misc]
     return TypeAdapter(list[item])  # type: ignore[valid-type]
 
 

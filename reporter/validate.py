@@ -11,6 +11,7 @@ import gc
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -137,15 +138,13 @@ class _Run:
 
     def validate(self) -> Validation:
         vocab = self._vocabularies()
-        parsed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        for spec in DATA_SHEETS:
-            parsed[spec.name] = self._sheet(spec)
-        meetings, ids = self._meetings(parsed[MEETINGS.name], vocab)
-        agreements = self._agreements(parsed[AGREEMENTS.name], vocab, ids)
-        metrics = self._metrics(parsed[METRICS.name], vocab, ids)
+        sheets = {spec.name: self._sheet(spec) for spec in DATA_SHEETS}
+        meetings, ids = self._meetings(sheets[MEETINGS.name], vocab)
+        agreements = self._agreements(sheets[AGREEMENTS.name], vocab, ids)
+        metrics = self._metrics(sheets[METRICS.name], vocab, ids)
         self.stats.update(meetings=len(meetings), agreements=len(agreements),
                           metrics=len(metrics))
-        order = {s.name: i for i, s in enumerate((*DATA_SHEETS,))}
+        order = {s.name: i for i, s in enumerate(DATA_SHEETS)}
         self.problems.sort(key=lambda p: (
             order.get(p.sheet or "", -1 if p.sheet is None else 99), p.row or 0,
             _column_order(p.cell)))
@@ -191,52 +190,51 @@ class _Run:
 
     # --- one data sheet -------------------------------------------------------------------
 
-    def _sheet(self, spec: Sheet) -> list[tuple[int, dict[str, Any]]]:
-        """Rows of a sheet as {field: typed value}, with their Excel row numbers."""
+    def _sheet(self, spec: Sheet) -> _Rows:
+        """The sheet's non-blank rows, typed, in the spec's column order."""
+        empty = _Rows(spec, [], [], set())
         sheet = self.raw.find(spec.name)
         if sheet is None:
-            names = list(self.raw.sheets)
-            hint = did_you_mean(spec.name, names)
+            hint = did_you_mean(spec.name, list(self.raw.sheets))
             fix = (f"rename sheet '{hint}' to '{spec.name}'" if hint else
                    f"add a sheet named '{spec.name}' (copy it from the template: reporter init)")
             self.add("missing-sheet", f"the workbook has no '{spec.name}' sheet; {fix}",
                      sheet=spec.name)
-            return []
+            return empty
         if not sheet.visible:
             self.add("hidden-sheet", f"sheet '{sheet.name}' is hidden; reporter reads it all the "
                      "same. Unhide it (right-click a sheet tab > Unhide) to see what is checked",
                      sheet=spec.name)
         found = self._header(spec, sheet)
         if found is None:
-            return []
+            return empty
         header_row, mapping = found
-        self.columns[spec.name] = {c.field: column_letter(j) for c, j in mapping}
-        data_start = header_row  # 0-based index of the first data row
+        self.columns[spec.name] = {f: column_letter(j) for f, j in mapping.items()}
         rows = sheet.rows
+        width = max(len(r) for r in rows)
         last = len(rows)
-        while last > data_start and _blank(rows[last - 1]):
+        while last > header_row and _blank(rows[last - 1]):
             last -= 1
         self._structure(spec, sheet, header_row, last)
-        # Gather the mapped cells of every non-blank row, in column order.
-        idx = [j for _, j in mapping]
-        specs = [c for c, _ in mapping]
-        raw_rows: list[list[Any]] = []
+        # Every row gets one extra blank cell: absent optional columns read from it.
+        idx = [mapping.get(c.field, width) for c in spec.columns]
+        pick = itemgetter(*idx)
+        first = mapping[spec.id_column.field]
+        picked: list[tuple[Any, ...]] = []
         numbers: list[int] = []
-        width = max(idx) + 1
-        for i in range(data_start, last):
+        for i in range(header_row, last):
             row = rows[i]
-            if _blank(row):
+            if len(row) <= width:
+                row.extend([""] * (width + 1 - len(row)))
+            if row[first] == "" and _blank(row):
                 self.stats["blank_rows_skipped"] += 1
                 continue
-            if len(row) < width:
-                row = row + [""] * (width - len(row))
-            raw_rows.append([row[j] for j in idx])
+            picked.append(pick(row))
             numbers.append(i + 1)
-        typed = self._typed(spec, sheet, specs, raw_rows, numbers)
-        fields = [c.field for c in specs]
-        return [(n, dict(zip(fields, t, strict=True))) for n, t in zip(numbers, typed, strict=True)]
+        return self._typed(spec, sheet, picked, numbers)
 
-    def _header(self, spec: Sheet, sheet: RawSheet) -> tuple[int, list[tuple[Column, int]]] | None:
+    def _header(self, spec: Sheet, sheet: RawSheet) -> tuple[int, dict[str, int]] | None:
+        """The header row (1-based) and where each known column is (0-based)."""
         lookup: dict[str, Column] = {}
         for c in spec.columns:
             lookup[header_key(c.header)] = c
@@ -291,8 +289,7 @@ class _Run:
                          cell=f"{free}{hrow + 1}")
         if any(c.required and c.field not in mapping for c in spec.columns):
             return None
-        ordered = [mapping[c.field] for c in spec.columns if c.field in mapping]
-        return hrow + 1, ordered
+        return hrow + 1, {f: j for f, (_, j) in mapping.items()}
 
     def _structure(self, spec: Sheet, sheet: RawSheet, first: int, last: int) -> None:
         """Merged cells and hidden rows within the data (rows first..last, 1-based)."""
@@ -310,15 +307,19 @@ class _Run:
                      f"{shown}); reporter reads them like the others. Unhide them to check",
                      sheet=spec.name, row=hidden[0])
 
-    def _typed(self, spec: Sheet, sheet: RawSheet, specs: list[Column],
-               raw_rows: list[list[Any]], numbers: list[int]) -> list[tuple[Any, ...]]:
-        """Typed rows via pydantic, then the slow path; a cell with an error is INVALID."""
-        col_letters = [self.columns[spec.name][c.field] for c in specs]
-        # Cells the XML scan flagged override what the fast reader returned.
+    def _typed(self, spec: Sheet, sheet: RawSheet, picked: list[tuple[Any, ...]],
+               numbers: list[int]) -> _Rows:
+        """Type every row in bulk with pydantic; rows it rejects go through the slow path.
+
+        A cell with an error becomes INVALID (its problem is reported) and its row is
+        listed in `bad`.
+        """
+        letters = [self.columns[spec.name].get(c.field) for c in spec.columns]
+        # Formula and error cells found in the XML override what the fast reader returned.
         flagged: dict[tuple[int, int], tuple[str, str, str]] = {}
         if sheet.formulas or sheet.errors:
             pos = {n: i for i, n in enumerate(numbers)}
-            where = {letter: k for k, letter in enumerate(col_letters)}
+            where = {letter: k for k, letter in enumerate(letters) if letter}
             for ref, text in sheet.errors.items():
                 k, i = _split_ref(ref, where, pos)
                 if k is not None and i is not None:
@@ -327,40 +328,45 @@ class _Run:
                 k, i = _split_ref(ref, where, pos)
                 if k is not None and i is not None and (i, k) not in flagged:
                     flagged[(i, k)] = ("formula", formula, saved)
-        adapter = row_adapter(tuple((c.kind, c.required) for c in specs))
-        bad_rows: set[int] = {i for i, _ in flagged}
-        typed: list[Any] = []
+        adapter = row_adapter(tuple((c.kind, c.required) for c in spec.columns), sheet.control)
+        slow: set[int] = {i for i, _ in flagged}
+        fast = [i for i in range(len(picked)) if i not in slow] if slow else range(len(picked))
         try:
-            typed = adapter.validate_python(raw_rows)
+            typed = adapter.validate_python(picked if not slow else [picked[i] for i in fast])
         except ValidationError as exc:
             for err in exc.errors(include_url=False, include_context=False, include_input=False):
-                bad_rows.add(err["loc"][0])  # type: ignore[arg-type]
-        if bad_rows:
-            good = [r for i, r in enumerate(raw_rows) if i not in bad_rows]
-            good_typed = iter(adapter.validate_python(good))
-            typed = []
-            for i, row in enumerate(raw_rows):
-                if i not in bad_rows:
-                    typed.append(next(good_typed))
-                    continue
-                values: list[Any] = []
-                for k, (col, value) in enumerate(zip(specs, row, strict=True)):
-                    where = {"sheet": spec.name, "row": numbers[i], "column": col.header,
-                             "cell": f"{col_letters[k]}{numbers[i]}",
-                             "value": None if value == "" else value}
-                    flag = flagged.get((i, k))
-                    if flag is not None:
-                        value, keep = self._flagged(flag, value, where)
-                        if not keep:
-                            values.append(INVALID)
-                            continue
-                    out, findings = convert(col.kind, col.required, value,
-                                            date1904=self.raw.date1904, header=col.header)
-                    for code, message in findings:
-                        self.add(code, message, **where)
-                    values.append(out)
-                typed.append(tuple(values))
-        return typed
+                slow.add(fast[err["loc"][0]])  # type: ignore[index]
+            fast = [i for i in range(len(picked)) if i not in slow]
+            typed = adapter.validate_python([picked[i] for i in fast])
+        if not slow:
+            return _Rows(spec, numbers, typed, set())
+        good = iter(typed)
+        bad: set[int] = set()
+        typed = []
+        for i, row in enumerate(picked):
+            if i not in slow:
+                typed.append(next(good))
+                continue
+            values: list[Any] = []
+            for k, (col, value) in enumerate(zip(spec.columns, row, strict=True)):
+                where = {"sheet": spec.name, "row": numbers[i], "column": col.header,
+                         "cell": f"{letters[k]}{numbers[i]}" if letters[k] else None,
+                         "value": None if value == "" else value}
+                flag = flagged.get((i, k))
+                if flag is not None:
+                    value, keep = self._flagged(flag, value, where)
+                    if not keep:
+                        values.append(INVALID)
+                        continue
+                out, findings = convert(col.kind, col.required, value,
+                                        date1904=self.raw.date1904, header=col.header)
+                for code, message in findings:
+                    self.add(code, message, **where)
+                values.append(out)
+            if INVALID in values:
+                bad.add(i)
+            typed.append(tuple(values))
+        return _Rows(spec, numbers, typed, bad)
 
     def _flagged(self, flag: tuple[str, str, str], value: Any, where: dict[str, Any]
                  ) -> tuple[Any, bool]:
@@ -412,21 +418,33 @@ class _Run:
                      f"sources: {known} (see the README sheet)", **{**where, "value": value})
         return found
 
-    def _ids(self, sheet: Sheet, rows: list[tuple[int, dict[str, Any]]]) -> dict[str, str]:
-        """Report duplicate IDs; return every usable ID (casefolded -> as typed)."""
-        col = sheet.id_column
+    def _source_cell(self, s: Sheet, n: int, value: Any) -> tuple[str | None, bool]:
+        """An optional Source cell: (the registry's id or None, whether it is acceptable)."""
+        if value == "":
+            return None, True
+        if value is INVALID:
+            return None, False
+        found = self.sources.get(value.casefold())
+        if found is None:
+            self._source(value, self._where(s, "source", n, value))
+        return found, found is not None
+
+    def _ids(self, rows: _Rows) -> dict[str, str]:
+        """Report duplicate IDs (marking their rows bad); return the usable IDs by key."""
+        spec = rows.spec
         seen: dict[str, int] = {}
         ids: dict[str, str] = {}
-        for n, r in rows:
-            value = r[col.field]
+        for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
+            value = t[0]
             if value is INVALID:
                 continue
             key = value.casefold()
-            if key in seen:
-                self.add("duplicate-id", f"{col.header} '{value}' is already used on row "
-                         f"{seen[key]}; give this row its own ID",
-                         **self._where(sheet, col.field, n, value))
-                r[col.field] = INVALID
+            first = seen.get(key)
+            if first is not None:
+                self.add("duplicate-id", f"{spec.id_column.header} '{value}' is already used on "
+                         f"row {first}; give this row its own ID",
+                         **self._where(spec, spec.id_column.field, n, value))
+                rows.bad.add(i)
             else:
                 seen[key] = n
                 ids[key] = value
@@ -443,123 +461,103 @@ class _Run:
                      **self._where(sheet, "meeting_id", n, value))
         return found
 
-    def _cell(self, sheet: Sheet, field_name: str, n: int) -> str | None:
-        letter = self.columns.get(sheet.name, {}).get(field_name)
-        return f"{letter}{n}" if letter else None
-
     def _where(self, sheet: Sheet, field_name: str, n: int, value: Any) -> dict[str, Any]:
+        letter = self.columns.get(sheet.name, {}).get(field_name)
         return {"sheet": sheet.name, "row": n, "column": sheet.column(field_name).header,
-                "cell": self._cell(sheet, field_name, n), "value": value}
+                "cell": f"{letter}{n}" if letter else None, "value": value}
 
-    def _optional_choice(self, s: Sheet, field_name: str, n: int, r: dict[str, Any],
-                         vocab: tuple[str, ...], name: str,
-                         aliases: dict[str, str] | None = None) -> tuple[str | None, bool]:
-        value = r.get(field_name) or None
-        if value is None:
+    def _optional(self, s: Sheet, field_name: str, n: int, value: Any, lookup: dict[str, str],
+                  vocab: tuple[str, ...], name: str,
+                  aliases: dict[str, str] | None = None) -> tuple[str | None, bool]:
+        """An optional list value: (its list spelling or None, whether it is acceptable)."""
+        if value == "":
             return None, True
-        found = self._choice(value, vocab, name, self._where(s, field_name, n, value), aliases)
+        if value is INVALID:
+            return None, False
+        found = lookup.get(value) or lookup.get(value.casefold())
+        if found is None:
+            found = self._choice(value, vocab, name, self._where(s, field_name, n, value),
+                                 aliases)
         return found, found is not None
 
-    def _meetings(self, rows: list[tuple[int, dict[str, Any]]],
-                  vocab: dict[str, tuple[str, ...]]) -> tuple[list[Meeting], dict[str, str]]:
+    def _meetings(self, rows: _Rows, vocab: dict[str, tuple[str, ...]]
+                  ) -> tuple[list[Meeting], dict[str, str]]:
         s = MEETINGS
-        ids = self._ids(s, rows)
+        ids = self._ids(rows)
+        kinds = vocab["Meeting kinds"]
+        lookup = _lookup(kinds)
         out: list[Meeting] = []
-        for n, r in rows:
-            kind = self._choice(r["kind"], vocab["Meeting kinds"], "Meeting kinds",
-                                self._where(s, "kind", n, r["kind"]))
-            if kind is None or _invalid(r):
-                continue
-            out.append(Meeting(r["meeting_id"], r["title"], kind, r.get("date") or None,
-                               r.get("location") or None, r["counterpart"],
-                               r.get("notes") or None, n))
+        for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
+            mid, title, kind, date, location, counterpart, notes = t
+            kind, ok = self._optional(s, "kind", n, kind, lookup, kinds, "Meeting kinds")
+            if ok and i not in rows.bad:
+                out.append(Meeting(mid, title, kind, date or None,  # type: ignore[arg-type]
+                                   location or None, counterpart, notes or None, n))
         return out, ids
 
-    def _agreements(self, rows: list[tuple[int, dict[str, Any]]],
-                    vocab: dict[str, tuple[str, ...]], ids: dict[str, str]) -> list[Agreement]:
+    def _agreements(self, rows: _Rows, vocab: dict[str, tuple[str, ...]],
+                    ids: dict[str, str]) -> list[Agreement]:
         s = AGREEMENTS
-        self._ids(s, rows)
-        kinds, focus_vocab = vocab["Agreement kinds"], vocab["Focus areas"]
-        kind_lookup, focus_lookup = _lookup(kinds), _lookup(focus_vocab)
+        self._ids(rows)
+        kinds, statuses = vocab["Agreement kinds"], vocab["Statuses"]
+        kind_lookup, status_lookup = _lookup(kinds), _lookup(statuses)
+        focus = _FocusReader(self, vocab["Focus areas"])
         out: list[Agreement] = []
         append = out.append
-        for n, r in rows:
-            meeting = self._meeting_ref(s, n, r["meeting_id"], ids)
-            kind = r["kind"]
-            kind = (kind_lookup.get(kind.casefold()) if kind is not INVALID else None) or (
-                self._choice(kind, kinds, "Agreement kinds", self._where(s, "kind", n, kind)))
-            focus, focus_ok = self._focus(s, n, r.get("focus_areas") or "", focus_lookup,
-                                          focus_vocab)
-            status, status_ok = self._optional_choice(s, "status", n, r, vocab["Statuses"],
-                                                      "Statuses")
-            source = r.get("source") or None
-            if source not in (None, INVALID):
-                source = self._source(source, self._where(s, "source", n, source))
-            if (meeting is None or kind is None or not focus_ok or not status_ok
-                    or (r.get("source") and source is None) or _invalid(r)):
+        for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
+            (aid, mid, title, party_a, party_b, kind, signed_on, areas, value, status, source,
+             notes) = t
+            meeting = self._meeting_ref(s, n, mid, ids)
+            kind, kind_ok = self._optional(s, "kind", n, kind, kind_lookup, kinds,
+                                           "Agreement kinds")
+            areas, areas_ok = focus.read(n, areas)
+            status, status_ok = self._optional(s, "status", n, status, status_lookup, statuses,
+                                               "Statuses")
+            source, source_ok = self._source_cell(s, n, source)
+            if meeting is None or not (kind_ok and areas_ok and status_ok and source_ok) or (
+                    i in rows.bad):
                 continue
-            value = r.get("value_cny")
-            append(Agreement(r["agreement_id"], meeting, r["title"], r["party_a"],
-                             r.get("party_b") or None, kind, r.get("signed_on") or None, focus,
-                             value if value != "" else None, status, source,
-                             r.get("notes") or None, n))
+            append(Agreement(aid, meeting, title, party_a, party_b or None, kind,  # type: ignore
+                             signed_on or None, areas, None if value == "" else value, status,
+                             source or None, notes or None, n))
         return out
 
-    def _focus(self, s: Sheet, n: int, text: Any, lookup: dict[str, str],
-               vocab: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
-        if text is INVALID:
-            return (), False
-        if not text:
-            return (), True
-        parts = [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
-        found = [lookup.get(p.casefold()) for p in parts]
-        if None not in found:
-            return tuple(dict.fromkeys(found)), True  # type: ignore[arg-type]
-        where = self._where(s, "focus_areas", n, text)
-        if len(parts) == 1 and ("," in text or "，" in text):
-            self.add("not-in-list", f"'{text}' is not in the Focus areas list; separate "
-                     "several focus areas with ';', not ','", **where)
-            return (), False
-        for p, f in zip(parts, found, strict=True):
-            if f is None:
-                self._choice(p, vocab, "Focus areas", where, FOCUS_ALIASES)
-        return (), False
-
-    def _metrics(self, rows: list[tuple[int, dict[str, Any]]],
-                 vocab: dict[str, tuple[str, ...]], ids: dict[str, str]) -> list[Metric]:
+    def _metrics(self, rows: _Rows, vocab: dict[str, tuple[str, ...]],
+                 ids: dict[str, str]) -> list[Metric]:
         s = METRICS
-        self._ids(s, rows)
+        self._ids(rows)
+        names = vocab["Metrics"]
+        lookup = _lookup(names)
         out: list[Metric] = []
-        for n, r in rows:
-            meeting = self._meeting_ref(s, n, r["meeting_id"], ids)
-            metric = self._choice(r["metric"], vocab["Metrics"], "Metrics",
-                                  self._where(s, "metric", n, r["metric"]))
-            quantity = self._quantity(n, r, vocab)
-            source = r.get("source") or None
-            if source not in (None, INVALID):
-                source = self._source(source, self._where(s, "source", n, source))
-            if (meeting is None or metric is None or quantity is None
-                    or (r.get("source") and source is None) or _invalid(r)):
+        for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
+            mid, meeting_id, metric, _value, _unit, _qualifier, period, source, notes = t
+            meeting = self._meeting_ref(s, n, meeting_id, ids)
+            metric, metric_ok = self._optional(s, "metric", n, metric, lookup, names, "Metrics")
+            quantity = self._quantity(n, t, vocab)
+            source, source_ok = self._source_cell(s, n, source)
+            if meeting is None or not (metric_ok and source_ok) or quantity is None or (
+                    i in rows.bad):
                 continue
-            out.append(Metric(r["metric_id"], meeting, metric, quantity, r.get("period") or None,
-                              source, r.get("notes") or None, n))
+            out.append(Metric(mid, meeting, metric, quantity, period or None,  # type: ignore
+                              source or None, notes or None, n))
         return out
 
-    def _quantity(self, n: int, r: dict[str, Any], vocab: dict[str, tuple[str, ...]]
+    def _quantity(self, n: int, t: tuple[Any, ...], vocab: dict[str, tuple[str, ...]]
                   ) -> Quantity | None:
         s = METRICS
-        unit, unit_ok = self._optional_choice(s, "unit", n, r, vocab["Units"], "Units",
-                                              UNIT_HINTS)
+        value, unit_text, qual_text = t[3], t[4], t[5]
+        unit, unit_ok = self._optional(s, "unit", n, unit_text, _lookup(vocab["Units"]),
+                                       vocab["Units"], "Units", UNIT_HINTS)
         unit = normalise_unit(unit) if unit else None
-        listed, qual_ok = self._optional_choice(s, "qualifier", n, r, vocab["Qualifiers"],
-                                                "Qualifiers", QUALIFIER_HINTS)
+        listed, qual_ok = self._optional(s, "qualifier", n, qual_text,
+                                         _lookup(vocab["Qualifiers"]), vocab["Qualifiers"],
+                                         "Qualifiers", QUALIFIER_HINTS)
         qualifier = normalise_qualifier(listed) if listed else None
         if listed is not None and qualifier is None:
             self.add("not-in-list", f"reporter does not know what the qualifier '{listed}' "
                      "means; use exact, about, more than, at least, at most or less than",
                      **self._where(s, "qualifier", n, listed))
             qual_ok = False
-        value = r["value"]
         if not (unit_ok and qual_ok) or value is INVALID:
             return None
         try:
@@ -570,12 +568,12 @@ class _Run:
         if q.unit is not None and unit is not None and q.unit != unit:
             self.add("unit-conflict", f"the Value says {q.unit} but the Unit cell says {unit}; "
                      "make them agree (or leave Unit blank)",
-                     **self._where(s, "unit", n, r.get("unit")))
+                     **self._where(s, "unit", n, unit_text))
             return None
         if qualifier not in (None, EXACT) and q.qualifier not in (EXACT, qualifier):
             self.add("qualifier-conflict", f"the Value says '{q.qualifier}' but the Qualifier "
                      f"cell says '{qualifier}'; make them agree",
-                     **self._where(s, "qualifier", n, r.get("qualifier")))
+                     **self._where(s, "qualifier", n, qual_text))
             return None
         if qualifier not in (None, EXACT) and q.qualifier == EXACT:
             q = q.with_qualifier(qualifier)  # type: ignore[arg-type]
@@ -584,17 +582,56 @@ class _Run:
         if q.unit is None:
             self.add("required", "Unit is required for this figure (count, CNY, USD, percent, "
                      "ratio or years); choose one from the dropdown",
-                     **self._where(s, "unit", n, ""))
+                     **self._where(s, "unit", n, None))
             return None
         return q
 
 
+@dataclass(slots=True)
+class _Rows:
+    """A data sheet's non-blank rows, typed, in its spec's column order."""
+
+    spec: Sheet
+    numbers: list[int]  # Excel row numbers
+    values: list[tuple[Any, ...]]
+    bad: set[int]  # indexes of rows with a cell in error (holding INVALID)
+
+
+class _FocusReader:
+    """Focus areas ('AI; biomedicine') read once per distinct text: registers repeat them."""
+
+    def __init__(self, run: _Run, vocab: tuple[str, ...]):
+        self.run = run
+        self.vocab = vocab
+        self.lookup = _lookup(vocab)
+        self.cache: dict[str, tuple[str, ...]] = {"": ()}
+
+    def read(self, n: int, text: Any) -> tuple[tuple[str, ...], bool]:
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached, True
+        if text is INVALID:
+            return (), False
+        parts = [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+        found = [self.lookup.get(p.casefold()) for p in parts]
+        if None not in found:
+            areas = tuple(dict.fromkeys(found))  # type: ignore[arg-type]
+            if len(self.cache) < 100_000:
+                self.cache[text] = areas
+            return areas, True
+        where = self.run._where(AGREEMENTS, "focus_areas", n, text)
+        if len(parts) == 1 and ("," in text or "，" in text):
+            self.run.add("not-in-list", f"'{text}' is not in the Focus areas list; separate "
+                         "several focus areas with ';', not ','", **where)
+            return (), False
+        for p, f in zip(parts, found, strict=True):
+            if f is None:
+                self.run._choice(p, self.vocab, "Focus areas", where, FOCUS_ALIASES)
+        return (), False
+
+
 def _hint(suggestion: str | None) -> str:
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
-
-
-def _invalid(r: dict[str, Any]) -> bool:
-    return any(v is INVALID for v in r.values())
 
 
 def _lookup(vocab: tuple[str, ...]) -> dict[str, str]:

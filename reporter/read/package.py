@@ -11,7 +11,6 @@ error cells and hidden rows.
 from __future__ import annotations
 
 import html
-import itertools
 import re
 import zipfile
 import zlib
@@ -37,9 +36,15 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR_CELL = re.compile(_CELL_START + rb'[^>]*?\bt="e"')
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\s[^>]*?\bhidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
+_ROW_NUMBER_FAST = re.compile(rb'<row r="(\d+)"')
+_PREFIXED_ROOT = re.compile(rb"<\w+:worksheet\b")
 _REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 # Column CW (101) or further: three letters, or two letters from DA, or CW..CZ.
 _FAR_COLUMN = re.compile(rb'\sr="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z])\d')
+# The same with a literal first character, which the regex engine finds far faster.
+_FAR_COLUMN_FAST = re.compile(rb' r="(?:[A-Z]{3}|[D-Z][A-Z]|C[W-Z])\d')
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _VALUE_OPEN = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _CELL_END = re.compile(rb"</(?:\w+:)?c>|/>")
 
@@ -57,6 +62,8 @@ class SheetScan:
     errors: dict[str, str] = field(default_factory=dict)
     hidden_rows: list[int] = field(default_factory=list)
     valued_cells: int = 0
+    #: The sheet's XML may hold control characters (see may_hold_control_characters).
+    control: bool = False
     last_row: int = 0
 
 
@@ -67,6 +74,8 @@ class Package:
     date1904: bool = False
     #: The writer asked for formulas to be recalculated on opening: saved results are guesses.
     recalc_on_load: bool = False
+    #: The shared strings may hold control characters.
+    control_in_shared_strings: bool = False
     data: bytes = b""
 
 
@@ -113,7 +122,9 @@ def open_package(path: Path) -> Package:
             f"{LIMITS['cells']:,}. Split the register into several workbooks",
             path=path, code="too-many-cells",
         )
-    return Package(path=path, sheets=sheets, date1904=date1904, recalc_on_load=recalc, data=data)
+    shared = next((v for k, v in parts.items() if k.lower().endswith("sharedstrings.xml")), b"")
+    return Package(path=path, sheets=sheets, date1904=date1904, recalc_on_load=recalc, data=data,
+                   control_in_shared_strings=may_hold_control_characters(shared))
 
 
 def _read_file(path: Path) -> bytes:
@@ -325,10 +336,29 @@ def _normalise_part(name: str) -> str:
     return "/".join(parts)
 
 
+def may_hold_control_characters(xml: bytes) -> bool:
+    """Whether XML text may hold characters an Office file cannot keep.
+
+    A byte-level test (deleting the bad bytes and comparing lengths) that costs a
+    fraction of a regex over tens of megabytes; cells are then checked one by one
+    only where this says they might need it.
+    """
+    if len(xml.translate(None, _CONTROL_BYTES)) != len(xml):
+        return True
+    if b"_x00" in xml:  # _x0001_ ... _x007F_: control characters escaped the OOXML way
+        return True
+    return b"\xc2" in xml and _C1.search(xml) is not None
+
+
 def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
-    sheet.valued_cells = xml.count(b"<v>") + xml.count(b"<is>") + xml.count(b":v>") // 2
+    # Writers that prefix element names (<x:c>) are rare; they take the general patterns.
+    prefixed = _PREFIXED_ROOT.search(xml, 0, 4096) is not None
+    sheet.valued_cells = xml.count(b"<v>") + xml.count(b"<is>")
+    if prefixed:
+        sheet.valued_cells += xml.count(b":v>") // 2 + xml.count(b":is>") // 2
+    sheet.control = may_hold_control_characters(xml)
     # The fast reader sizes a sheet by its furthest filled cell: refuse far-off cells first.
-    for m in _FAR_COLUMN.finditer(xml):
+    for m in (_FAR_COLUMN if prefixed else _FAR_COLUMN_FAST).finditer(xml):
         if _cell_has_value(xml, m.end()):
             ref = _ref_at(xml, m.start())
             raise InputError(
@@ -336,8 +366,11 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
                 f"is {LIMITS['columns']} columns). Delete that cell or move its value",
                 path=path, code="cell-out-of-range",
             )
-    rows = [int(n) for n in _ROW_NUMBER.findall(xml)]
-    if any(b <= a for a, b in itertools.pairwise(rows)):
+    found = _ROW_NUMBER_FAST.findall(xml) if not prefixed else []
+    if prefixed or len(found) != xml.count(b"<row "):
+        found = _ROW_NUMBER.findall(xml)
+    rows = list(map(int, found))
+    if rows != sorted(rows) or len(set(rows)) != len(rows):
         raise InputError(
             f"sheet {sheet.name!r} stores its rows out of order, which Excel never does; the "
             "file was damaged or made by a faulty program. Open it in Excel and save it anew",
@@ -355,18 +388,24 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
             "register into several workbooks",
             path=path, code="cell-out-of-range",
         )
-    for m in _FORMULA.finditer(xml):
-        ref = _ref_at(xml, m.start())
-        if ref:
-            sheet.formulas[ref] = (_formula_text(xml, m.start()), _saved_value(xml, m.start()))
-    for m in _ERROR_CELL.finditer(xml):
-        ref = _ref_at(xml, m.end())
-        if ref:
-            sheet.errors[ref] = _saved_value(xml, m.end()) or "#ERROR"
-    for m in _HIDDEN_ROW.finditer(xml):
-        rm = re.search(rb'\br="(\d+)"', m.group(0))
-        if rm:
-            sheet.hidden_rows.append(int(rm.group(1)))
+    # Formulas, error cells and hidden rows are rare: look for them only when a cheap
+    # substring search says they may be there.
+    if prefixed or b"</f>" in xml or b"<f " in xml:
+        for m in _FORMULA.finditer(xml):
+            ref = _ref_at(xml, m.start())
+            if ref:
+                sheet.formulas[ref] = (_formula_text(xml, m.start()),
+                                       _saved_value(xml, m.start()))
+    if prefixed or b't="e"' in xml:
+        for m in _ERROR_CELL.finditer(xml):
+            ref = _ref_at(xml, m.end())
+            if ref:
+                sheet.errors[ref] = _saved_value(xml, m.end()) or "#ERROR"
+    if prefixed or b"hidden=" in xml:
+        for m in _HIDDEN_ROW.finditer(xml):
+            rm = re.search(rb'\br="(\d+)"', m.group(0))
+            if rm:
+                sheet.hidden_rows.append(int(rm.group(1)))
 
 
 def _ref_at(xml: bytes, pos: int) -> str:

@@ -28,6 +28,8 @@ class RawSheet:
     formulas: dict[str, tuple[str, str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     hidden_rows: list[int] = field(default_factory=list)
+    #: Some text cell may hold control characters (so cells are checked one by one).
+    control: bool = True
 
 
 @dataclass(slots=True)
@@ -74,6 +76,7 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
             out[scan.name] = RawSheet(
                 name=scan.name, rows=rows, visible=scan.state == "visible", merged=merged,
                 formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
+                control=scan.control or package.control_in_shared_strings,
             )
         book.close()
     except pc.PasswordError:

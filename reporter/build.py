@@ -14,8 +14,10 @@ import contextlib
 import ctypes
 import datetime as dt
 import hashlib
+import io
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -64,10 +66,18 @@ class BuildResult:
     out: Path
     meetings: list[MeetingResult]
     manifest: dict[str, Any]
-    report: Report
-    reconciliation: Reconciliation
+    #: None when nothing had changed since the last build (see `up_to_date`)
+    report: Report | None
+    reconciliation: Reconciliation | None
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    up_to_date: bool = False
+
+    @property
+    def warnings(self) -> int:
+        if self.report is not None:
+            return len(self.report.warnings)
+        return int(self.manifest.get("validation", {}).get("warnings", 0))
 
 
 def default_template() -> Path:
@@ -101,6 +111,19 @@ def build(
     facts = load_facts(facts_files)
     _check_template(template)
     _check_paths(workbook, out, [template, *facts_files])
+    created = pinned_time()
+    template_sha = sha256_file(template)
+    try:
+        workbook_sha = sha256_file(workbook)
+    except OSError:
+        workbook_sha = ""  # reading it properly below gives the clear message
+    key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, pdf)
+    if not force and workbook_sha:
+        done = _up_to_date(Path(out), key, strict)
+        if done is not None:
+            done.timings["check"] = time.perf_counter() - clock
+            say("start", total=len(done.meetings))
+            return done
     with paused_gc():
         wanted = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
         raw = read_workbook(workbook, sheets=wanted)
@@ -123,10 +146,10 @@ def build(
         error.reconciliation = outcome  # type: ignore[attr-defined]
         raise error
     selected = _select(wb.meetings, meetings)
-    created = pinned_time()
+    clock = time.perf_counter()
     briefings = _briefings(wb, selected, outcome, facts)
-    template_sha = sha256_file(template)
     inputs = {b.meeting.meeting_id: _inputs_hash(b, template_sha, created) for b in briefings}
+    timings["prepare"] = time.perf_counter() - clock
     say("start", total=len(briefings))
 
     with OutputFolder(out) as folder:
@@ -143,29 +166,32 @@ def build(
             else:
                 todo.append(b)
         clock = time.perf_counter()
-        spent = {"docx": 0.0, "xlsx": 0.0}
-        for mid, files, seconds in _render_all(todo, template, staging, created, jobs):
-            b = next(x for x in todo if x.meeting.meeting_id == mid)
-            results[mid] = MeetingResult(mid, b.folder, files, b.status_counts(), False)
-            spent["docx"] += seconds["docx"]
-            spent["xlsx"] += seconds["xlsx"]
+        spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
+        files = {b.meeting.meeting_id: [f"{b.folder}/{b.folder}-briefing.docx",
+                                        f"{b.folder}/{b.folder}-summary.xlsx"] for b in briefings}
+        jobs_list = [*todo, _Portfolio(briefings, files)]
+        pending = {b.meeting.meeting_id: b for b in todo}
+        for mid, names, seconds in _render_all(jobs_list, template, staging, created, jobs):
+            for k, v in seconds.items():
+                spent[k] += v
+            if mid is None:
+                continue
+            b = pending[mid]
+            results[mid] = MeetingResult(mid, b.folder, names, b.status_counts(), False)
             say("meeting", meeting_id=mid, reused=False)
         timings["render"] = time.perf_counter() - clock
         timings["render_docx"], timings["render_xlsx"] = spent["docx"], spent["xlsx"]
-        clock = time.perf_counter()
-        from .render.portfolio import write_portfolio
-
+        timings["portfolio"] = spent["portfolio"]
         ordered = [results[b.meeting.meeting_id] for b in briefings]
-        write_portfolio(briefings, staging / PORTFOLIO, created=created,
-                        files={r.meeting_id: r.files for r in ordered})
-        timings["portfolio"] = time.perf_counter() - clock
         notes: list[str] = []
         if pdf:
             say("pdf")
             notes += _convert_pdfs(staging, ordered)
         clock = time.perf_counter()
-        manifest = _manifest(staging, workbook, facts, template, template_sha, created, ordered,
-                             outcome, inputs)
+        manifest = _manifest(staging, workbook, workbook_sha, facts, template, template_sha,
+                             created, ordered, outcome, inputs)
+        manifest["build_key"] = key
+        manifest["validation"] = {"warnings": len(validation.report.warnings)}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False,
                                                    sort_keys=True) + "\n", encoding="utf-8")
     timings["write"] = time.perf_counter() - clock
@@ -248,35 +274,57 @@ def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation,
 
 
 def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) -> str:
-    """Everything a meeting's files depend on; equal hashes give equal files."""
-    def plain(x: Any) -> Any:
-        if hasattr(x, "_asdict"):
-            return {k: plain(v) for k, v in x._asdict().items()}
-        if hasattr(x, "model_dump"):
-            return x.model_dump(mode="json")
-        if hasattr(x, "to_dict"):
-            return x.to_dict()
-        if hasattr(x, "qualifier"):  # a Quantity
-            return [str(x.value), x.unit, x.qualifier, str(x.precision), x.text]
-        if isinstance(x, list | tuple):
-            return [plain(v) for v in x]
-        if isinstance(x, dt.date):
-            return x.isoformat()
-        return x
+    """Everything a meeting's files depend on; equal hashes give equal files.
 
-    payload = {
-        "tool": __version__, "template": template_sha, "created": created.isoformat(),
-        "provenance": [b.provenance.workbook_name, b.provenance.facts_version],
-        "meeting": plain(b.meeting), "folder": b.folder, "scope": b.scope_name,
-        "event": plain(b.event) if b.event else None, "agreements": plain(b.agreements),
-        "metrics": plain(b.metrics), "checks": plain(b.checks),
-        "sources": {k: plain(v) for k, v in b.sources.items()},
-    }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    The bundle is pickled without pickle's memo (which records which values are the
+    same object, and that differs from run to run), so equal data hashes equal.
+    Different data can never hash equal.
+    """
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{template_sha}|{created.isoformat()}|{sys.version_info[:2]}".encode())
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    # pydantic models pickle a set (in hash-seed order): hash their JSON instead.
+    event = b.event.model_dump_json() if b.event else None
+    sources = [s.model_dump_json() for _, s in sorted(b.sources.items())]
+    pickler.dump((b.meeting, b.folder, b.scope_name, event, b.agreements, b.metrics, b.checks,
+                  sources, b.provenance))
+    h.update(buf.getbuffer())
+    return h.hexdigest()
 
 
 # --- reusing unchanged meetings ------------------------------------------------------------------
+
+def _build_key(workbook_sha: str, facts_digest: str, template_sha: str, created: dt.datetime,
+               meetings: Iterable[str] | None, pdf: bool) -> str:
+    """Everything a whole build depends on: when it is unchanged, so is the output."""
+    chosen = sorted({m.casefold() for m in meetings}) if meetings else ["*"]
+    parts = [__version__, workbook_sha, facts_digest, template_sha, created.isoformat(),
+             ",".join(chosen), str(pdf), ".".join(map(str, sys.version_info[:2]))]
+    return hashlib.sha256("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _up_to_date(out: Path, key: str, strict: bool) -> BuildResult | None:
+    """The previous build's result, if it was made from exactly these inputs and is intact."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("build_key") != key:
+            return None
+        if strict and manifest["reconciliation"].get("mismatch", 0):
+            return None  # the full path reports the mismatches and refuses
+        folder = OutputFolder(out)
+        with folder.locked():
+            for f in manifest["files"]:
+                path = out / f["path"]
+                if path.stat().st_size != f["size"] or sha256_file(path) != f["sha256"]:
+                    return None
+        meetings = [MeetingResult(mid, info["folder"], info["files"], info["reconciliation"],
+                                  True) for mid, info in manifest["meetings"].items()]
+        return BuildResult(folder.target, meetings, manifest, None, None, up_to_date=True)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
 
 def _previous(folder: Path | None) -> dict[str, dict[str, Any]]:
     """The previous build's record of each meeting, if its manifest can be read."""
@@ -334,12 +382,13 @@ def render_meeting(b: MeetingBriefing, template: Path, staging: Path,
     folder.mkdir(exist_ok=True)
     docx = folder / f"{b.folder}-briefing.docx"
     xlsx = folder / f"{b.folder}-summary.xlsx"
-    t0 = time.perf_counter()
-    write_briefing(b, template, docx, created=created)
-    normalise_zip(docx)
-    t1 = time.perf_counter()
-    write_summary(b, xlsx, created=created)
-    t2 = time.perf_counter()
+    with paused_gc():
+        t0 = time.perf_counter()
+        write_briefing(b, template, docx, created=created)
+        normalise_zip(docx)
+        t1 = time.perf_counter()
+        write_summary(b, xlsx, created=created)
+        t2 = time.perf_counter()
     files = [f"{b.folder}/{docx.name}", f"{b.folder}/{xlsx.name}"]
     return b.meeting.meeting_id, files, {"docx": t1 - t0, "xlsx": t2 - t1}
 
@@ -352,27 +401,80 @@ def _die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _render_all(todo: list[MeetingBriefing], template: Path, staging: Path,
+@dataclass(slots=True)
+class _Portfolio:
+    """The portfolio summary as one more job for the renderers."""
+
+    briefings: list[MeetingBriefing]
+    files: dict[str, list[str]]
+
+
+def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
+                     ) -> tuple[None, list[str], dict[str, float]]:
+    from .render.portfolio import write_portfolio
+
+    with paused_gc():
+        t0 = time.perf_counter()
+        write_portfolio(p.briefings, staging / PORTFOLIO, created=created, files=p.files)
+    return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}
+
+
+# Jobs for forked workers: inherited at fork, so only an index crosses to the worker.
+_JOBS: list[Any] = []
+
+
+def _run_job(index: int, template: Path, staging: Path, created: dt.datetime):
+    job = _JOBS[index]
+    if isinstance(job, _Portfolio):
+        return render_portfolio(job, staging, created)
+    return render_meeting(job, template, staging, created)
+
+
+def _render_all(jobs_list: list[Any], template: Path, staging: Path,
                 created: dt.datetime, jobs: int | None):
-    rows = sum(len(b.agreements) + len(b.metrics) for b in todo)
+    """Render every job (meetings and the portfolio), in worker processes when it pays."""
+    rows = sum(len(j.agreements) + len(j.metrics) for j in jobs_list
+               if isinstance(j, MeetingBriefing))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) <= 1 or rows < PARALLEL_THRESHOLD:
-        for b in todo:
-            yield render_meeting(b, template, staging, created)
+    meetings = sum(isinstance(j, MeetingBriefing) for j in jobs_list)
+    if workers <= 1 or meetings <= 1 or rows < PARALLEL_THRESHOLD or sys.platform != "linux":
+        for job in jobs_list:
+            if isinstance(job, _Portfolio):
+                yield render_portfolio(job, staging, created)
+            else:
+                yield render_meeting(job, template, staging, created)
         return
     import multiprocessing
     import warnings
 
+    # Imported (and fonts loaded) once here, so forked workers start with them ready.
+    import docx  # noqa: F401
+    import xlsxwriter  # noqa: F401
+
+    from .render.chart import warm_up
+
+    warm_up()
+
     # Biggest first, so no worker is left with one long meeting at the end.
-    order = sorted(todo, key=lambda b: -(len(b.agreements) + len(b.metrics)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process
-        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
-                                 initializer=_die_with_parent) as pool:
-            futures = [pool.submit(render_meeting, b, template, staging, created) for b in order]
-            for future in futures:
-                yield future.result()
+    order = sorted(range(len(jobs_list)), key=lambda i: -_size(jobs_list[i]))
+    _JOBS[:] = jobs_list
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list)),
+                                     mp_context=context, initializer=_die_with_parent) as pool:
+                futures = [pool.submit(_run_job, i, template, staging, created) for i in order]
+                for future in futures:
+                    yield future.result()
+    finally:
+        _JOBS.clear()
+
+
+def _size(job: Any) -> int:
+    if isinstance(job, _Portfolio):
+        return sum(len(b.metrics) + len(b.checks) for b in job.briefings)
+    return len(job.agreements) + len(job.metrics)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
@@ -421,9 +523,9 @@ def _convert_pdfs(staging: Path, results: list[MeetingResult]) -> list[str]:
 
 # --- manifest ------------------------------------------------------------------------------------
 
-def _manifest(staging: Path, workbook: Path, facts: FactBase, template: Path, template_sha: str,
-              created: dt.datetime, results: list[MeetingResult], outcome: Reconciliation,
-              inputs: dict[str, str]) -> dict[str, Any]:
+def _manifest(staging: Path, workbook: Path, workbook_sha: str, facts: FactBase, template: Path,
+              template_sha: str, created: dt.datetime, results: list[MeetingResult],
+              outcome: Reconciliation, inputs: dict[str, str]) -> dict[str, Any]:
     files = []
     for path in sorted(p for p in staging.rglob("*") if p.is_file()):
         rel = path.relative_to(staging).as_posix()
@@ -431,7 +533,7 @@ def _manifest(staging: Path, workbook: Path, facts: FactBase, template: Path, te
     return {
         "tool": {"name": "reporter", "version": __version__},
         "created": created.isoformat(),
-        "workbook": {"name": workbook.name, "sha256": sha256_file(workbook)},
+        "workbook": {"name": workbook.name, "sha256": workbook_sha},
         "facts": {"version": facts.version, "digest": facts.digest},
         "template": {"name": template.name, "sha256": template_sha},
         "files": files,

@@ -395,9 +395,11 @@ def print_build(result: Any) -> None:
     console.print(t)
     console.print(f"Portfolio: {_escape(str(result.out / 'portfolio-summary.xlsx'))}; manifest: "
                   f"{_escape(str(result.out / 'manifest.json'))}.")
-    warnings = len(result.report.warnings)
-    if warnings:
-        console.print(f"{warnings} validation warning(s); reporter validate lists them.")
+    if result.up_to_date:
+        console.print("Nothing had changed since the last build: the reports were checked and "
+                      "left as they were (--force rebuilds them).")
+    if result.warnings:
+        console.print(f"{result.warnings} validation warning(s); reporter validate lists them.")
 
 
 def print_problems(report: Any, *, limit: int | None = None) -> None:

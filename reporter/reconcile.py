@@ -104,7 +104,7 @@ _STOP = frozenset("a an and the of on in for to with at by from between its thei
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.casefold()) if w not in _STOP)
+    return frozenset(_WORD.findall(text.casefold())) - _STOP
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -125,6 +125,16 @@ class _Run:
                 self.in_scope.setdefault(scope, []).append(m)
         self.events = self._match_events()
         self.by_event = {e: mid for mid, e in self.events.items() if e}
+        self._party_keys: dict[str, str] = {}
+
+    def _party_key(self, name: str) -> str:
+        """The entity a party name stands for, or the name itself made comparable."""
+        found = self._party_keys.get(name)
+        if found is None:
+            entity = self.facts.entities.resolve(name)
+            found = entity.id if entity is not None else name_key(name)
+            self._party_keys[name] = found
+        return found
 
     def run(self) -> Reconciliation:
         for scope, meetings in self.in_scope.items():
@@ -325,24 +335,34 @@ class _Run:
         named = self.facts.agreements_in(scope)
         if not named:
             return
-        ents = self.facts.entities
-        fact_parties = [frozenset(_party_key(ents, p) for p in a.parties) for a in named]
+        key = self._party_key
+        fact_parties = [frozenset(key(p) for p in a.parties) for a in named]
         fact_words = [words(a.title) for a in named]
-        index: dict[str, list[int]] = {}
+        by_party: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
         for j, (parties, ws) in enumerate(zip(fact_parties, fact_words, strict=True)):
-            for k in parties | ws:
-                index.setdefault(k, []).append(j)
+            for k in parties:
+                by_party.setdefault(k, []).append(j)
+            for k in ws:
+                by_word.setdefault(k, []).append(j)
         pairs: list[tuple[float, int, int]] = []
         rows: list[tuple[Agreement, frozenset[str]]] = []
         for m in self.in_scope[scope]:
             event = self.events.get(m.meeting_id)
             for a in self.agreements.get(m.meeting_id, []):
-                parties = frozenset(_party_key(ents, p) for p in a.parties)
+                parties = frozenset(map(key, a.parties))
                 title = words(a.title)
                 i = len(rows)
                 rows.append((a, parties))
-                hits = Counter(j for k in parties | title for j in index.get(k, ()))
-                for j in hits:
+                # Candidates: a shared party, or at least two shared title words.
+                shared_words: dict[int, int] = {}
+                for k in title:
+                    for j in by_word.get(k, ()):
+                        shared_words[j] = shared_words.get(j, 0) + 1
+                candidates = {j for j, n in shared_words.items() if n >= 2}
+                for k in parties:
+                    candidates.update(by_party.get(k, ()))
+                for j in candidates:
                     shared = len(parties & fact_parties[j])
                     sim = similarity(title, fact_words[j])
                     if shared == 0 and sim < 0.5:
@@ -378,11 +398,11 @@ class _Run:
                 "fact_text": _and(fact.parties), "source": fact.source,
                 "paragraph": fact.paragraph}
         problems: list[tuple[str | None, str]] = []
-        ents = self.facts.entities
-        keys = [(_party_key(ents, a.party_a), "party_a", a.party_a)]
+        key = self._party_key
+        keys = [(key(a.party_a), "party_a", a.party_a)]
         if a.party_b:
-            keys.append((_party_key(ents, a.party_b), "party_b", a.party_b))
-        absent = [p for p in fact.parties if _party_key(ents, p) not in parties]
+            keys.append((key(a.party_b), "party_b", a.party_b))
+        absent = [p for p in fact.parties if key(p) not in parties]
         extra = [(field_name, name) for k, field_name, name in keys if k not in wanted]
         if absent and (extra or not fact.other_party_unnamed):
             field_name = extra[0][0] if extra else ("party_b" if a.party_b is None else "party_a")
@@ -411,11 +431,6 @@ class _Run:
                 MATCH, "agreement", a.meeting_id,
                 f"{label} is the {fact.kind} reported by {_cite(self.facts, fact)}",
                 cell=cell, **base))
-
-
-def _party_key(ents: Any, name: str) -> str:
-    entity = ents.resolve(name)
-    return entity.id if entity is not None else name_key(name)
 
 
 def _agrees(claim: Quantity, fact: Quantity) -> bool:

@@ -22,6 +22,8 @@ def clean_text(text: str) -> tuple[str, bool]:
 
 def xml_safe(text: str) -> str:
     """Text that any XML part can carry (used by every writer)."""
+    if text.isprintable():  # the common case, checked in C
+        return text
     return clean_text(text)[0]
 
 

@@ -18,6 +18,7 @@ import hashlib
 import os
 import secrets
 import shutil
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,6 @@ from .errors import OutputError
 
 #: Used for document dates when SOURCE_DATE_EPOCH is not set and nothing better is known.
 FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def pinned_time(default: dt.datetime | None = None) -> dt.datetime:
@@ -78,17 +78,28 @@ def atomic_file(path: Path) -> Iterator[Path]:
 
 
 def normalise_zip(path: Path) -> None:
-    """Rewrite an Office file with fixed zip timestamps so equal content gives equal bytes."""
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info)) for info in zin.infolist()]
-    if all(info.date_time == ZIP_TIME for info, _ in items):
-        return
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info, blob in items:
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            zout.writestr(fixed, blob)
+    """Set every zip entry's time to 1980-01-01 so equal content gives equal bytes.
+
+    The times are patched in place (local headers and central directory), which
+    costs nothing like unpacking and packing the file again.
+    """
+    with open(path, "r+b") as f, zipfile.ZipFile(f) as z:
+        infos = z.infolist()
+        for info in infos:
+            f.seek(info.header_offset + 10)  # local file header: mod time, mod date
+            f.write(_DOS_TIME)
+        f.seek(z.start_dir)
+        directory = bytearray(f.read())
+        pos = 0
+        while directory[pos:pos + 4] == b"PK\x01\x02":
+            directory[pos + 12:pos + 16] = _DOS_TIME  # central directory: mod time, mod date
+            name_len, extra_len, comment_len = struct.unpack_from("<HHH", directory, pos + 28)
+            pos += 46 + name_len + extra_len + comment_len
+        f.seek(z.start_dir)
+        f.write(directory)
+
+
+_DOS_TIME = struct.pack("<HH", 0, (0 << 9) | (1 << 5) | 1)  # 00:00:00, 1980-01-01
 
 
 def sha256_file(path: Path) -> str:
@@ -176,6 +187,15 @@ class OutputFolder:
             with contextlib.suppress(OSError):
                 if self.staging.exists():
                     shutil.rmtree(self.staging)
+            self._unlock()
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the folder's lock without building (to read it consistently)."""
+        self._lock()
+        try:
+            yield
+        finally:
             self._unlock()
 
     def _lock(self) -> None:

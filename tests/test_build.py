@@ -378,3 +378,18 @@ def test_packaged_template_is_the_committed_one() -> None:
 
     assert (ROOT / "reporter/render/data/briefing.docx").read_bytes() == (
         ROOT / "templates/briefing.docx").read_bytes()
+
+
+def test_reuse_works_across_processes(tmp_path: Path) -> None:
+    """Input hashes must not depend on the process (hash seed, object identity)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "r"
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "reporter", "build", str(SAMPLE), "--out", str(out)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed,
+                                                 "COLUMNS": "200"}, check=True)
+    rows = [ln for ln in result.stdout.splitlines() if "M-" in ln]
+    assert rows and all("reused" in ln for ln in rows), result.stdout

@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -115,14 +115,17 @@ def _date_dict(d: Any) -> dict[str, Any]:
 # --- entities ---------------------------------------------------------------------------------
 
 _PAREN = re.compile(r"[(（]([^)）]*)[)）]")
+_LIMITED = re.compile(r"\blimited\b")
+_THE = re.compile(r"^the\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """How names are compared: case, spaces, punctuation and 'the'/'Ltd' forms ignored."""
     s = unicodedata.normalize("NFKC", name).casefold().replace("&", " and ")
-    s = re.sub(r"\blimited\b", "ltd", s)
-    s = re.sub(r"^the\s+", "", s.strip())
-    return re.sub(r"[\W_]+", "", s)
+    s = _THE.sub("", _LIMITED.sub("ltd", s).strip())
+    return _NOT_WORD.sub("", s)
 
 
 class EntityIndex:

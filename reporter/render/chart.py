@@ -49,6 +49,12 @@ def _fonts(size: int) -> tuple[Any, Any]:
     return latin, cjk
 
 
+def warm_up() -> None:
+    """Load Pillow and the fonts now (before worker processes are forked)."""
+    _fonts(FONT_SIZE)
+    _fonts(FONT_SIZE - 4)
+
+
 def _font(text: str, size: int = FONT_SIZE) -> Any:
     latin, cjk = _fonts(size)
     return cjk if _CJK.search(text) else latin
@@ -104,5 +110,5 @@ def focus_chart(counts: list[tuple[str, int]], *, what: str = "agreements") -> b
     draw.text((x0 + (plot - probe.textlength(title, font=small)) / 2, base + 48), title,
               fill=GREY, font=small)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False)
+    img.save(buf, format="PNG", compress_level=1)  # flat colours: level 1 is small enough
     return buf.getvalue()

@@ -44,10 +44,11 @@ def new_workbook(path: Path, created: dt.datetime, title: str) -> Any:
 
 
 def display_width(value: Any) -> int:
-    text = value if isinstance(value, str) else str(value)
-    text = text[:120]
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    return longest + len(_WIDE.findall(text))
+    """Roughly how many character widths the text needs (Chinese characters count two)."""
+    text = (value if isinstance(value, str) else str(value))[:120]
+    if "\n" in text:
+        text = max(text.split("\n"), key=len)
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,26 +92,53 @@ def write_cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: Formats)
 def write_table(ws: Any, first_row: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
                 name: str, fmt: Formats, *, status_col: str | None = None,
                 style: str = "Table Style Medium 2") -> int:
-    """An Excel table with filters and fitted widths; returns the row after it."""
+    """An Excel table with filters and fitted widths; returns the row after it.
+
+    Cells are written column by column with the one writer their kind needs: this is
+    the inner loop of every summary, so it avoids per-cell type dispatch.
+    """
     last_row = first_row + max(1, len(rows))
-    last_col = len(columns) - 1
-    ws.add_table(first_row, 0, last_row, last_col, {
+    ws.add_table(first_row, 0, last_row, len(columns) - 1, {
         "name": name, "style": style, "autofilter": True,
         "columns": [{"header": c.header} for c in columns],
     })
-    widths = [display_width(c.header) + 3 for c in columns]
-    for i, row in enumerate(rows, start=first_row + 1):
-        for j, (c, value) in enumerate(zip(columns, row, strict=True)):
-            write_cell(ws, i, j, value, c.kind, fmt)
-            if c.width is None and value is not None:
-                w = display_width(value if c.kind != "date" else "2024-05-24") + 2
-                if w > widths[j]:
-                    widths[j] = w
+    top = first_row + 1
     for j, c in enumerate(columns):
-        ws.set_column(j, j, c.width or min(MAX_WIDTH, max(8, widths[j])))
+        values = [row[j] for row in rows]
+        width = display_width(c.header) + 3
+        if c.kind == "date":
+            for i, v in enumerate(values, start=top):
+                if v is None or v == "":
+                    continue
+                ws.write_datetime(i, j, dt.datetime(v.year, v.month, v.day), fmt.date)
+            width = max(width, 12)
+        elif c.kind in ("number", "int"):
+            cell_format = fmt.int if c.kind == "int" else fmt.number
+            for i, v in enumerate(values, start=top):
+                if v is None or v == "":
+                    continue
+                ws.write_number(i, j, v, cell_format)
+                width = max(width, len(f"{v:,}") + 2)
+        else:
+            write = ws.write_string
+            text = fmt.text
+            longest = 0
+            for i, v in enumerate(values, start=top):
+                if v is None or v == "":
+                    continue
+                if not isinstance(v, str):
+                    v = str(v)
+                if not v.isprintable():
+                    v = xml_safe(v)
+                write(i, j, v[:32767], text)
+                n = len(v) if v.isascii() else display_width(v)
+                if n > longest:
+                    longest = n
+            width = max(width, longest + 2)
+        ws.set_column(j, j, c.width or min(MAX_WIDTH, max(8, width)))
     if status_col is not None:
         j = next(k for k, c in enumerate(columns) if c.header == status_col)
-        status_formats(ws, first_row + 1, j, last_row, j, fmt)
+        status_formats(ws, top, j, last_row, j, fmt)
     return last_row + 1
 
 

@@ -60,7 +60,8 @@ def _date(rng: random.Random, year: int) -> dt.date:
 
 
 def generate(path: Path, *, meetings: int = 50, agreements: int = 100_000, metrics: int = 2_500,
-             seed: int = 1) -> Path:
+             seed: int = 1, revision: int = 0) -> Path:
+    """Write the workbook; a `revision` other than 0 changes one meeting's notes, nothing else."""
     rng = random.Random(seed)
     facts = load_facts()
     by_source: dict[str, list] = {}
@@ -79,6 +80,8 @@ def generate(path: Path, *, meetings: int = 50, agreements: int = 100_000, metri
             "counterpart": counterpart, "notes": _text(rng, 1, 25) if rng.random() < 0.5 else None,
         })
         sources.append(source)
+    if revision:
+        meeting_rows[0]["notes"] = f"Revised notes, revision {revision}."
     agreement_rows = []
     for n in range(agreements):
         i = rng.randrange(meetings) if n >= meetings else n
@@ -130,8 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--agreements", type=int, default=100_000)
     p.add_argument("--metrics", type=int, default=2_500)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--revision", type=int, default=0,
+                   help="change one meeting's notes (to measure a rebuild of one meeting)")
     a = p.parse_args(argv)
-    generate(a.out, meetings=a.meetings, agreements=a.agreements, metrics=a.metrics, seed=a.seed)
+    generate(a.out, meetings=a.meetings, agreements=a.agreements, metrics=a.metrics, seed=a.seed,
+             revision=a.revision)
     print(f"wrote {a.out}", file=sys.stderr)
 
 

@@ -148,18 +148,21 @@ def build(
     selected = _select(wb.meetings, meetings)
     clock = time.perf_counter()
     briefings = _briefings(wb, selected, outcome, facts)
-    inputs = {b.meeting.meeting_id: _inputs_hash(b, template_sha, created) for b in briefings}
-    timings["prepare"] = time.perf_counter() - clock
     say("start", total=len(briefings))
 
     with OutputFolder(out) as folder:
         staging = folder.staging
         previous = {} if force else _previous(folder.previous())
+        # Hashes decide what to reuse; with nothing to reuse, the workers compute them.
+        inputs = {b.meeting.meeting_id: _inputs_hash(b, template_sha, created)
+                  for b in briefings} if previous else {}
+        timings["prepare"] = time.perf_counter() - clock
         results: dict[str, MeetingResult] = {}
         todo: list[MeetingBriefing] = []
         for b in briefings:
             mid = b.meeting.meeting_id
-            reused = _reuse(previous.get(mid), inputs[mid], folder.previous(), staging, b.folder)
+            reused = _reuse(previous.get(mid), inputs.get(mid, ""), folder.previous(), staging,
+                            b.folder)
             if reused is not None:
                 results[mid] = MeetingResult(mid, b.folder, reused, b.status_counts(), True)
                 say("meeting", meeting_id=mid, reused=True)
@@ -171,11 +174,13 @@ def build(
                                         f"{b.folder}/{b.folder}-summary.xlsx"] for b in briefings}
         jobs_list = [*todo, _Portfolio(briefings, files)]
         pending = {b.meeting.meeting_id: b for b in todo}
-        for mid, names, seconds in _render_all(jobs_list, template, staging, created, jobs):
+        for mid, names, seconds, digest in _render_all(jobs_list, template, template_sha,
+                                                       staging, created, jobs):
             for k, v in seconds.items():
                 spent[k] += v
             if mid is None:
                 continue
+            inputs[mid] = digest
             b = pending[mid]
             results[mid] = MeetingResult(mid, b.folder, names, b.status_counts(), False)
             say("meeting", meeting_id=mid, reused=False)
@@ -315,6 +320,7 @@ def _up_to_date(out: Path, key: str, strict: bool) -> BuildResult | None:
             return None  # the full path reports the mismatches and refuses
         folder = OutputFolder(out)
         with folder.locked():
+            folder.cleanup()  # what a killed build left beside the folder
             for f in manifest["files"]:
                 path = out / f["path"]
                 if path.stat().st_size != f["size"] or sha256_file(path) != f["sha256"]:
@@ -372,9 +378,12 @@ def _reuse(record: dict[str, Any] | None, inputs: str, previous: Path | None, st
 
 # --- rendering -------------------------------------------------------------------------------
 
-def render_meeting(b: MeetingBriefing, template: Path, staging: Path,
-                   created: dt.datetime) -> tuple[str, list[str], dict[str, float]]:
-    """Write one meeting's briefing and summary; return its files and the time each took."""
+def render_meeting(b: MeetingBriefing, template: Path, template_sha: str, staging: Path,
+                   created: dt.datetime) -> tuple[str, list[str], dict[str, float], str]:
+    """Write one meeting's briefing and summary.
+
+    Returns the meeting id, its files, the time each took, and its inputs hash.
+    """
     from .render.briefing import write_briefing
     from .render.summary import write_summary
 
@@ -390,7 +399,8 @@ def render_meeting(b: MeetingBriefing, template: Path, staging: Path,
         write_summary(b, xlsx, created=created)
         t2 = time.perf_counter()
     files = [f"{b.folder}/{docx.name}", f"{b.folder}/{xlsx.name}"]
-    return b.meeting.meeting_id, files, {"docx": t1 - t0, "xlsx": t2 - t1}
+    digest = _inputs_hash(b, template_sha, created)
+    return b.meeting.meeting_id, files, {"docx": t1 - t0, "xlsx": t2 - t1}, digest
 
 
 def _die_with_parent() -> None:
@@ -410,27 +420,28 @@ class _Portfolio:
 
 
 def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
-                     ) -> tuple[None, list[str], dict[str, float]]:
+                     ) -> tuple[None, list[str], dict[str, float], str]:
     from .render.portfolio import write_portfolio
 
     with paused_gc():
         t0 = time.perf_counter()
         write_portfolio(p.briefings, staging / PORTFOLIO, created=created, files=p.files)
-    return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}
+    return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 
 # Jobs for forked workers: inherited at fork, so only an index crosses to the worker.
 _JOBS: list[Any] = []
 
 
-def _run_job(index: int, template: Path, staging: Path, created: dt.datetime):
+def _run_job(index: int, template: Path, template_sha: str, staging: Path,
+             created: dt.datetime):
     job = _JOBS[index]
     if isinstance(job, _Portfolio):
         return render_portfolio(job, staging, created)
-    return render_meeting(job, template, staging, created)
+    return render_meeting(job, template, template_sha, staging, created)
 
 
-def _render_all(jobs_list: list[Any], template: Path, staging: Path,
+def _render_all(jobs_list: list[Any], template: Path, template_sha: str, staging: Path,
                 created: dt.datetime, jobs: int | None):
     """Render every job (meetings and the portfolio), in worker processes when it pays."""
     rows = sum(len(j.agreements) + len(j.metrics) for j in jobs_list
@@ -442,7 +453,7 @@ def _render_all(jobs_list: list[Any], template: Path, staging: Path,
             if isinstance(job, _Portfolio):
                 yield render_portfolio(job, staging, created)
             else:
-                yield render_meeting(job, template, staging, created)
+                yield render_meeting(job, template, template_sha, staging, created)
         return
     import multiprocessing
     import warnings
@@ -464,7 +475,8 @@ def _render_all(jobs_list: list[Any], template: Path, staging: Path,
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list)),
                                      mp_context=context, initializer=_die_with_parent) as pool:
-                futures = [pool.submit(_run_job, i, template, staging, created) for i in order]
+                futures = [pool.submit(_run_job, i, template, template_sha, staging, created)
+                           for i in order]
                 for future in futures:
                     yield future.result()
     finally:

@@ -64,11 +64,11 @@ def safe_filename(name: str, *, max_length: int = 60) -> str:
     two different IDs never share a folder.
     """
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:max_length]
-    stem = slug.split(".")[0].casefold()
-    if slug == name and slug and stem not in _WINDOWS_RESERVED:
+    reserved = slug.split(".")[0].casefold() in _WINDOWS_RESERVED  # NUL.txt is reserved too
+    if slug == name and slug and not reserved:
         return slug
     digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{slug or 'meeting'}-{digest}"
+    return f"{'_' if reserved else ''}{slug or 'meeting'}-{digest}"
 
 
 def shorten(text: str, limit: int) -> str:

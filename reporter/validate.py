@@ -414,8 +414,9 @@ class _Run:
         if found is None:
             known = ", ".join(sorted(self.sources.values()))
             self.add("unknown-source", f"'{value}' is not a source id"
-                     f"{_hint(did_you_mean(value, list(self.sources.values())))}. Known "
-                     f"sources: {known} (see the README sheet)", **{**where, "value": value})
+                     f"{_hint(did_you_mean(value, list(self.sources.values())))}. Use one of "
+                     f"{known} (see the README sheet), or leave the cell blank",
+                     **{**where, "value": value})
         return found
 
     def _source_cell(self, s: Sheet, n: int, value: Any) -> tuple[str | None, bool]:

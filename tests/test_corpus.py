@@ -55,6 +55,51 @@ def test_validate_corpus(case: Case, tmp_path: Path) -> None:
     assert set(hit) == {"code", "severity", "sheet", "row", "column", "cell", "value", "message"}
 
 
+# Words that start the fix in a message: every refusal says what to do.
+FIX_WORDS = ("save", "remove", "use ", "copy", "check", "delete", "open", "split", "give",
+             "type", "unmerge", "add", "rename", "fix", "choose", "fill in", "make them",
+             "pick", "shorten", "unhide", "format", "put these", "restore", "leave")
+
+
+def _has_fix(message: str) -> bool:
+    low = message.lower()
+    return any(w in low for w in FIX_WORDS) or "reads them like the others" in low
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_build_corpus_writes_nothing_on_failure(case: Case, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    path = case.make(src)
+    before = _digest(path)
+    out = tmp_path / "reports"
+    result = run_cli("build", path, "--out", out, "-q")
+    assert result.exit_code == case.exit_code, result.output
+    assert _digest(path) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".reports.")
+                 and p.name != ".reports.lock"]
+    assert leftovers == []
+    if case.exit_code != 0:
+        assert not out.exists(), "a failed build created the output folder"
+        assert "Traceback" not in result.stderr and result.stderr.strip()
+        if case.exit_code == 2:
+            assert path.name in result.stderr
+    else:
+        assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.exit_code != 0],
+                         ids=[c.name for c in CASES if c.exit_code != 0])
+def test_every_refusal_says_how_to_fix_it(case: Case, tmp_path: Path) -> None:
+    path = case.make(tmp_path)
+    result = run_cli("validate", path, "--format", "json")
+    payload = json.loads(result.stdout)
+    messages = [payload["error"]["message"]] if "error" in payload else [
+        p["message"] for p in payload["errors"]]
+    for message in messages:
+        assert _has_fix(message), message
+
+
 def test_corpus_is_big_enough() -> None:
     assert len(CASES) >= 40
     assert len({c.name for c in CASES}) == len(CASES)

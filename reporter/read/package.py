@@ -100,7 +100,8 @@ def open_package(path: Path) -> Package:
     workbook_xml = parts.get("xl/workbook.xml")
     if workbook_xml is None:
         raise InputError(
-            "the file has no xl/workbook.xml part, so it is not an Excel workbook",
+            "the file has no xl/workbook.xml part, so it is not an Excel workbook; open the "
+            "original in Excel and save it as an Excel Workbook (.xlsx)",
             path=path, code="not-a-workbook",
         )
     sheets, date1904, recalc = _workbook_structure(path, workbook_xml, parts.get(
@@ -224,10 +225,12 @@ def _check_members(path: Path, infos: dict[str, zipfile.ZipInfo]) -> None:
             path=path, code="not-a-workbook",
         )
     if "word/document.xml" in names:
-        raise InputError("this is a Word document renamed to .xlsx, not a workbook",
+        raise InputError("this is a Word document renamed to .xlsx, not a workbook; give the "
+                         "path of the cooperation workbook instead",
                          path=path, code="not-a-workbook")
     if "ppt/presentation.xml" in names:
-        raise InputError("this is a PowerPoint file renamed to .xlsx, not a workbook",
+        raise InputError("this is a PowerPoint file renamed to .xlsx, not a workbook; give the "
+                         "path of the cooperation workbook instead",
                          path=path, code="not-a-workbook")
     if "xl/workbook.bin" in names:
         raise InputError(
@@ -236,7 +239,7 @@ def _check_members(path: Path, infos: dict[str, zipfile.ZipInfo]) -> None:
             path=path, code="xlsb-file",
         )
     if "EncryptedPackage" in names or "EncryptionInfo" in names:
-        raise InputError("the workbook is encrypted; remove its password in Excel and save",
+        raise InputError("the workbook is encrypted; remove its password in Excel and save it",
                          path=path, code="encrypted")
     total = 0
     for info in infos.values():
@@ -253,7 +256,8 @@ def _check_members(path: Path, infos: dict[str, zipfile.ZipInfo]) -> None:
             raise InputError(
                 f"part {info.filename} unpacks to {info.file_size / 2**20:.0f} MiB from "
                 f"{info.compress_size / 2**10:.0f} KiB (more than {LIMITS['compression_ratio']} "
-                "times), which real workbooks never do; reporter refuses it as a zip bomb",
+                "times), which real workbooks never do, so reporter refuses it as a zip bomb. "
+                "Ask for a fresh copy, or open it in Excel and save it as a new .xlsx",
                 path=path, code="zip-bomb",
             )
     if total > LIMITS["uncompressed_bytes"]:
@@ -281,12 +285,14 @@ def _read_parts(path: Path, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInf
                 path=path, code="corrupt-file",
             ) from None
         except (EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
-            raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged",
+            raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged. "
+                             "Copy it again, or open it in Excel and save it anew",
                              path=path, code="corrupt-file") from None
         if b"<!DOCTYPE" in xml[:65536].upper() or b"<!ENTITY" in xml:
             raise InputError(
                 f"part {name} declares XML entities or a DTD, which Excel never writes and "
-                "which can be used to attack the reader. reporter refuses such files",
+                "which can be used to attack the reader, so reporter refuses the file. Ask for "
+                "a fresh copy, or open it in Excel and save it as a new .xlsx",
                 path=path, code="xml-entities",
             )
         parts[name] = xml
@@ -299,10 +305,12 @@ def _workbook_structure(path: Path, workbook_xml: bytes, rels_xml: bytes | None)
         root = SafeET.fromstring(workbook_xml, forbid_dtd=True)
         rels = SafeET.fromstring(rels_xml, forbid_dtd=True) if rels_xml else None
     except DefusedXmlException:
-        raise InputError("the workbook's XML uses entities; reporter refuses such files",
+        raise InputError("the workbook's XML uses entities, so reporter refuses the file. Ask "
+                         "for a fresh copy, or open it in Excel and save it as a new .xlsx",
                          path=path, code="xml-entities") from None
     except SafeET.ParseError as exc:
-        raise InputError(f"xl/workbook.xml is not well-formed XML ({exc}); the file is damaged",
+        raise InputError(f"xl/workbook.xml is not well-formed XML ({exc}); the file is damaged. "
+                         "Open it in Excel or LibreOffice and save it anew",
                          path=path, code="corrupt-file") from None
     ns = _STRICT_MAIN if root.tag.startswith(_STRICT_MAIN) else _NS_MAIN
     targets: dict[str, str] = {}

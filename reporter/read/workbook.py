@@ -80,7 +80,8 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
             )
         book.close()
     except pc.PasswordError:
-        raise InputError("the workbook is protected with a password; remove it in Excel and save",
+        raise InputError("the workbook is protected with a password; remove it in Excel and save "
+                         "the workbook",
                          path=path, code="encrypted") from None
     except (pc.CalamineError, ValueError, OverflowError, UnicodeError) as exc:
         raise InputError(

@@ -187,9 +187,9 @@ def report(results: dict) -> str:
     lines += ["", "| measure | value | target | met |", "|---|---|---|---|"]
     for name, value in results["ratios"].items():
         target = TARGETS.get(name)
-        met = "yes" if target is not None and value <= target else "no"
+        met = "-" if target is None else ("yes" if value <= target else "no")
         fmt = f"{value:.0f}" if "MiB" in name else f"{value:.2f}"
-        lines.append(f"| {name} | {fmt} | {target} | {met} |")
+        lines.append(f"| {name} | {fmt} | {'-' if target is None else target} | {met} |")
     return "\n".join(lines)
 
 

@@ -42,7 +42,6 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     help: str = ""
-    required: bool = True
 
     @property
     def id_column(self) -> Column:

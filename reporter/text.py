@@ -9,7 +9,6 @@ import re
 # C0 controls but tab and newline, DEL, C1 controls, lone surrogates, non-characters:
 # none of them can be stored in an Office file.
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def clean_text(text: str) -> tuple[str, bool]:
@@ -25,15 +24,6 @@ def xml_safe(text: str) -> str:
     if text.isprintable():  # the common case, checked in C
         return text
     return clean_text(text)[0]
-
-
-def has_ooxml_escape(text: str) -> bool:
-    """Whether text contains a literal `_x000D_`-style sequence.
-
-    Writers escape such sequences so that readers show them as typed rather
-    than decoding them into control characters.
-    """
-    return bool(_OOXML_ESCAPE.search(text))
 
 
 def did_you_mean(value: str, choices: list[str] | tuple[str, ...],
@@ -69,7 +59,3 @@ def safe_filename(name: str, *, max_length: int = 60) -> str:
         return slug
     digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{'_' if reserved else ''}{slug or 'meeting'}-{digest}"
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -3,6 +3,7 @@ fails the test if a command ever ends in a traceback."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import traceback
@@ -32,6 +33,12 @@ def find_seeds() -> Path | None:
 SEEDS = find_seeds()
 needs_seeds = pytest.mark.skipif(SEEDS is None, reason="shared/seeds/ (the source articles) is "
                                  "not beside this checkout; set REPORTER_SEEDS to its path")
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file below folder, by relative path, with its sha256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run_cli(*args: object, env: dict[str, str] | None = None):

@@ -201,11 +201,14 @@ def _zip_bomb(d: Path) -> Path:
     return _rezip(d / "bomb.xlsx", parts)
 
 
-def _far_cell(d: Path) -> Path:
-    def fn(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v>'
-                           b"</c></row></sheetData>")
-    return _patched("far-cell.xlsx", PART["Metrics"], fn)(d)
+def _rows_appended(name: str, sheet: str, rows: bytes) -> Callable[[Path], Path]:
+    """The sample with raw <row> elements added at the end of a sheet's data."""
+    return _patched(name, PART[sheet], lambda x: x.replace(b"</sheetData>",
+                                                           rows + b"</sheetData>"))
+
+
+_far_cell = _rows_appended("far-cell.xlsx", "Metrics", b'<row r="1048576"><c r="XFD1048576" '
+                           b't="n"><v>1</v></c></row>')
 
 
 def _lying_dimension(d: Path) -> Path:
@@ -228,15 +231,11 @@ def _lock_file(d: Path) -> Path:
 def _styled_tail(d: Path) -> Path:
     rows = b"".join(b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/></row>' % (i, i)
                     for i in range(40, 1048577))
-    return _patched("styled-tail.xlsx", PART["Agreements"],
-                    lambda x: x.replace(b"</sheetData>", rows + b"</sheetData>"))(d)
+    return _rows_appended("styled-tail.xlsx", "Agreements", rows)(d)
 
 
-def _rows_out_of_order(d: Path) -> Path:
-    def fn(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", b'<row r="3"><c r="A3" t="inlineStr"><is><t>x</t>'
-                           b"</is></c></row></sheetData>")
-    return _patched("unordered.xlsx", PART["Metrics"], fn)(d)
+_rows_out_of_order = _rows_appended("unordered.xlsx", "Metrics", b'<row r="3"><c r="A3" '
+                                    b't="inlineStr"><is><t>x</t></is></c></row>')
 
 
 def _xlsxwriter_formula(d: Path) -> Path:

@@ -19,15 +19,11 @@ from reporter.facts import load_facts
 from reporter.quantities import format_quantity
 from reporter.validate import validate_file
 from reporter.write import OutputFolder
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, run_cli, tree
 
 FACTS = load_facts()
 WB = validate_file(SAMPLE).workbook
 
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def doc_text(path: Path) -> tuple[str, list[list[list[str]]]]:

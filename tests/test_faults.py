@@ -3,7 +3,6 @@ cleans up after it, and two builds at once cannot corrupt one folder."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import signal
@@ -15,14 +14,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
+from tests.conftest import tree
 
 pytestmark = pytest.mark.slow
 TRIALS = 20
 
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:

@@ -52,10 +52,6 @@ class MeetingBriefing:
             counts = Counter(f for a in self.agreements for f in a.focus_areas)
             self.focus_counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    @property
-    def stem(self) -> str:
-        return self.folder
-
     def status_counts(self) -> dict[str, int]:
         counts = Counter(c.status for c in self.checks)
         return {s: counts.get(s, 0) for s in STATUS_LABELS}

@@ -178,11 +178,12 @@ def _entities_in(part: str, name: str, kind: str) -> Callable[[Path], Path]:
         body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
         if kind == "laughs":
             head = BILLION_LAUGHS
-            body = body.replace(b"<sheetData>", b"<sheetData>", 1).replace(
-                b">M-SUZHOU<", b">&lol9;<", 1)
+            body = body.replace(b">M-SUZHOU<", b">&lol9;<", 1).replace(
+                b'name="Meetings"', b'name="&lol9;"', 1)
         elif kind == "quadratic":
             head = b'<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY a "' + b"a" * 50000 + b'">]>\n'
-            body = body.replace(b'name="Meetings"', b'name="' + b"&a;" * 2000 + b'"', 1)
+            body = body.replace(b'name="Meetings"', b'name="' + b"&a;" * 2000 + b'"', 1).replace(
+                b">M-SUZHOU<", b">" + b"&a;" * 2000 + b"<", 1)
         else:  # external entity pointing at a local file
             head = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
             body = body.replace(b">M-SUZHOU<", b">&xxe;<", 1)
@@ -357,6 +358,10 @@ CASES: list[Case] = [
          2, "entities"),
     Case("quadratic blowup in workbook XML",
          _entities_in("xl/workbook.xml", "quadratic.xlsx", "quadratic"), 2, "entities"),
+    Case("billion laughs in workbook XML",
+         _entities_in("xl/workbook.xml", "laughs-wb.xlsx", "laughs"), 2, "entities"),
+    Case("quadratic blowup in sheet XML",
+         _entities_in(PART["Meetings"], "quadratic-sheet.xlsx", "quadratic"), 2, "entities"),
     Case("external entity (XXE)", _entities_in(PART["Meetings"], "xxe.xlsx", "xxe"), 2,
          "entities"),
     Case("zip bomb", _zip_bomb, 2, "zip bomb"),
@@ -413,6 +418,9 @@ CASES: list[Case] = [
     Case("text longer than 32,767 characters",
          _agreements_cell("long.xlsx", "L3", _inline("L3", "x" * 40_000)), 1, "text-too-long",
          "Agreements", "L3"),
+    Case("lone surrogate escape in text",
+         _agreements_cell("surrogate.xlsx", "L2", _inline("L2", "half a pair _xD800_ here")), 0,
+         ""),
     Case("control characters in text",
          _agreements_cell("control.xlsx", "L2", _inline("L2", "bad_x0001_char")), 0,
          "control-characters", "Agreements", "L2"),

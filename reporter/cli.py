@@ -385,11 +385,11 @@ def print_build(result: Any) -> None:
     console = _console()
     t = Table(title=f"Written to {_escape(str(result.out))}", title_justify="left",
               header_style="bold")
-    for col in ("meeting", "files", "match", "mismatch", "unsourced", "missing", "built"):
-        t.add_column(col)
+    for col in ("meeting", "folder", "match", "mismatch", "unsourced", "missing", "built"):
+        t.add_column(col, overflow="fold")
     for m in result.meetings:
         s = m.summary
-        t.add_row(_escape(m.meeting_id), _escape(", ".join(Path(f).name for f in m.files)),
+        t.add_row(_escape(m.meeting_id), _escape(m.folder + "/"),
                   str(s["match"]), f"[red]{s['mismatch']}[/]" if s["mismatch"] else "0",
                   str(s["unsourced"]), str(s["missing"]), "reused" if m.reused else "new")
     console.print(t)

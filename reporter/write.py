@@ -136,6 +136,34 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+def _lock_fd(fd: int) -> None:
+    """Take an exclusive lock without waiting; OSError if another process holds it.
+
+    The kernel drops the lock when the process dies, so a killed build never leaves
+    the folder locked.
+    """
+    if os.name == "nt":  # pragma: no cover - CI runs on Linux
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock_fd(fd: int) -> None:
+    if os.name == "nt":  # pragma: no cover
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 class OutputFolder:
     """A reports folder rebuilt as a whole: readers see the old one or the new one, never half.
 
@@ -199,17 +227,17 @@ class OutputFolder:
             self._unlock()
 
     def _lock(self) -> None:
-        import fcntl
-
         try:
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise OutputError(f"cannot create the lock file {self.lock_path}: {_describe(exc)}",
                               code="output-unwritable") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_fd(fd)
         except OSError:
-            holder = os.read(fd, 64).decode("ascii", "replace").strip() or "another process"
+            holder = "another process"
+            with contextlib.suppress(OSError):  # Windows forbids reading a locked region
+                holder = os.read(fd, 64).decode("ascii", "replace").strip() or holder
             os.close(fd)
             raise OutputError(
                 f"another reporter build ({holder}) is writing to {self.target}; wait for it to "
@@ -221,9 +249,8 @@ class OutputFolder:
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
-            import fcntl
-
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                _unlock_fd(self._lock_fd)
             os.close(self._lock_fd)
             self._lock_fd = None
 

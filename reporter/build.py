@@ -170,9 +170,7 @@ def build(
                 todo.append(b)
         clock = time.perf_counter()
         spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
-        files = {b.meeting.meeting_id: [f"{b.folder}/{b.folder}-briefing.docx",
-                                        f"{b.folder}/{b.folder}-summary.xlsx"] for b in briefings}
-        jobs_list = [*todo, _Portfolio(briefings, files)]
+        jobs_list = [*todo, _Portfolio(briefings)]
         pending = {b.meeting.meeting_id: b for b in todo}
         for mid, names, seconds, digest in _render_all(jobs_list, template, template_sha,
                                                        staging, created, jobs):
@@ -416,7 +414,6 @@ class _Portfolio:
     """The portfolio summary as one more job for the renderers."""
 
     briefings: list[MeetingBriefing]
-    files: dict[str, list[str]]
 
 
 def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
@@ -425,7 +422,7 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
 
     with paused_gc():
         t0 = time.perf_counter()
-        write_portfolio(p.briefings, staging / PORTFOLIO, created=created, files=p.files)
+        write_portfolio(p.briefings, staging / PORTFOLIO, created=created)
     return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 

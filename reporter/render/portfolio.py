@@ -10,8 +10,7 @@ from . import STATUS_LABELS, MeetingBriefing
 from .xlsx import Column, Formats, new_workbook, write_table
 
 
-def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime,
-                    files: dict[str, list[str]]) -> None:
+def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime) -> None:
     wb = new_workbook(out, created, "Cooperation portfolio")
     fmt = Formats(wb)
     overview = wb.add_worksheet("Overview")
@@ -29,18 +28,20 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     cols = [Column("Meeting ID"), Column("Title", width=48), Column("Kind"),
             Column("Date", "date"), Column("Counterpart"), Column("Cooperation"),
             Column("Agreements", "int"), Column("Figures", "int"),
-            *[Column(s, "int") for s in statuses], Column("Briefing"), Column("Summary")]
+            *[Column(s, "int") for s in statuses], Column("Folder")]
     rows = []
     for b in briefings:
         m = b.meeting
         counts = b.status_counts()
-        names = files.get(m.meeting_id, ["", ""])
         rows.append([m.meeting_id, m.title, m.kind, m.date, m.counterpart,
                      b.scope_name or "not covered", len(b.agreements), len(b.metrics),
-                     *[counts[s] for s in statuses], names[0], names[1]])
+                     *[counts[s] for s in statuses], f"{b.folder}/"])
     first = 3
-    last = write_table(overview, first, cols, rows, "Meetings", fmt) - 1
+    last = write_table(overview, first, cols, rows, "Meetings", fmt, printable=False) - 1
     overview.freeze_panes(first + 1, 1)
+    overview.set_landscape()
+    overview.set_paper(9)
+    overview.fit_to_pages(1, 0)
     if briefings:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
         colours = {"match": "#70AD47", "mismatch": "#C00000", "unsourced": "#FFC000",
@@ -66,7 +67,7 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     matrix_cols = [Column("Focus area"), *[Column(i, "int") for i in ids], Column("Total", "int")]
     matrix = [[a, *[counts.get((i, a), 0) for i in ids], sum(counts.get((i, a), 0) for i in ids)]
               for a in areas]
-    end = write_table(focus, 2, matrix_cols, matrix, "FocusAreas", fmt)
+    end = write_table(focus, 2, matrix_cols, matrix, "FocusAreas", fmt, printable=False)
     if areas:
         focus.conditional_format(3, 1, end - 2, len(ids), {
             "type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})

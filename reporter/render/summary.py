@@ -7,7 +7,15 @@ from pathlib import Path
 
 from ..quantities import format_quantity
 from . import MeetingBriefing
-from .xlsx import Column, Formats, new_workbook, status_formats, write_cell, write_table
+from .xlsx import (
+    Column,
+    Formats,
+    new_workbook,
+    row_height,
+    status_formats,
+    write_cell,
+    write_table,
+)
 
 
 def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> None:
@@ -26,9 +34,9 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
 
     # --- Summary ------------------------------------------------------------------------
     ws = summary
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 46)
-    ws.set_column(2, 3, 14)
+    widths = (34, 48, 26, 20)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
     ws.write_string(0, 0, f"Summary: {m.title}"[:250], fmt.title)
     details = [
         ("Meeting ID", m.meeting_id), ("Title", m.title), ("Kind", m.kind),
@@ -43,6 +51,8 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     for label, value in details:
         ws.write_string(r, 0, label, fmt.label)
         write_cell(ws, r, 1, value, "date" if isinstance(value, dt.date) else "wrap", fmt)
+        if isinstance(value, str):
+            ws.set_row(r, row_height([(value, widths[1])]))
         r += 1
     r += 1
     ws.write_string(r, 0, "Headline figures", fmt.h2)
@@ -56,8 +66,9 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
                      None)
         write_cell(ws, r, 0, f.metric, "wrap", fmt)
         write_cell(ws, r, 1, format_quantity(f.value), "text", fmt)
-        write_cell(ws, r, 2, f.period or "", "text", fmt)
+        write_cell(ws, r, 2, f.period or "", "wrap", fmt)
         write_cell(ws, r, 3, check.status if check else "unsourced", "text", fmt)
+        ws.set_row(r, row_height([(f.metric, widths[0]), (f.period, widths[2])]))
     if b.metrics:
         status_formats(ws, first_fig, 3, r, 3, fmt)
     r += 2
@@ -82,6 +93,9 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     chart.set_legend({"none": True})
     chart.set_y_axis({"major_gridlines": {"visible": False}})
     ws.insert_chart(2, 5, chart, {"x_scale": 1.1, "y_scale": 1.0})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 1)
     if b.focus_counts:
         r += 2
         ws.write_string(r, 0, "Agreements by focus area", fmt.h2)

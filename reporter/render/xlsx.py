@@ -17,7 +17,7 @@ from typing import Any
 from ..text import xml_safe
 
 NAVY = "#1F3864"
-MAX_WIDTH = 60
+MAX_WIDTH = 48
 _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
                    r"\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
 
@@ -76,6 +76,26 @@ class Formats:
                        for s, (f, b) in STATUS_COLOURS.items()}
 
 
+def row_height(texts: list[tuple[Any, float]]) -> float:
+    """A row height that shows wrapped text whole: (text, column width) pairs."""
+    lines = 1
+    for text, width in texts:
+        if text is None or text == "":
+            continue
+        for line in str(text).split("\n"):
+            lines_here = max(1, -(-display_width(line) // max(1, int(width) - 1)))
+            lines = max(lines, lines_here + str(text).count("\n"))
+    return 15.0 * min(lines, 20)
+
+
+def print_setup(ws: Any) -> None:
+    """Landscape A4, one page wide, with the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
 def write_cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: Formats) -> None:
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt.text)
@@ -91,8 +111,10 @@ def write_cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: Formats)
 
 def write_table(ws: Any, first_row: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
                 name: str, fmt: Formats, *, status_col: str | None = None,
-                style: str = "Table Style Medium 2") -> int:
+                style: str = "Table Style Medium 2", printable: bool = True) -> int:
     """An Excel table with filters and fitted widths; returns the row after it.
+
+    With `printable` (a table that fills its sheet) the sheet also gets print settings.
 
     Cells are written column by column with the one writer their kind needs: this is
     the inner loop of every summary, so it avoids per-cell type dispatch.
@@ -136,6 +158,8 @@ def write_table(ws: Any, first_row: int, columns: Sequence[Column], rows: Sequen
                     longest = n
             width = max(width, longest + 2)
         ws.set_column(j, j, c.width or min(MAX_WIDTH, max(8, width)))
+    if printable:
+        print_setup(ws)
     if status_col is not None:
         j = next(k for k, c in enumerate(columns) if c.header == status_col)
         status_formats(ws, top, j, last_row, j, fmt)

@@ -38,7 +38,7 @@ from .facts import FactBase, load_facts
 from .read import read_workbook
 from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing, Provenance
-from .schema import DATA_SHEETS, LISTS_SHEET
+from .schema import READ_SHEETS
 from .text import did_you_mean, safe_filename
 from .validate import Report, paused_gc, validate_workbook
 from .write import OutputFolder, normalise_zip, pinned_time, sha256_file
@@ -125,8 +125,7 @@ def build(
             say("start", total=len(done.meetings))
             return done
     with paused_gc():
-        wanted = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
-        raw = read_workbook(workbook, sheets=wanted)
+        raw = read_workbook(workbook, sheets=READ_SHEETS)
         timings["read"] = time.perf_counter() - clock
         clock = time.perf_counter()
         validation = validate_workbook(raw, sources=list(facts.sources))
@@ -352,8 +351,7 @@ def _reuse(record: dict[str, Any] | None, inputs: str, previous: Path | None, st
     """Link the previous files of a meeting into staging if its inputs are unchanged."""
     if record is None or previous is None or record["inputs"] != inputs:
         return None
-    wanted = {f"{folder}/{folder}-briefing.docx", f"{folder}/{folder}-summary.xlsx"}
-    if {f["path"] for f in record["files"]} != wanted:
+    if {f["path"] for f in record["files"]} != set(meeting_files(folder)):
         return None
     for f in record["files"]:
         src = previous / f["path"]
@@ -376,6 +374,11 @@ def _reuse(record: dict[str, Any] | None, inputs: str, previous: Path | None, st
 
 # --- rendering -------------------------------------------------------------------------------
 
+def meeting_files(folder: str) -> tuple[str, str]:
+    """A meeting's briefing and summary, relative to the reports folder."""
+    return f"{folder}/{folder}-briefing.docx", f"{folder}/{folder}-summary.xlsx"
+
+
 def render_meeting(b: MeetingBriefing, template: Path, template_sha: str, staging: Path,
                    created: dt.datetime) -> tuple[str, list[str], dict[str, float], str]:
     """Write one meeting's briefing and summary.
@@ -385,10 +388,9 @@ def render_meeting(b: MeetingBriefing, template: Path, template_sha: str, stagin
     from .render.briefing import write_briefing
     from .render.summary import write_summary
 
-    folder = staging / b.folder
-    folder.mkdir(exist_ok=True)
-    docx = folder / f"{b.folder}-briefing.docx"
-    xlsx = folder / f"{b.folder}-summary.xlsx"
+    (staging / b.folder).mkdir(exist_ok=True)
+    files = list(meeting_files(b.folder))
+    docx, xlsx = staging / files[0], staging / files[1]
     with paused_gc():
         t0 = time.perf_counter()
         write_briefing(b, template, docx, created=created)
@@ -396,7 +398,6 @@ def render_meeting(b: MeetingBriefing, template: Path, template_sha: str, stagin
         t1 = time.perf_counter()
         write_summary(b, xlsx, created=created)
         t2 = time.perf_counter()
-    files = [f"{b.folder}/{docx.name}", f"{b.folder}/{xlsx.name}"]
     digest = _inputs_hash(b, template_sha, created)
     return b.meeting.meeting_id, files, {"docx": t1 - t0, "xlsx": t2 - t1}, digest
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from .facts import AgreementFact, Event, FactBase, Figure, name_key
@@ -214,14 +215,14 @@ class _Run:
                 self.checks.append(Check(
                     MISMATCH, "meeting", m.meeting_id,
                     f"{_cell('Meetings', self.wb.cell('Meetings', 'date', m.row))} dates "
-                    f"{m.meeting_id} {m.date.isoformat()}, but {_cite(self.facts, e)} gives "
+                    f"{m.meeting_id} {m.date.isoformat()}, but {_cite(e)} gives "
                     f"{e.date.describe()}", cell=self.wb.cell("Meetings", "date", m.row),
                     workbook_value=m.date.isoformat(), workbook_text=m.date.isoformat(),
                     fact_value=e.date.describe(), **where))
             else:
                 self.checks.append(Check(
                     MATCH, "meeting", m.meeting_id,
-                    f"{m.meeting_id} is the {e.title} reported by {_cite(self.facts, e)}",
+                    f"{m.meeting_id} is the {e.title} reported by {_cite(e)}",
                     cell=self.wb.cell("Meetings", "meeting_id", m.row),
                     workbook_value=m.title, workbook_text=m.title, fact_value=e.title, **where))
         matched = {self.events[m.meeting_id] for m in meetings}
@@ -230,7 +231,7 @@ class _Run:
                 home = meetings[0].meeting_id
                 self.checks.append(Check(
                     MISSING, "meeting", home,
-                    f"{_cite(self.facts, e)} reports the {e.title} ({e.date.describe()}), which "
+                    f"{_cite(e)} reports the {e.title} ({e.date.describe()}), which "
                     "is not on the Meetings sheet", fact_id=e.id, fact_value=e.title,
                     fact_text=e.title, source=e.source, paragraph=e.paragraph))
 
@@ -269,7 +270,7 @@ class _Run:
             self.checks.append(Check(
                 MISMATCH, "figure", meeting.meeting_id,
                 f"{_cell('Metrics', unit_cell)} gives this figure in {q.unit}, but "
-                f"{_cite(self.facts, f)} gives it in {f.unit}: {f.as_written}",
+                f"{_cite(f)} gives it in {f.unit}: {f.as_written}",
                 cell=unit_cell, fact_id=f.id, fact_value=f.quantity.as_number(),
                 fact_text=format_quantity(f.quantity), unit=f.unit, source=f.source,
                 paragraph=f.paragraph, **base))
@@ -289,10 +290,10 @@ class _Run:
         tail = f" ({'; '.join(notes)})" if notes else ""
         if agrees:
             message = (f"{_cell('Metrics', cell)} {format_quantity(q)} agrees with "
-                       f"{_cite(self.facts, fact)}: {fact.as_written}{tail}")
+                       f"{_cite(fact)}: {fact.as_written}{tail}")
         else:
             message = (f"{_cell('Metrics', cell)} says {format_quantity(q)}, but "
-                       f"{_cite(self.facts, fact)} says {fact.as_written}{tail}")
+                       f"{_cite(fact)} says {fact.as_written}{tail}")
         self.checks.append(Check(
             MATCH if agrees else MISMATCH, "figure", meeting.meeting_id, message, cell=cell,
             fact_id=fact.id, fact_value=fq.as_number(), fact_text=format_quantity(fq),
@@ -307,7 +308,7 @@ class _Run:
             period = f" ({f.period})" if f.period else ""
             self.checks.append(Check(
                 MISSING, "figure", home,
-                f"{_cite(self.facts, f)} gives {f.metric}: {f.as_written}{period}; the workbook "
+                f"{_cite(f)} gives {f.metric}: {f.as_written}{period}; the workbook "
                 f"has no such figure. Add it to the Metrics sheet for {home}",
                 metric=f.metric, fact_id=f.id, fact_value=f.quantity.as_number(),
                 fact_text=format_quantity(f.quantity), unit=f.unit, source=f.source,
@@ -320,10 +321,10 @@ class _Run:
             home = self._home(f.event, scope)
             listed = len(self.agreements.get(home, []))
             published = f.quantity.as_number()
-            same = f.quantity.interval().overlaps(Quantity(_fraction(listed)).interval())
+            same = f.quantity.interval().overlaps(Quantity(Fraction(listed)).interval())
             self.checks.append(Check(
                 MATCH if same else INFO, "count", home,
-                f"the workbook lists {listed} agreement(s) for {home}; {_cite(self.facts, f)} "
+                f"the workbook lists {listed} agreement(s) for {home}; {_cite(f)} "
                 f"reports {f.as_written} ({f.metric.lower()})", metric=f.metric,
                 workbook_value=listed, workbook_text=str(listed), fact_id=f.id,
                 fact_value=published, fact_text=format_quantity(f.quantity), unit=f.unit,
@@ -385,7 +386,7 @@ class _Run:
                 home = self._home(fact.event, scope)
                 self.checks.append(Check(
                     MISSING, "agreement", home,
-                    f"{_cite(self.facts, fact)} names the {fact.kind} '{fact.title}' between "
+                    f"{_cite(fact)} names the {fact.kind} '{fact.title}' between "
                     f"{_and(fact.parties)}; the Agreements sheet has no row for it",
                     fact_id=fact.id, fact_value=fact.title, fact_text=_and(fact.parties),
                     source=fact.source, paragraph=fact.paragraph))
@@ -424,12 +425,12 @@ class _Run:
                 self.checks.append(Check(
                     MISMATCH, "agreement", a.meeting_id,
                     f"{_cell('Agreements', cell)}: {label} is the {fact.kind} reported by "
-                    f"{_cite(self.facts, fact)}, but {text}", cell=cell, **base))
+                    f"{_cite(fact)}, but {text}", cell=cell, **base))
         else:
             cell = wb.cell("Agreements", "agreement_id", a.row)
             self.checks.append(Check(
                 MATCH, "agreement", a.meeting_id,
-                f"{label} is the {fact.kind} reported by {_cite(self.facts, fact)}",
+                f"{label} is the {fact.kind} reported by {_cite(fact)}",
                 cell=cell, **base))
 
 
@@ -440,13 +441,7 @@ def _agrees(claim: Quantity, fact: Quantity) -> bool:
     return fact.interval().within(claim.interval())
 
 
-def _fraction(n: int):
-    from fractions import Fraction
-
-    return Fraction(n)
-
-
-def _cite(facts: FactBase, item: Figure | AgreementFact | Event) -> str:
+def _cite(item: Figure | AgreementFact | Event) -> str:
     return f"{item.source} paragraph {item.paragraph}"
 
 

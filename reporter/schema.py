@@ -134,6 +134,8 @@ METRICS = Sheet(
 
 DATA_SHEETS: tuple[Sheet, ...] = (MEETINGS, AGREEMENTS, METRICS)
 LISTS_SHEET = "Lists"
+#: Every sheet reporter reads (the README sheet and any others are skipped).
+READ_SHEETS: tuple[str, ...] = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
 README_SHEET = "README"
 
 #: The built-in controlled vocabularies; the Lists sheet may extend them.

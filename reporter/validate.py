@@ -38,6 +38,7 @@ from .schema import (
     LISTS_SHEET,
     MEETINGS,
     METRICS,
+    READ_SHEETS,
     VOCABULARIES,
     Column,
     Kind,
@@ -90,9 +91,8 @@ class Validation:
 
 def validate_file(path: Path | str, *, sources: Collection[str] | None = None) -> Validation:
     """Read and validate a workbook file. Raises InputError when it cannot be read."""
-    wanted = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
     with paused_gc():
-        raw = read_workbook(path, sheets=wanted)
+        raw = read_workbook(path, sheets=READ_SHEETS)
         return validate_workbook(raw, sources=sources)
 
 
@@ -529,12 +529,13 @@ class _Run:
         self._ids(rows)
         names = vocab["Metrics"]
         lookup = _lookup(names)
+        lookups = {name: _lookup(vocab[name]) for name in ("Units", "Qualifiers")}
         out: list[Metric] = []
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
             mid, meeting_id, metric, _value, _unit, _qualifier, period, source, notes = t
             meeting = self._meeting_ref(s, n, meeting_id, ids)
             metric, metric_ok = self._optional(s, "metric", n, metric, lookup, names, "Metrics")
-            quantity = self._quantity(n, t, vocab)
+            quantity = self._quantity(n, t, vocab, lookups)
             source, source_ok = self._source_cell(s, n, source)
             if meeting is None or not (metric_ok and source_ok) or quantity is None or (
                     i in rows.bad):
@@ -543,15 +544,15 @@ class _Run:
                               source or None, notes or None, n))
         return out
 
-    def _quantity(self, n: int, t: tuple[Any, ...], vocab: dict[str, tuple[str, ...]]
-                  ) -> Quantity | None:
+    def _quantity(self, n: int, t: tuple[Any, ...], vocab: dict[str, tuple[str, ...]],
+                  lookups: dict[str, dict[str, str]]) -> Quantity | None:
         s = METRICS
         value, unit_text, qual_text = t[3], t[4], t[5]
-        unit, unit_ok = self._optional(s, "unit", n, unit_text, _lookup(vocab["Units"]),
+        unit, unit_ok = self._optional(s, "unit", n, unit_text, lookups["Units"],
                                        vocab["Units"], "Units", UNIT_HINTS)
         unit = normalise_unit(unit) if unit else None
         listed, qual_ok = self._optional(s, "qualifier", n, qual_text,
-                                         _lookup(vocab["Qualifiers"]), vocab["Qualifiers"],
+                                         lookups["Qualifiers"], vocab["Qualifiers"],
                                          "Qualifiers", QUALIFIER_HINTS)
         qualifier = normalise_qualifier(listed) if listed else None
         if listed is not None and qualifier is None:

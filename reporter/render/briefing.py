@@ -128,7 +128,7 @@ class _Briefing:
         proto = copy.deepcopy(first._tr)
         if header_row:
             for cell, text in zip(first.cells, header, strict=True):
-                _fill(cell._tc.find(qn("w:p")), text, None)
+                cell.paragraphs[0].add_run(xml_safe(text))
             first._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         else:
             t._tbl.remove(first._tr)
@@ -371,27 +371,3 @@ def _paragraph(text: str, style_id: str | None) -> str:
     rpr = f'<w:rPr><w:rStyle w:val="{style_id}"/></w:rPr>' if style_id else ""
     body = '</w:t><w:br/><w:t xml:space="preserve">'.join(text.split("\n"))
     return f'<w:p><w:r>{rpr}<w:t xml:space="preserve">{body}</w:t></w:r></w:p>'
-
-
-def _fill(p: Any, text: str, style_id: str | None) -> None:
-    """Put text (newlines become line breaks) into an empty paragraph element."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for r in p.findall(qn("w:r")):
-        p.remove(r)
-    r = OxmlElement("w:r")
-    if style_id:
-        rpr = OxmlElement("w:rPr")
-        rs = OxmlElement("w:rStyle")
-        rs.set(qn("w:val"), style_id)
-        rpr.append(rs)
-        r.append(rpr)
-    for i, line in enumerate(xml_safe(text).split("\n")):
-        if i:
-            r.append(OxmlElement("w:br"))
-        t = OxmlElement("w:t")
-        t.text = line
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        r.append(t)
-    p.append(r)

@@ -8,7 +8,7 @@ must fix, with a stable code. Types are checked in bulk by pydantic (see
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -216,21 +216,26 @@ class _Run:
         while last > header_row and _blank(rows[last - 1]):
             last -= 1
         self._structure(spec, sheet, header_row, last)
-        # Every row gets one extra blank cell: absent optional columns read from it.
         idx = [mapping.get(c.field, width) for c in spec.columns]
+        body = rows[header_row:last]
+        need = max(idx) + 1  # absent optional columns read from one extra blank cell
+        if body and min(map(len, body)) < need:
+            for row in body:
+                if len(row) < need:
+                    row.extend([""] * (need - len(row)))
         pick = itemgetter(*idx)
         first = mapping[spec.id_column.field]
+        if "" not in map(itemgetter(first), body):  # the usual case: no blank rows at all
+            return self._typed(spec, sheet, list(map(pick, body)),
+                               list(range(header_row + 1, last + 1)))
         picked: list[tuple[Any, ...]] = []
         numbers: list[int] = []
-        for i in range(header_row, last):
-            row = rows[i]
-            if len(row) <= width:
-                row.extend([""] * (width + 1 - len(row)))
+        for i, row in enumerate(body, start=header_row + 1):
             if row[first] == "" and _blank(row):
                 self.stats["blank_rows_skipped"] += 1
                 continue
             picked.append(pick(row))
-            numbers.append(i + 1)
+            numbers.append(i)
         return self._typed(spec, sheet, picked, numbers)
 
     def _header(self, spec: Sheet, sheet: RawSheet) -> tuple[int, dict[str, int]] | None:
@@ -334,8 +339,20 @@ class _Run:
         try:
             typed = adapter.validate_python(picked if not slow else [picked[i] for i in fast])
         except ValidationError as exc:
-            for err in exc.errors(include_url=False, include_context=False, include_input=False):
-                slow.add(fast[err["loc"][0]])  # type: ignore[index]
+            failing = sorted(_failed_rows(exc, fast))
+            # Text with space at either end is the usual reason, and costly on the slow
+            # path when a whole column has it: trim such rows and try them once more.
+            trimmed = {i: tuple(v.strip() if type(v) is str else v for v in picked[i])
+                       for i in failing}
+            try:
+                adapter.validate_python([trimmed[i] for i in failing])
+                still: set[int] = set()
+            except ValidationError as again:
+                still = _failed_rows(again, failing)
+            for i in failing:
+                if i not in still:
+                    picked[i] = trimmed[i]
+            slow |= still
             fast = [i for i in range(len(picked)) if i not in slow]
             typed = adapter.validate_python([picked[i] for i in fast])
         if not slow:
@@ -433,8 +450,14 @@ class _Run:
     def _ids(self, rows: _Rows) -> dict[str, str]:
         """Report duplicate IDs (marking their rows bad); return the usable IDs by key."""
         spec = rows.spec
+        values = [t[0] for t in rows.values]
+        if INVALID not in values:
+            keys = list(map(str.casefold, values))
+            ids = dict(zip(keys, values, strict=True))
+            if len(ids) == len(keys):  # no duplicates: the usual case, checked at once
+                return ids
         seen: dict[str, int] = {}
-        ids: dict[str, str] = {}
+        ids = {}
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
             value = t[0]
             if value is INVALID:
@@ -505,9 +528,26 @@ class _Run:
         focus = _FocusReader(self, vocab["Focus areas"])
         out: list[Agreement] = []
         append = out.append
+        # The usual row names its meeting, list values and source exactly as listed: one
+        # dictionary lookup each. Any other row takes the checks below, which explain.
+        meeting_of = {v: v for v in ids.values()}.get
+        kind_of, status_of = _exact(kinds).get, _exact(statuses).get
+        source_of = _exact(tuple(self.sources.values())).get
+        areas_of = focus.known
+        bad = rows.bad
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
             (aid, mid, title, party_a, party_b, kind, signed_on, areas, value, status, source,
              notes) = t
+            meeting = meeting_of(mid)
+            listed = (kind_of(kind, _MISS), status_of(status, _MISS), source_of(source, _MISS))
+            found = areas_of(areas)
+            if (meeting is not None and found is not None and _MISS not in listed
+                    and i not in bad):
+                append(Agreement(aid, meeting, title, party_a, party_b or None,  # type: ignore
+                                 listed[0], signed_on or None, found,  # type: ignore[arg-type]
+                                 None if value == "" else value, listed[1], listed[2],
+                                 notes or None, n))
+                continue
             meeting = self._meeting_ref(s, n, mid, ids)
             kind, kind_ok = self._optional(s, "kind", n, kind, kind_lookup, kinds,
                                            "Agreement kinds")
@@ -608,19 +648,27 @@ class _FocusReader:
         self.lookup = _lookup(vocab)
         self.cache: dict[str, tuple[str, ...]] = {"": ()}
 
-    def read(self, n: int, text: Any) -> tuple[tuple[str, ...], bool]:
+    def known(self, text: Any) -> tuple[str, ...] | None:
+        """The areas a text names, in the list's spelling; None if it names others."""
         cached = self.cache.get(text)
-        if cached is not None:
-            return cached, True
+        if cached is not None or text is INVALID:
+            return cached
+        found = [self.lookup.get(p.casefold()) for p in _focus_parts(text)]
+        if None in found:
+            return None
+        areas = tuple(dict.fromkeys(found))  # type: ignore[arg-type]
+        if len(self.cache) < 100_000:
+            self.cache[text] = areas
+        return areas
+
+    def read(self, n: int, text: Any) -> tuple[tuple[str, ...], bool]:
+        areas = self.known(text)
+        if areas is not None:
+            return areas, True
         if text is INVALID:
             return (), False
-        parts = [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+        parts = _focus_parts(text)
         found = [self.lookup.get(p.casefold()) for p in parts]
-        if None not in found:
-            areas = tuple(dict.fromkeys(found))  # type: ignore[arg-type]
-            if len(self.cache) < 100_000:
-                self.cache[text] = areas
-            return areas, True
         where = self.run._where(AGREEMENTS, "focus_areas", n, text)
         if len(parts) == 1 and ("," in text or "，" in text):
             self.run.add("not-in-list", f"'{text}' is not in the Focus areas list; separate "
@@ -632,12 +680,30 @@ class _FocusReader:
         return (), False
 
 
+def _failed_rows(exc: ValidationError, rows: Sequence[int]) -> set[int]:
+    """The rows (indexes into `rows`' items) a bulk validation rejected."""
+    return {rows[err["loc"][0]]  # type: ignore[index]
+            for err in exc.errors(include_url=False, include_context=False, include_input=False)}
+
+
 def _hint(suggestion: str | None) -> str:
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
 
 
 def _lookup(vocab: tuple[str, ...]) -> dict[str, str]:
     return {v.casefold(): v for v in vocab}
+
+
+def _focus_parts(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+
+
+_MISS = object()
+
+
+def _exact(vocab: tuple[str, ...]) -> dict[str, str | None]:
+    """A list's values as spelt in it; an empty cell reads as None."""
+    return {"": None, **{v: v for v in vocab}}
 
 
 def _blank(row: list[Any]) -> bool:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from reporter.errors import InputError
-from reporter.read import read_workbook
+from reporter.read import open_package, read_workbook
 from reporter.schema import LIMITS
 from tests.conftest import SAMPLE
 from tests.corpus import PART, _rezip, _sample_parts
@@ -43,7 +44,7 @@ def test_external_entity_is_never_read(tmp_path: Path) -> None:
     assert "entities" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_cell_limit_is_checked_before_parsing(tmp_path: Path, monkeypatch) -> None:
+def test_cell_limit_is_checked_before_cells_become_values(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(LIMITS, "cells", 50)
     with pytest.raises(InputError) as exc:
         read_workbook(SAMPLE)
@@ -87,3 +88,26 @@ def test_encrypted_zip_member(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_workbook(path)
     assert exc.value.code in ("encrypted", "corrupt-file")
+
+
+def test_a_dtd_after_a_long_prolog_is_refused(tmp_path: Path) -> None:
+    """The DTD check reads a part's head; a prolog longer than that is read whole."""
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == "xl/sharedStrings.xml":
+            body = blob.split(b"?>", 1)[1]
+            blob = (b'<?xml version="1.0"?>\n<!-- ' + b"x" * 100_000 + b' -->\n'
+                    b'<!DOCTYPE x [<!ENTITY e "boom">]>' + body)
+        parts.append((info, blob))
+    with pytest.raises(InputError) as exc:  # open_package: before the fast reader starts
+        open_package(_rezip(tmp_path / "prolog.xlsx", parts))
+    assert exc.value.code == "xml-entities" and "sharedStrings" in exc.value.message
+
+
+def test_a_refused_file_leaves_no_reader_thread(monkeypatch) -> None:
+    monkeypatch.setitem(LIMITS, "rows", 5)
+    with pytest.raises(InputError):
+        read_workbook(SAMPLE)
+    assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
+    monkeypatch.setitem(LIMITS, "rows", 500_000)
+    assert read_workbook(SAMPLE).sheets["Meetings"].rows[1][0] == "M-SUZHOU"

@@ -139,6 +139,29 @@ def test_text_numbers_and_dates_are_converted(edited) -> None:
     assert contract.value.value == 32_300_000_000 and contract.value.unit == "CNY"
 
 
+def test_space_around_text_is_trimmed_in_every_row(edited) -> None:
+    """Pasted text often ends in spaces all down a column: trimmed, with nothing to report."""
+    def edit(wb) -> None:
+        ws = wb["Agreements"]
+        for row in range(2, ws.max_row + 1):
+            if ws[f"D{row}"].value:
+                ws[f"D{row}"] = f" {ws[f'D{row}'].value}\u3000 "  # ideographic space too
+        ws["K2"] = "sh-suzhou\xa0"
+
+    result = validate_file(edited(edit))
+    assert result.report.ok and not result.report.warnings, result.report.problems
+    original = validate_file(SAMPLE).workbook
+    assert [a.party_a for a in result.workbook.agreements] == [
+        a.party_a for a in original.agreements]
+    assert result.workbook.agreements[0].source == "sh-suzhou"
+
+
+def test_a_required_cell_of_spaces_is_reported(edited) -> None:
+    report = validate_file(edited(lambda wb: wb["Agreements"].__setitem__("C3", "   "))).report
+    (p,) = report.errors
+    assert (p.code, p.sheet, p.cell) == ("required", "Agreements", "C3")
+
+
 def test_qualifier_and_unit_cells_make_the_quantity() -> None:
     wb = validate_file(SAMPLE).workbook
     scientists = next(m for m in wb.metrics if m.metric_id == "F-HK-01")

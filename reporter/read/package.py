@@ -4,8 +4,9 @@ A workbook is a zip of XML parts. Before the fast reader (python-calamine)
 touches it, this module makes sure that it is one: not a renamed .xls, .csv or
 .docx, not encrypted, not truncated, no entity tricks in its XML, no zip bomb,
 and no cell so far away that reading the sheet would need more memory than the
-machine has. It also collects what the fast reader does not report: formulas,
-error cells and hidden rows.
+machine has (`open_package`). It also collects what the fast reader does not report:
+formulas, error cells, hidden rows, rows out of order and control characters
+(`scan_details`, which the reader runs while python-calamine parses).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import html
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -77,10 +80,18 @@ class Package:
     #: The shared strings may hold control characters.
     control_in_shared_strings: bool = False
     data: bytes = b""
+    #: The open archive and the parts unpacked so far (see check_sheets, scan_details).
+    archive: zipfile.ZipFile | None = field(default=None, repr=False)
+    parts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 def open_package(path: Path) -> Package:
-    """Check a workbook file and scan its parts; raise InputError naming the fix."""
+    """Check a workbook file; raise InputError naming the fix.
+
+    With `check_sheets`, these are the checks that must pass before the fast reader
+    parses anything: the file is a readable workbook, its XML declares no DTD (so no
+    entities), and no sheet reaches so far that parsing it would exhaust memory.
+    """
     data = _read_file(path)
     _check_magic(path, data)
     import io
@@ -93,39 +104,83 @@ def open_package(path: Path) -> Package:
             "while copying). Copy it again or open it in Excel and save it anew",
             path=path, code="corrupt-file",
         ) from None
-    with zf:
+    try:
         infos = {i.filename: i for i in zf.infolist()}
         _check_members(path, infos)
-        parts = _read_parts(path, zf, infos)
-    workbook_xml = parts.get("xl/workbook.xml")
-    if workbook_xml is None:
-        raise InputError(
-            "the file has no xl/workbook.xml part, so it is not an Excel workbook; open the "
-            "original in Excel and save it as an Excel Workbook (.xlsx)",
-            path=path, code="not-a-workbook",
-        )
-    sheets, date1904, recalc = _workbook_structure(path, workbook_xml, parts.get(
-        "xl/_rels/workbook.xml.rels"))
-    total_cells = 0
-    for sheet in sheets:
-        xml = parts.get(sheet.part)
-        if xml is None:
+        for name, info in _xml_parts(infos):
+            _check_prolog(path, zf, name, info)
+        parts = {name: _read_part(path, zf, name, infos[name])
+                 for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") if name in infos}
+        workbook_xml = parts.get("xl/workbook.xml")
+        if workbook_xml is None:
             raise InputError(
-                f"sheet {sheet.name!r} points to a part ({sheet.part}) that is not in the file; "
-                "the workbook is damaged. Open it in Excel and save it anew",
-                path=path, code="corrupt-file",
+                "the file has no xl/workbook.xml part, so it is not an Excel workbook; open the "
+                "original in Excel and save it as an Excel Workbook (.xlsx)",
+                path=path, code="not-a-workbook",
             )
-        _scan_sheet(path, sheet, xml)
-        total_cells += sheet.valued_cells
-    if total_cells > LIMITS["cells"]:
-        raise InputError(
-            f"the workbook holds {total_cells:,} filled cells, more than reporter's limit of "
-            f"{LIMITS['cells']:,}. Split the register into several workbooks",
-            path=path, code="too-many-cells",
-        )
-    shared = next((v for k, v in parts.items() if k.lower().endswith("sharedstrings.xml")), b"")
+        sheets, date1904, recalc = _workbook_structure(path, workbook_xml, parts.get(
+            "xl/_rels/workbook.xml.rels"))
+        for sheet in sheets:
+            if sheet.part not in infos:
+                raise InputError(
+                    f"sheet {sheet.name!r} points to a part ({sheet.part}) that is not in the "
+                    "file; the workbook is damaged. Open it in Excel and save it anew",
+                    path=path, code="corrupt-file",
+                )
+    except BaseException:
+        zf.close()
+        raise
     return Package(path=path, sheets=sheets, date1904=date1904, recalc_on_load=recalc, data=data,
-                   control_in_shared_strings=may_hold_control_characters(shared))
+                   archive=zf, parts=parts)
+
+
+def check_sheets(package: Package) -> None:
+    """Unpack every sheet and refuse cells too far away.
+
+    The fast reader sizes a sheet by its furthest cell, so this must pass before a
+    sheet is parsed. (A DTD, the other danger, was refused by `open_package`.)
+    """
+    assert package.archive is not None
+    for sheet in package.sheets:
+        with _unpacking(package.path, sheet.part):
+            xml = package.archive.read(sheet.part)
+        package.parts[sheet.part] = xml
+        _check_extent(package.path, sheet, xml)
+
+
+def scan_details(package: Package) -> None:
+    """Collect what the fast reader does not report; raise InputError for rows out of order.
+
+    Needs the GIL but not the cells, so the reader runs it while python-calamine,
+    which releases the GIL while parsing, reads the same file on another thread.
+    """
+    assert package.archive is not None
+    path = package.path
+    try:
+        total_cells = 0
+        for sheet in package.sheets:
+            xml = package.parts[sheet.part]
+            _refuse_entities(path, sheet.part, xml)
+            _scan_sheet(path, sheet, xml)
+            total_cells += sheet.valued_cells
+        # Too many cells would take too much memory as Python values (parsed, they are not yet).
+        if total_cells > LIMITS["cells"]:
+            raise InputError(
+                f"the workbook holds {total_cells:,} filled cells, more than reporter's limit of "
+                f"{LIMITS['cells']:,}. Split the register into several workbooks",
+                path=path, code="too-many-cells",
+            )
+        # The other parts: unpacked whole, which checks them for damage.
+        infos = {i.filename: i for i in package.archive.infolist()}
+        for name, info in _xml_parts(infos):
+            xml = package.parts.get(name)
+            if xml is None:
+                xml = _read_part(path, package.archive, name, info)
+            if name.lower().endswith("sharedstrings.xml"):
+                package.control_in_shared_strings = may_hold_control_characters(xml)
+    finally:
+        package.parts = {}
+        package.archive.close()
 
 
 def _read_file(path: Path) -> bytes:
@@ -269,34 +324,68 @@ def _check_members(path: Path, infos: dict[str, zipfile.ZipInfo]) -> None:
         )
 
 
-def _read_parts(path: Path, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> dict[
-        str, bytes]:
-    """Every XML part, read whole (which checks its CRC) and checked for DTDs."""
-    parts: dict[str, bytes] = {}
-    for name, info in infos.items():
-        if not name.endswith((".xml", ".rels")) or info.is_dir():
-            continue
-        try:
-            xml = zf.read(info)
-        except zipfile.BadZipFile as exc:
-            raise InputError(
-                f"part {name} is damaged ({exc}); the file was changed or cut off after it was "
-                "saved. Copy it again or open it in Excel and save it anew",
-                path=path, code="corrupt-file",
-            ) from None
-        except (EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
-            raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged. "
-                             "Copy it again, or open it in Excel and save it anew",
-                             path=path, code="corrupt-file") from None
-        if b"<!DOCTYPE" in xml[:65536].upper() or b"<!ENTITY" in xml:
-            raise InputError(
-                f"part {name} declares XML entities or a DTD, which Excel never writes and "
-                "which can be used to attack the reader, so reporter refuses the file. Ask for "
-                "a fresh copy, or open it in Excel and save it as a new .xlsx",
-                path=path, code="xml-entities",
-            )
-        parts[name] = xml
-    return parts
+def _xml_parts(infos: dict[str, zipfile.ZipInfo]) -> list[tuple[str, zipfile.ZipInfo]]:
+    return [(name, info) for name, info in infos.items()
+            if name.endswith((".xml", ".rels")) and not info.is_dir()]
+
+
+@contextmanager
+def _unpacking(path: Path, name: str) -> Iterator[None]:
+    try:
+        yield
+    except zipfile.BadZipFile as exc:
+        raise InputError(
+            f"part {name} is damaged ({exc}); the file was changed or cut off after it was "
+            "saved. Copy it again or open it in Excel and save it anew",
+            path=path, code="corrupt-file",
+        ) from None
+    except (EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+        raise InputError(f"part {name} cannot be unpacked ({exc}); the file is damaged. "
+                         "Copy it again, or open it in Excel and save it anew",
+                         path=path, code="corrupt-file") from None
+
+
+def _entities(path: Path, name: str) -> InputError:
+    return InputError(
+        f"part {name} declares XML entities or a DTD, which Excel never writes and "
+        "which can be used to attack the reader, so reporter refuses the file. Ask for "
+        "a fresh copy, or open it in Excel and save it as a new .xlsx",
+        path=path, code="xml-entities",
+    )
+
+
+# What may come before an XML document's root element, other than a DTD.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_HEAD = 65536
+
+
+def _check_prolog(path: Path, zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a DTD, reading only its first bytes.
+
+    Entities can only be declared in a DTD, and a DTD only comes before the root
+    element; so the head of a part is enough, and the fast reader never meets one.
+    """
+    with _unpacking(path, name), zf.open(info) as f:
+        head = f.read(_HEAD)
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    end = _PROLOG.match(text).end()  # type: ignore[union-attr]
+    if text.startswith(b"<!", end):
+        raise _entities(path, name)
+    if end == len(text) and len(head) == _HEAD:  # all prolog so far: look at the whole part
+        _read_part(path, zf, name, info)
+
+
+def _read_part(path: Path, zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo) -> bytes:
+    """One XML part, read whole (which checks its CRC) and checked for DTDs."""
+    with _unpacking(path, name):
+        xml = zf.read(info)
+    _refuse_entities(path, name, xml)
+    return xml
+
+
+def _refuse_entities(path: Path, name: str, xml: bytes) -> None:
+    if b"<!DOCTYPE" in xml[:_HEAD].upper() or b"<!ENTITY" in xml:
+        raise _entities(path, name)
 
 
 def _workbook_structure(path: Path, workbook_xml: bytes, rels_xml: bytes | None) -> tuple[
@@ -358,14 +447,14 @@ def may_hold_control_characters(xml: bytes) -> bool:
     return b"\xc2" in xml and _C1.search(xml) is not None
 
 
-def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
-    # Writers that prefix element names (<x:c>) are rare; they take the general patterns.
-    prefixed = _PREFIXED_ROOT.search(xml, 0, 4096) is not None
-    sheet.valued_cells = xml.count(b"<v>") + xml.count(b"<is>")
-    if prefixed:
-        sheet.valued_cells += xml.count(b":v>") // 2 + xml.count(b":is>") // 2
-    sheet.control = may_hold_control_characters(xml)
-    # The fast reader sizes a sheet by its furthest filled cell: refuse far-off cells first.
+def _prefixed(xml: bytes) -> bool:
+    """Whether the sheet prefixes element names (<x:c>): rare, and given the general patterns."""
+    return _PREFIXED_ROOT.search(xml, 0, 4096) is not None
+
+
+def _check_extent(path: Path, sheet: SheetScan, xml: bytes) -> None:
+    """Refuse far-off cells before parsing: the fast reader sizes a sheet by its furthest cell."""
+    prefixed = _prefixed(xml)
     for m in (_FAR_COLUMN if prefixed else _FAR_COLUMN_FAST).finditer(xml):
         if _cell_has_value(xml, m.end()):
             ref = _ref_at(xml, m.start())
@@ -374,6 +463,31 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
                 f"is {LIMITS['columns']} columns). Delete that cell or move its value",
                 path=path, code="cell-out-of-range",
             )
+    last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b":v>"))
+    if last >= 0:
+        start = max(xml.rfind(b"<c ", 0, last), xml.rfind(b":c ", 0, last))
+        m = _REF.search(xml, start, last) if start >= 0 else None
+        if m is None:  # cells without references: the row they are in
+            start = max(xml.rfind(b"<row ", 0, last), xml.rfind(b":row ", 0, last))
+            m = _ROW_NUMBER.search(xml, xml.rfind(b"<", 0, start + 1), last) if start >= 0 else None
+            sheet.last_row = int(m.group(1)) if m else 0
+        else:
+            sheet.last_row = int(m.group(2))
+    if sheet.last_row > LIMITS["rows"] + 20:
+        raise InputError(
+            f"sheet {sheet.name!r} has a value on row {sheet.last_row:,}, beyond reporter's limit "
+            f"of {LIMITS['rows']:,} rows. Delete the stray cells below the data, or split the "
+            "register into several workbooks",
+            path=path, code="cell-out-of-range",
+        )
+
+
+def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
+    prefixed = _prefixed(xml)
+    sheet.valued_cells = xml.count(b"<v>") + xml.count(b"<is>")
+    if prefixed:
+        sheet.valued_cells += xml.count(b":v>") // 2 + xml.count(b":is>") // 2
+    sheet.control = may_hold_control_characters(xml)
     found = _ROW_NUMBER_FAST.findall(xml) if not prefixed else []
     if prefixed or len(found) != xml.count(b"<row "):
         found = _ROW_NUMBER.findall(xml)
@@ -383,18 +497,6 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
             f"sheet {sheet.name!r} stores its rows out of order, which Excel never does; the "
             "file was damaged or made by a faulty program. Open it in Excel and save it anew",
             path=path, code="corrupt-file",
-        )
-    last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b":v>"))
-    if last >= 0:
-        start = max(xml.rfind(b"<c ", 0, last), xml.rfind(b":c ", 0, last))
-        m = _REF.search(xml, start, last) if start >= 0 else None
-        sheet.last_row = int(m.group(2)) if m else (rows[-1] if rows else 0)
-    if sheet.last_row > LIMITS["rows"] + 20:
-        raise InputError(
-            f"sheet {sheet.name!r} has a value on row {sheet.last_row:,}, beyond reporter's limit "
-            f"of {LIMITS['rows']:,} rows. Delete the stray cells below the data, or split the "
-            "register into several workbooks",
-            path=path, code="cell-out-of-range",
         )
     # Formulas, error cells and hidden rows are rare: look for them only when a cheap
     # substring search says they may be there.

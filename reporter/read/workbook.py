@@ -8,12 +8,13 @@ the formulas, error cells, merged ranges and hidden rows the validator reports.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .package import Package, open_package
+from .package import Package, check_sheets, open_package, scan_details
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
 
@@ -58,27 +59,63 @@ def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) ->
 
 
 def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
+    """Parse the cells with python-calamine, on a second thread.
+
+    python-calamine releases the GIL while it parses a sheet, so the checks this
+    thread runs meanwhile (`check_sheets` first, which parsing waits for, then
+    `scan_details`) cost little wall time.
+    """
     import python_calamine as pc
 
     path = package.path
     wanted = {s.casefold() for s in sheets} if sheets else None
+    scans = [s for s in package.sheets
+             if wanted is None or s.name.strip().casefold() in wanted]
+    parsed: list[Any] = []
+    failed: list[BaseException] = []
+    checked = threading.Event()
+    refused = threading.Event()
+
+    def parse() -> None:
+        try:
+            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(package.data))
+            try:
+                checked.wait()
+                if not refused.is_set():
+                    parsed.extend(book.get_sheet_by_name(scan.name) for scan in scans)
+            finally:
+                book.close()
+        except BaseException as exc:  # re-raised on the calling thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=parse, name="reporter-read", daemon=True)
+    worker.start()
     try:
-        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(package.data))
+        try:
+            check_sheets(package)
+        except BaseException:
+            refused.set()
+            raise
+        finally:
+            checked.set()
+        scan_details(package)
+    finally:
+        checked.set()
+        worker.join()
+    try:
+        if failed:
+            raise failed[0]
         out: dict[str, RawSheet] = {}
-        for scan in package.sheets:
-            if wanted is not None and scan.name.strip().casefold() not in wanted:
-                continue
-            sheet = book.get_sheet_by_name(scan.name)
-            rows = sheet.to_python(skip_empty_area=False)
+        for scan, sheet in zip(scans, parsed, strict=True):
             merged = [
                 (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
             ]
             out[scan.name] = RawSheet(
-                name=scan.name, rows=rows, visible=scan.state == "visible", merged=merged,
+                name=scan.name, rows=sheet.to_python(skip_empty_area=False),
+                visible=scan.state == "visible", merged=merged,
                 formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
                 control=scan.control or package.control_in_shared_strings,
             )
-        book.close()
     except pc.PasswordError:
         raise InputError("the workbook is protected with a password; remove it in Excel and save "
                          "the workbook",

@@ -23,6 +23,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30
 
 WORKBOOK_OPTIONS = {
     "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
+    "in_memory": True,
 }
 
 STATUS_COLOURS = {  # status -> (font, fill)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -125,11 +126,23 @@ def build(
             say("start", total=len(done.meetings))
             return done
     with paused_gc():
-        raw = read_workbook(workbook, sheets=READ_SHEETS)
-        timings["read"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        validation = validate_workbook(raw, sources=list(facts.sources))
-        del raw
+        return _build(workbook, out, key, facts, template, template_sha, created, workbook_sha,
+                      meetings=meetings, strict=strict, pdf=pdf, force=force, jobs=jobs,
+                      say=say, timings=timings, clock=clock)
+
+
+def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
+           template_sha: str, created: dt.datetime, workbook_sha: str, *,
+           meetings: Iterable[str] | None, strict: bool, pdf: bool, force: bool,
+           jobs: int | None, say: Progress, timings: dict[str, float], clock: float
+           ) -> BuildResult:
+    """The build proper, with the cyclic garbage collector paused: it would walk the
+    hundreds of thousands of records again and again, and find nothing to collect."""
+    raw = read_workbook(workbook, sheets=READ_SHEETS)
+    timings["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    validation = validate_workbook(raw, sources=list(facts.sources))
+    del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
         raise WorkbookInvalid(validation.report, f"{workbook} has {len(validation.report.errors)} "
@@ -290,8 +303,9 @@ def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) ->
     # pydantic models pickle a set (in hash-seed order): hash their JSON instead.
     event = b.event.model_dump_json() if b.event else None
     sources = [s.model_dump_json() for _, s in sorted(b.sources.items())]
-    pickler.dump((b.meeting, b.folder, b.scope_name, event, b.agreements, b.metrics, b.checks,
-                  sources, b.provenance))
+    # Records as plain tuples: named tuples pickle by class, at twice the cost.
+    pickler.dump((b.meeting, b.folder, b.scope_name, event, list(map(tuple, b.agreements)),
+                  list(map(tuple, b.metrics)), b.checks, sources, b.provenance))
     h.update(buf.getbuffer())
     return h.hexdigest()
 
@@ -408,6 +422,7 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()  # the parent builds with it paused; each job pauses it while it renders
 
 
 @dataclass(slots=True)
@@ -467,6 +482,9 @@ def _render_all(jobs_list: list[Any], template: Path, template_sha: str, staging
     # Biggest first, so no worker is left with one long meeting at the end.
     order = sorted(range(len(jobs_list)), key=lambda i: -_size(jobs_list[i]))
     _JOBS[:] = jobs_list
+    # What the workers inherit is frozen out of their collections (Python's advice for
+    # fork): else every collection in a worker walks, and so copies, the parent's records.
+    gc.freeze()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork in a threaded process
@@ -479,11 +497,13 @@ def _render_all(jobs_list: list[Any], template: Path, template_sha: str, staging
                     yield future.result()
     finally:
         _JOBS.clear()
+        gc.unfreeze()
 
 
 def _size(job: Any) -> int:
-    if isinstance(job, _Portfolio):
-        return sum(len(b.metrics) + len(b.checks) for b in job.briefings)
+    """How long a job takes, roughly (in agreements' worth)."""
+    if isinstance(job, _Portfolio):  # a row per meeting, but it reads all of them
+        return sum(len(b.agreements) + len(b.metrics) + len(b.checks) for b in job.briefings) // 4
     return len(job.agreements) + len(job.metrics)
 
 

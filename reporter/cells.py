@@ -53,12 +53,13 @@ _Empty = Literal[""]
 
 
 def fast_type(kind: Kind, required: bool, control: bool = True) -> Any:
+    # Optional cells are mostly empty: trying "" first spares pydantic a failed attempt.
     if kind in TEXT_KINDS:
         return _text_type(required, control)
     if kind is Kind.DATE:
-        return _Date if required else _Date | _Empty
+        return _Date if required else _Empty | _Date
     # MONEY and QUANTITY: a number cell; text quantities take the slow path.
-    return _Number if required else _Number | _Empty
+    return _Number if required else _Empty | _Number
 
 
 @lru_cache(maxsize=64)

@@ -178,14 +178,14 @@ class _Run:
             events = self.facts.events_in(scope)
             for m in meetings:
                 mw = words(m.title)
+                cites = {a.source for a in self.agreements.get(m.meeting_id, [])}
+                cites |= {f.source for f in self.metrics.get(m.meeting_id, [])}
                 for j, e in enumerate(events):
                     score = 2 * similarity(mw, words(e.title)) + (m.kind == e.kind)
                     if m.date is not None and not e.date.is_empty():
                         score += 3 if e.date.agrees_with(m.date) else -3
                     if m.location and e.place and name_key(e.place) in name_key(m.location):
                         score += 0.5
-                    cites = {a.source for a in self.agreements.get(m.meeting_id, [])}
-                    cites |= {f.source for f in self.metrics.get(m.meeting_id, [])}
                     score += 0.5 * (e.source in cites)
                     pairs.append((score, order[m.meeting_id], j, m.meeting_id, e.id))
         pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
@@ -346,23 +346,33 @@ class _Run:
                 by_party.setdefault(k, []).append(j)
             for k in ws:
                 by_word.setdefault(k, []).append(j)
+        vocabulary = by_word.keys()
         pairs: list[tuple[float, int, int]] = []
         rows: list[tuple[Agreement, frozenset[str]]] = []
         for m in self.in_scope[scope]:
             event = self.events.get(m.meeting_id)
             for a in self.agreements.get(m.meeting_id, []):
-                parties = frozenset(map(key, a.parties))
+                # Candidates: a shared party, or at least two shared title words. Most rows
+                # of a large register have none, so this is kept to the bare minimum.
+                ka = key(a.party_a)
+                kb = key(a.party_b) if a.party_b else None
+                candidates: set[int] = set()
+                common = vocabulary & _WORD.findall(a.title.casefold())  # in C, for all rows
+                if len(common) >= 2:
+                    shared_words: dict[int, int] = {}
+                    for k in common:
+                        for j in by_word[k]:
+                            shared_words[j] = shared_words.get(j, 0) + 1
+                    candidates.update(j for j, n in shared_words.items() if n >= 2)
+                candidates.update(by_party.get(ka, ()))
+                if kb is not None:
+                    candidates.update(by_party.get(kb, ()))
+                if not candidates:
+                    continue
+                parties = frozenset((ka,) if kb is None else (ka, kb))
                 title = words(a.title)
                 i = len(rows)
                 rows.append((a, parties))
-                # Candidates: a shared party, or at least two shared title words.
-                shared_words: dict[int, int] = {}
-                for k in title:
-                    for j in by_word.get(k, ()):
-                        shared_words[j] = shared_words.get(j, 0) + 1
-                candidates = {j for j, n in shared_words.items() if n >= 2}
-                for k in parties:
-                    candidates.update(by_party.get(k, ()))
                 for j in candidates:
                     shared = len(parties & fact_parties[j])
                     sim = similarity(title, fact_words[j])

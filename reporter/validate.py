@@ -211,7 +211,7 @@ class _Run:
         header_row, mapping = found
         self.columns[spec.name] = {f: column_letter(j) for f, j in mapping.items()}
         rows = sheet.rows
-        width = max(len(r) for r in rows)
+        width = max(map(len, rows))
         last = len(rows)
         while last > header_row and _blank(rows[last - 1]):
             last -= 1
@@ -533,20 +533,23 @@ class _Run:
         meeting_of = {v: v for v in ids.values()}.get
         kind_of, status_of = _exact(kinds).get, _exact(statuses).get
         source_of = _exact(tuple(self.sources.values())).get
-        areas_of = focus.known
+        areas_of, areas_cached = focus.known, focus.cache.get
         bad = rows.bad
+        new = tuple.__new__
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
             (aid, mid, title, party_a, party_b, kind, signed_on, areas, value, status, source,
              notes) = t
             meeting = meeting_of(mid)
-            listed = (kind_of(kind, _MISS), status_of(status, _MISS), source_of(source, _MISS))
-            found = areas_of(areas)
-            if (meeting is not None and found is not None and _MISS not in listed
-                    and i not in bad):
-                append(Agreement(aid, meeting, title, party_a, party_b or None,  # type: ignore
-                                 listed[0], signed_on or None, found,  # type: ignore[arg-type]
-                                 None if value == "" else value, listed[1], listed[2],
-                                 notes or None, n))
+            kind_ = kind_of(kind, _MISS)
+            status_ = status_of(status, _MISS)
+            source_ = source_of(source, _MISS)
+            found = areas_cached(areas) or areas_of(areas)
+            if (meeting is not None and found is not None and kind_ is not _MISS
+                    and status_ is not _MISS and source_ is not _MISS and i not in bad):
+                # tuple.__new__ is what NamedTuple._make calls, without a Python frame.
+                append(new(Agreement, (aid, meeting, title, party_a, party_b or None, kind_,
+                                       signed_on or None, found, None if value == "" else value,
+                                       status_, source_, notes or None, n)))
                 continue
             meeting = self._meeting_ref(s, n, mid, ids)
             kind, kind_ok = self._optional(s, "kind", n, kind, kind_lookup, kinds,

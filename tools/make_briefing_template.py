@@ -104,6 +104,35 @@ def bottom_border(paragraph, color: str = "1F3864") -> None:
     ppr.append(border)
 
 
+# Styles kept from python-docx's starting document besides ours: the defaults, and the
+# ones a writer of briefings is likely to reach for. The 140 built-in table styles and
+# the like go: Word adds any built-in style back the moment someone applies it, and every
+# briefing would otherwise carry (and reporter parse and write) 800 KB of styles.
+KEEP = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header",
+        "HeaderChar", "Footer", "FooterChar", "Heading1", "Heading1Char", "Heading2",
+        "Heading2Char", "Heading3", "Heading3Char", "Title", "TitleChar", "Subtitle",
+        "SubtitleChar", "Caption", "ListParagraph", "ListBullet", "ListNumber", "Quote",
+        "QuoteChar", "Strong", "Emphasis", "NoSpacing", "LightShading", "LightList-Accent1"}
+
+
+def slim(doc) -> None:
+    """Drop unused built-in styles, the Word 2010 styles copy and the stock thumbnail."""
+    ours = {"Meta", "SourceNote", "StatusMatch", "StatusMismatch", "StatusUnsourced",
+            "StatusMissing", "StatusInfo", "BriefingTable", "BriefingDetails"}
+    root = doc.styles.element
+    for style in root.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEEP | ours:
+            root.remove(style)
+    part = doc.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            part.drop_rel(rid)
+    package = part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package.rels[rid]
+
+
 def main() -> None:
     doc = Document()
     section = doc.sections[0]
@@ -161,6 +190,7 @@ def main() -> None:
     # The body is replaced by each briefing; this paragraph says so to whoever opens the file.
     doc.add_paragraph("This is the template for reporter's briefings. Change its styles, "
                       "letterhead and footer in Word; reporter replaces this text.")
+    slim(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "reporter"
     props.title = "Cooperation briefing template"

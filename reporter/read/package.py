@@ -463,12 +463,12 @@ def _check_extent(path: Path, sheet: SheetScan, xml: bytes) -> None:
                 f"is {LIMITS['columns']} columns). Delete that cell or move its value",
                 path=path, code="cell-out-of-range",
             )
-    last = max(xml.rfind(b"<v>"), xml.rfind(b"<is>"), xml.rfind(b":v>"))
+    last = _rfind_any(xml, (b"<v>", b"<is>", b":v>"))
     if last >= 0:
-        start = max(xml.rfind(b"<c ", 0, last), xml.rfind(b":c ", 0, last))
+        start = _rfind_any(xml, (b"<c ", b":c "), last)
         m = _REF.search(xml, start, last) if start >= 0 else None
         if m is None:  # cells without references: the row they are in
-            start = max(xml.rfind(b"<row ", 0, last), xml.rfind(b":row ", 0, last))
+            start = _rfind_any(xml, (b"<row ", b":row "), last)
             m = _ROW_NUMBER.search(xml, xml.rfind(b"<", 0, start + 1), last) if start >= 0 else None
             sheet.last_row = int(m.group(1)) if m else 0
         else:
@@ -518,9 +518,25 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
                 sheet.hidden_rows.append(int(rm.group(1)))
 
 
+def _rfind_any(xml: bytes, needles: tuple[bytes, ...], end: int | None = None) -> int:
+    """The last position of any of the needles before end (-1 if none).
+
+    Searched back from end in growing windows: the answer is nearly always close by,
+    and a needle the sheet does not use at all would otherwise cost a pass over it.
+    """
+    end = len(xml) if end is None else end
+    window = 1 << 16
+    while True:
+        start = max(0, end - window)
+        found = max(xml.rfind(n, start, end) for n in needles)
+        if found >= 0 or start == 0:
+            return found
+        window *= 4
+
+
 def _ref_at(xml: bytes, pos: int) -> str:
     """The r="" reference of the cell element that contains position pos."""
-    start = max(xml.rfind(b"<c ", 0, pos + 1), xml.rfind(b":c ", 0, pos + 1))
+    start = _rfind_any(xml, (b"<c ", b":c "), pos + 1)
     if start < 0:
         return ""
     m = _REF.search(xml, start, start + 200)

@@ -109,6 +109,9 @@ def focus_chart(counts: list[tuple[str, int]], *, what: str = "agreements") -> b
     title = f"Number of {what}"
     draw.text((x0 + (plot - probe.textlength(title, font=small)) / 2, base + 48), title,
               fill=GREY, font=small)
+    # A chart has a few dozen colours (flat fills and the shades of smoothed text): as a
+    # palette image it is encoded in less than half the time, and is half the size.
+    img = img.quantize(colors=64, method=Image.Quantize.FASTOCTREE)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)  # flat colours: level 1 is small enough
     return buf.getvalue()

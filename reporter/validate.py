@@ -93,7 +93,9 @@ def validate_file(path: Path | str, *, sources: Collection[str] | None = None) -
     """Read and validate a workbook file. Raises InputError when it cannot be read."""
     with paused_gc():
         raw = read_workbook(path, sheets=READ_SHEETS)
-        return validate_workbook(raw, sources=sources)
+        result = validate_workbook(raw, sources=sources)
+        del raw  # now, not once the collector is back: it would walk every row first
+    return result
 
 
 @contextmanager
@@ -219,14 +221,17 @@ class _Run:
         idx = [mapping.get(c.field, width) for c in spec.columns]
         body = rows[header_row:last]
         need = max(idx) + 1  # absent optional columns read from one extra blank cell
-        if body and min(map(len, body)) < need:
+        shortest = min(map(len, body), default=need)
+        if shortest < need:
             for row in body:
                 if len(row) < need:
                     row.extend([""] * (need - len(row)))
         pick = itemgetter(*idx)
         first = mapping[spec.id_column.field]
         if "" not in map(itemgetter(first), body):  # the usual case: no blank rows at all
-            return self._typed(spec, sheet, list(map(pick, body)),
+            # The template's own layout: the rows are the records' cells as they stand.
+            as_is = idx == list(range(len(idx))) and shortest == width == len(idx)
+            return self._typed(spec, sheet, body if as_is else list(map(pick, body)),
                                list(range(header_row + 1, last + 1)))
         picked: list[tuple[Any, ...]] = []
         numbers: list[int] = []
@@ -312,7 +317,7 @@ class _Run:
                      f"{shown}); reporter reads them like the others. Unhide them to check",
                      sheet=spec.name, row=hidden[0])
 
-    def _typed(self, spec: Sheet, sheet: RawSheet, picked: list[tuple[Any, ...]],
+    def _typed(self, spec: Sheet, sheet: RawSheet, picked: list[Sequence[Any]],
                numbers: list[int]) -> _Rows:
         """Type every row in bulk with pydantic; rows it rejects go through the slow path.
 

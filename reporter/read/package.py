@@ -173,11 +173,11 @@ def scan_details(package: Package) -> None:
         # The other parts: unpacked whole, which checks them for damage.
         infos = {i.filename: i for i in package.archive.infolist()}
         for name, info in _xml_parts(infos):
-            xml = package.parts.get(name)
-            if xml is None:
-                xml = _read_part(path, package.archive, name, info)
+            if name in package.parts:
+                continue
+            control = _stream_part(path, package.archive, name, info)
             if name.lower().endswith("sharedstrings.xml"):
-                package.control_in_shared_strings = may_hold_control_characters(xml)
+                package.control_in_shared_strings = control
     finally:
         package.parts = {}
         package.archive.close()
@@ -383,6 +383,28 @@ def _read_part(path: Path, zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo
     return xml
 
 
+_CHUNK = 1 << 20
+
+
+def _stream_part(path: Path, zf: zipfile.ZipFile, name: str, info: zipfile.ZipInfo) -> bool:
+    """Unpack a part piece by piece (which checks its CRC at the end) and look for DTDs;
+    return whether it may hold control characters.
+
+    Never holding the whole part keeps memory (and the parser running alongside) free.
+    """
+    control = False
+    tail = b""
+    with _unpacking(path, name), zf.open(info) as f:
+        while piece := f.read(_CHUNK):
+            joined = tail + piece  # pieces overlap so that no marker is split
+            if (b"<!ENTITY" in joined or b"<!DOCTYPE" in joined
+                    or (not tail and b"<!DOCTYPE" in joined[:_HEAD].upper())):
+                raise _entities(path, name)
+            control = control or may_hold_control_characters(joined)
+            tail = piece[-16:]
+    return control
+
+
 def _refuse_entities(path: Path, name: str, xml: bytes) -> None:
     if b"<!DOCTYPE" in xml[:_HEAD].upper() or b"<!ENTITY" in xml:
         raise _entities(path, name)
@@ -440,8 +462,13 @@ def may_hold_control_characters(xml: bytes) -> bool:
     fraction of a regex over tens of megabytes; cells are then checked one by one
     only where this says they might need it.
     """
-    if len(xml.translate(None, _CONTROL_BYTES)) != len(xml):
-        return True
+    view = memoryview(xml)
+    for start in range(0, len(xml), _CHUNK):
+        # A piece at a time: the parser runs meanwhile, and allocating (and so faulting in)
+        # a copy of a whole sheet slows it down.
+        piece = bytes(view[start:start + _CHUNK])
+        if len(piece.translate(None, _CONTROL_BYTES)) != len(piece):
+            return True
     if b"_x00" in xml:  # _x0001_ ... _x007F_: control characters escaped the OOXML way
         return True
     return b"\xc2" in xml and _C1.search(xml) is not None

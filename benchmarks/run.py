@@ -11,7 +11,7 @@ and prints them with the ratios the project aims for. Results also go to JSON.
 
     python -m benchmarks.run                       # small, large, xlarge
     python -m benchmarks.run --sizes small large   # a selection
-    python -m benchmarks.run --repeat 3            # best of three for each step
+    python -m benchmarks.run --repeat 1            # one run of each step (default: best of 3)
 """
 
 from __future__ import annotations
@@ -197,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", nargs="+", default=["small", "large", "xlarge"],
                    choices=list(SIZES))
-    p.add_argument("--repeat", type=int, default=1, help="best of N runs for each step")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="best of N runs for each step (shared machines are noisy)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path, default=OUT / "results.json",
                    help="where to write the results as JSON")

@@ -24,7 +24,7 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
 def test_tiny_benchmark_runs(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(bench, "OUT", tmp_path)
     out = tmp_path / "results.json"
-    bench.main(["--sizes", "tiny", "--json", str(out)])
+    bench.main(["--sizes", "tiny", "--repeat", "1", "--json", str(out)])
     results = json.loads(out.read_text())
     tiny = results["sizes"]["tiny"]
     for step in ("floor_a", "floor_b", "validate", "reconcile", "build", "rebuild"):

@@ -222,6 +222,24 @@ def test_long_agreement_lists_move_to_an_appendix(tmp_path: Path, edited) -> Non
     assert "full list is in Appendix A" in body
 
 
+def test_table_rows_keep_markup_characters_as_text(tmp_path: Path, edited) -> None:
+    """Table rows go into the briefing as XML text: what looks like markup stays text."""
+    title = 'R&D <centre> "A" & </w:t></w:p> <!--reporter-rows-1-->\nsecond line'
+
+    def edit(wb) -> None:
+        wb["Agreements"]["C2"] = title
+
+    out = tmp_path / "reports"
+    build(edited(edit), out)
+    path = out / "M-SUZHOU" / "M-SUZHOU-briefing.docx"
+    _, tables = doc_text(path)
+    cells = [c for t in tables for r in t for c in r]
+    assert any(c.startswith(title) for c in cells), cells
+    with zipfile.ZipFile(path) as z:
+        assert b"reporter-rows-" not in z.read("word/document.xml").replace(
+            b"&lt;!--reporter-rows-1--&gt;", b"")
+
+
 def test_hostile_cell_text_stays_plain_text(tmp_path: Path, edited) -> None:
     evil = {
         "C2": '=HYPERLINK("http://example.com","click")', "L2": "+cmd|' /C calc'!A0",

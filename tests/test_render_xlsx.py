@@ -1,0 +1,66 @@
+"""The table rows reporter writes as XML text read back as the values they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from reporter.render.xlsx import Column, Formats, TableSheet, new_workbook, write_table
+
+CREATED = dt.datetime(2024, 1, 1)
+
+
+def _read(path: Path, sheet: str, read_only: bool = False) -> list[tuple]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, read_only=read_only)
+        try:
+            return list(wb[sheet].iter_rows(values_only=True))
+        finally:
+            wb.close()
+
+
+def test_rows_read_back_as_written(tmp_path: Path) -> None:
+    rows = [
+        ["A-1", "R&D <centre> & \"lab\"", dt.date(2024, 5, 24), 32_300_000_000.0, 7],
+        ["A-2", "  spaced  ", None, None, None],
+        ["A-3", "上海交通大学\nsecond line", dt.date(1980, 1, 1), 0.1, 0],
+        ["A-4", "bell\x07 and =SUM(A1:A2)", "", 1e-7, 12],
+    ]
+    cols = [Column("ID"), Column("Title"), Column("Signed", "date"), Column("Value", "number"),
+            Column("Paragraph", "int")]
+    path = tmp_path / "t.xlsx"
+    wb = new_workbook(path, CREATED, "test")
+    fmt = Formats(wb)
+    ws = wb.add_worksheet("Rows")
+    assert isinstance(ws, TableSheet)
+    assert write_table(ws, 0, cols, rows, "Rows", fmt) == len(rows) + 1  # the row after it
+    wb.close()
+    for read_only in (False, True):  # read-only mode trusts the sheet's dimension
+        got = _read(path, "Rows", read_only)
+        assert got[0] == ("ID", "Title", "Signed", "Value", "Paragraph")
+        assert len(got) == len(rows) + 1
+        assert got[1] == ("A-1", 'R&D <centre> & "lab"', dt.datetime(2024, 5, 24),
+                          32_300_000_000, 7)
+        assert got[2] == ("A-2", "  spaced  ", None, None, None)
+        assert got[3] == ("A-3", "上海交通大学\nsecond line", dt.datetime(1980, 1, 1), 0.1, 0)
+        assert got[4][1] == "bell and =SUM(A1:A2)" and got[4][3] == 1e-7
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cells = load_workbook(path)["Rows"]
+    assert cells["C2"].number_format == "yyyy-mm-dd" and cells["D2"].number_format == "#,##0.####"
+    assert cells["B5"].data_type == "s"  # text that looks like a formula stays text
+
+
+def test_cells_among_the_rows_are_refused(tmp_path: Path) -> None:
+    wb = new_workbook(tmp_path / "t.xlsx", CREATED, "test")
+    fmt = Formats(wb)
+    ws = wb.add_worksheet("Rows")
+    write_table(ws, 0, [Column("ID")], [["A-1"], ["A-2"]], "Rows", fmt)
+    ws.write_string(2, 0, "over A-2")
+    with pytest.raises(ValueError, match="among the rows"):
+        wb.close()

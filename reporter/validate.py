@@ -111,6 +111,12 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was:
+            if not gc.get_freeze_count():
+                # What survived the pause is long-lived: file it with the oldest generation
+                # at once (freeze and unfreeze move lists, they walk nothing), instead of
+                # having the next young collection walk all of it. Nothing stays frozen.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

@@ -204,3 +204,27 @@ def test_fast_and_slow_paths_agree(column: tuple[Kind, bool], value) -> None:
     assert slow is not INVALID, findings
     assert slow == fast[0]
     assert not [f for f in findings if f[0] != "control-characters"]
+
+
+def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
+    import gc
+    import weakref
+
+    from reporter.validate import paused_gc
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        kept = [(i, [i]) for i in range(20_000)]
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        ref = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 1000  # not left for the next young collection to walk
+    gc.collect()
+    assert ref() is None  # cycles made during the pause are still collected
+    assert len(kept) == 20_000

@@ -442,13 +442,16 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
     return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 
-# Jobs for forked workers: inherited at fork, so only an index crosses to the worker.
+# Jobs for forked workers. A meeting crosses to its worker pickled: a compact copy there
+# costs less than touching (and so copying, page by page) records scattered through the
+# parent's memory. The portfolio reads every meeting, so it is inherited at fork and
+# only its index crosses.
 _JOBS: list[Any] = []
 
 
-def _run_job(index: int, template: Path, template_sha: str, staging: Path,
+def _run_job(index: int | MeetingBriefing, template: Path, template_sha: str, staging: Path,
              created: dt.datetime):
-    job = _JOBS[index]
+    job = _JOBS[index] if isinstance(index, int) else index
     if isinstance(job, _Portfolio):
         return render_portfolio(job, staging, created)
     return render_meeting(job, template, template_sha, staging, created)
@@ -491,7 +494,9 @@ def _render_all(jobs_list: list[Any], template: Path, template_sha: str, staging
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs_list)),
                                      mp_context=context, initializer=_die_with_parent) as pool:
-                futures = [pool.submit(_run_job, i, template, template_sha, staging, created)
+                futures = [pool.submit(_run_job, i if isinstance(jobs_list[i], _Portfolio)
+                                       else jobs_list[i], template, template_sha, staging,
+                                       created)
                            for i in order]
                 for future in futures:
                     yield future.result()

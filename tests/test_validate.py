@@ -216,7 +216,7 @@ def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
         pass
 
     assert gc.isenabled()
-    with paused_gc():
+    with paused_gc(long_lived=True):
         assert not gc.isenabled()
         kept = [(i, [i]) for i in range(20_000)]
         cycle = Node()
@@ -228,3 +228,22 @@ def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
     gc.collect()
     assert ref() is None  # cycles made during the pause are still collected
     assert len(kept) == 20_000
+
+
+def test_paused_gc_leaves_garbage_to_the_next_young_collection() -> None:
+    """Without long_lived, a block's cyclic leftovers (a rendered file's objects) stay young."""
+    import gc
+    import weakref
+
+    from reporter.validate import paused_gc
+
+    class Node:
+        pass
+
+    with paused_gc():
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        ref = weakref.ref(cycle)
+        del cycle
+    gc.collect(0)
+    assert ref() is None

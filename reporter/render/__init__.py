@@ -56,6 +56,23 @@ class MeetingBriefing:
         counts = Counter(c.status for c in self.checks)
         return {s: counts.get(s, 0) for s in STATUS_LABELS}
 
+    def __reduce__(self) -> tuple:
+        # Sent to a worker process: records travel as plain tuples (a named tuple pickles
+        # by class, which takes twice as long), and become records again there.
+        return (_briefing, (self.meeting, self.folder, self.scope_name, self.event,
+                            list(map(tuple, self.agreements)), list(map(tuple, self.metrics)),
+                            self.checks, self.sources, self.provenance, self.focus_counts))
+
+
+def _briefing(meeting: Meeting, folder: str, scope_name: str | None, event: Event | None,
+              agreements: list[tuple], metrics: list[tuple], checks: list[Check],
+              sources: dict[str, Source], provenance: Provenance,
+              focus_counts: list[tuple[str, int]]) -> MeetingBriefing:
+    return MeetingBriefing(meeting, folder, scope_name, event,
+                           list(map(Agreement._make, agreements)),
+                           list(map(Metric._make, metrics)), checks, sources, provenance,
+                           focus_counts)
+
 
 class SourceNotes:
     """Numbered source notes: [1], [2] ... in order of first citation."""

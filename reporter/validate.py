@@ -464,8 +464,8 @@ class _Run:
     def _ids(self, rows: _Rows) -> dict[str, str]:
         """Report duplicate IDs (marking their rows bad); return the usable IDs by key."""
         spec = rows.spec
-        values = [t[0] for t in rows.values]
-        if INVALID not in values:
+        values = list(map(itemgetter(0), rows.values))
+        if not rows.bad:  # (only rows in rows.bad hold INVALID)
             keys = list(map(str.casefold, values))
             ids = dict(zip(keys, values, strict=True))
             if len(ids) == len(keys):  # no duplicates: the usual case, checked at once

@@ -515,11 +515,7 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
     if prefixed:
         sheet.valued_cells += xml.count(b":v>") // 2 + xml.count(b":is>") // 2
     sheet.control = may_hold_control_characters(xml)
-    found = _ROW_NUMBER_FAST.findall(xml) if not prefixed else []
-    if prefixed or len(found) != xml.count(b"<row "):
-        found = _ROW_NUMBER.findall(xml)
-    rows = list(map(int, found))
-    if rows != sorted(rows) or len(set(rows)) != len(rows):
+    if not _rows_in_order(xml, prefixed):
         raise InputError(
             f"sheet {sheet.name!r} stores its rows out of order, which Excel never does; the "
             "file was damaged or made by a faulty program. Open it in Excel and save it anew",
@@ -543,6 +539,22 @@ def _scan_sheet(path: Path, sheet: SheetScan, xml: bytes) -> None:
             rm = re.search(rb'\br="(\d+)"', m.group(0))
             if rm:
                 sheet.hidden_rows.append(int(rm.group(1)))
+
+
+def _rows_in_order(xml: bytes, prefixed: bool) -> bool:
+    """Whether row numbers only ever increase. One at a time: a list of a hundred
+    thousand would be memory to fault in while the parser runs alongside."""
+    pattern = _ROW_NUMBER if prefixed else _ROW_NUMBER_FAST
+    previous = seen = 0
+    for m in pattern.finditer(xml):
+        n = int(m.group(1))
+        if n <= previous:
+            return False
+        previous = n
+        seen += 1
+    if not prefixed and seen != xml.count(b"<row "):  # attributes in another order
+        return _rows_in_order(xml, True)
+    return True
 
 
 def _rfind_any(xml: bytes, needles: tuple[bytes, ...], end: int | None = None) -> int:

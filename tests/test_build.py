@@ -17,6 +17,7 @@ from reporter import build as build_module
 from reporter.build import build
 from reporter.facts import load_facts
 from reporter.quantities import format_quantity
+from reporter.reconcile import reconcile
 from reporter.validate import validate_file
 from reporter.write import OutputFolder
 from tests.conftest import SAMPLE, run_cli, tree
@@ -407,3 +408,15 @@ def test_reuse_works_across_processes(tmp_path: Path) -> None:
                                                  "COLUMNS": "200"}, check=True)
     rows = [ln for ln in result.stdout.splitlines() if "M-" in ln]
     assert rows and all("reused" in ln for ln in rows), result.stdout
+
+
+def test_a_python_docx_that_skips_the_rows_fails_loudly(tmp_path: Path, monkeypatch) -> None:
+    """Should a new python-docx save the document another way, no briefing goes out with
+    empty tables."""
+    from reporter.render import briefing
+
+    monkeypatch.setattr(briefing, "_splice_on_save", lambda part, rows: None)
+    b = build_module._briefings(WB, WB.meetings[:1], reconcile(WB, FACTS), FACTS)[0]
+    with pytest.raises(RuntimeError, match="python-docx"):
+        briefing.write_briefing(b, build_module.default_template(), tmp_path / "b.docx",
+                                created=build_module.pinned_time())

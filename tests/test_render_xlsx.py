@@ -64,3 +64,14 @@ def test_cells_among_the_rows_are_refused(tmp_path: Path) -> None:
     ws.write_string(2, 0, "over A-2")
     with pytest.raises(ValueError, match="among the rows"):
         wb.close()
+
+
+def test_an_xlsxwriter_that_skips_the_rows_fails_loudly(tmp_path: Path, monkeypatch) -> None:
+    """Should a new xlsxwriter write sheets another way, no summary goes out with empty tables."""
+    from xlsxwriter.worksheet import Worksheet
+
+    monkeypatch.setattr(TableSheet, "_write_rows", Worksheet._write_rows)
+    wb = new_workbook(tmp_path / "t.xlsx", CREATED, "test")
+    write_table(wb.add_worksheet("Rows"), 0, [Column("ID")], [["A-1"]], "Rows", Formats(wb))
+    with pytest.raises(RuntimeError, match="xlsxwriter"):
+        wb.close()

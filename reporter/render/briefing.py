@@ -52,6 +52,7 @@ def write_briefing(b: MeetingBriefing, template: Path, out: Path, *, created: dt
     props.created = props.modified = props.last_printed = created
     props.revision = 1
     doc.save(str(out))
+    _check_spliced(doc.part, briefing.rows)
 
 
 def ensure_east_asian_font(doc: Any, font: str = EAST_ASIAN_FONT) -> None:
@@ -392,9 +393,18 @@ def _splice_on_save(part: Any, rows: dict[bytes, bytes]) -> None:
             xml = base.blob.fget(self)  # type: ignore[attr-defined]
             for marker, text in rows.items():
                 xml = xml.replace(marker, text, 1)
+            self.spliced = True
             return xml
 
     part.__class__ = Spliced
+    part.spliced = False
+
+
+def _check_spliced(part: Any, rows: dict[bytes, bytes]) -> None:
+    """Fail loudly, rather than leave tables empty, should python-docx save differently."""
+    if rows and not getattr(part, "spliced", False):
+        raise RuntimeError("python-docx did not write the document through its blob; this "
+                           "version of python-docx is not one reporter supports")
 
 
 def _paragraph(text: str, style_id: str | None) -> str:

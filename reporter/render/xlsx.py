@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..text import xml_safe
@@ -54,6 +55,7 @@ class TableSheet(Worksheet):
         super().__init__()
         self._rows_xml: list[str] = []
         self._rows_from: int | None = None
+        self.rows_written = False
 
     def add_rows(self, first_row: int, columns: Sequence[tuple[str, Any]],
                  rows: Sequence[Sequence[Any]]) -> list[int]:
@@ -110,6 +112,7 @@ class TableSheet(Worksheet):
             raise ValueError("cells were written among the rows given to add_rows")
         super()._write_rows()
         self.fh.write("".join(self._rows_xml))
+        self.rows_written = True
 
 
 def _column_letter(index: int) -> str:
@@ -132,11 +135,25 @@ def _excel_day(value: dt.date) -> int:
     return day + 1 if day > 59 else day  # Excel's 29 February 1900
 
 
-def new_workbook(path: Path, created: dt.datetime, title: str) -> Any:
-    import xlsxwriter
+class ReportWorkbook(Workbook):
+    """An xlsxwriter workbook whose worksheets are TableSheets."""
 
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.worksheet_class = TableSheet
+    def __init__(self, path: str, options: dict[str, Any]) -> None:
+        super().__init__(path, options)
+        self.worksheet_class = TableSheet
+
+    def close(self) -> None:
+        super().close()
+        # TableSheet hooks into how xlsxwriter writes a sheet; should a new xlsxwriter
+        # write sheets another way, fail loudly rather than leave tables empty.
+        for ws in self.worksheets():
+            if isinstance(ws, TableSheet) and ws._rows_xml and not ws.rows_written:
+                raise RuntimeError("xlsxwriter did not write the table rows; this version of "
+                                   "xlsxwriter is not one reporter supports")
+
+
+def new_workbook(path: Path, created: dt.datetime, title: str) -> Any:
+    wb = ReportWorkbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": xml_safe(title)[:250], "author": "reporter",
                        "created": created, "comments": "Built by reporter"})
     return wb

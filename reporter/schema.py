@@ -201,7 +201,8 @@ FOCUS_ALIASES: dict[str, str] = {
     "materials": "new materials",
 }
 
-#: Limits a workbook must keep to; checked before any cell is parsed.
+#: Limits a workbook must keep to; checked before any cell is parsed (filled cells: before
+#: any becomes a Python value).
 LIMITS = {
     "file_bytes": 100 * 1024 * 1024,  # the .xlsx file itself
     "uncompressed_bytes": 1024 * 1024 * 1024,  # all parts, unzipped

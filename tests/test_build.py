@@ -420,3 +420,15 @@ def test_a_python_docx_that_skips_the_rows_fails_loudly(tmp_path: Path, monkeypa
     with pytest.raises(RuntimeError, match="python-docx"):
         briefing.write_briefing(b, build_module.default_template(), tmp_path / "b.docx",
                                 created=build_module.pinned_time())
+
+
+def test_headings_title_and_captions_take_the_template_styles(built: Path) -> None:
+    """Word names built-in styles in lower case ("heading 1"): they must still be found."""
+    d = docx.Document(str(built / "M-G60-2024" / "M-G60-2024-briefing.docx"))
+    styles = {p.text: p.style.name for p in d.paragraphs if p.text}
+    assert styles["At a glance"] == "Heading 1"
+    assert styles["Key figures"] == "Heading 1"
+    assert styles["Focus areas"] == "Heading 2"
+    assert next(v for k, v in styles.items() if k.startswith("Briefing:")) == "Title"
+    assert next(v for k, v in styles.items() if k.startswith("Agreements by focus area")) == (
+        "Caption")

@@ -80,11 +80,11 @@ class _Briefing:
             el.get(_qn("w:styleId")): el.find(_qn("w:name")).get(_qn("w:val"))
             for el in styles.findall(_qn("w:style")) if el.find(_qn("w:name")) is not None
         }
-        names = set(self.style_ids.values())
-        self.has = names.__contains__
-        self.by_name = {v: k for k, v in self.style_ids.items()}
-        self.status_ids = {name: self.by_name[name] for name in STATUS_STYLES.values()
-                           if name in self.by_name}
+        # Word stores built-in style names in lower case ("heading 1"), and shows them
+        # capitalised ("Heading 1"): names are matched ignoring case.
+        self.by_name = {v.casefold(): k for k, v in self.style_ids.items()}
+        self.status_ids = {name: self.by_name[name.casefold()] for name in STATUS_STYLES.values()
+                           if name.casefold() in self.by_name}
         #: Table rows as XML, by the marker that stands for them until the file is saved.
         self.rows: dict[bytes, bytes] = {}
         self.checks_by_row: dict[tuple[str, int], list[Check]] = {}
@@ -93,6 +93,9 @@ class _Briefing:
                 self.checks_by_row.setdefault((c.sheet, c.row), []).append(c)
 
     # --- helpers ------------------------------------------------------------------------
+
+    def has(self, name: str) -> bool:
+        return name.casefold() in self.by_name
 
     def style(self, name: str, fallback: str = "Normal") -> Any:
         return self.doc.styles[name if self.has(name) else fallback]
@@ -106,7 +109,7 @@ class _Briefing:
         from docx.text.paragraph import Paragraph
 
         p = self.doc.element.body.add_p()
-        style_id = self.by_name.get(style if self.has(style) else "Normal")
+        style_id = self.by_name.get((style if self.has(style) else "Normal").casefold())
         if style_id and style != "Normal":
             p.style = style_id
         if text:

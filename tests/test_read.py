@@ -111,3 +111,22 @@ def test_a_refused_file_leaves_no_reader_thread(monkeypatch) -> None:
     assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
     monkeypatch.setitem(LIMITS, "rows", 500_000)
     assert read_workbook(SAMPLE).sheets["Meetings"].rows[1][0] == "M-SUZHOU"
+
+
+def test_a_panic_in_the_cell_reader_is_a_clear_message(monkeypatch) -> None:
+    """python-calamine reports a bug in its Rust code as a BaseException (PanicException)."""
+    import python_calamine as pc
+
+    class Panic(BaseException):
+        pass
+
+    class Exploding:
+        @staticmethod
+        def from_filelike(_):
+            raise Panic("index out of bounds")
+
+    monkeypatch.setattr(pc, "CalamineWorkbook", Exploding)
+    with pytest.raises(InputError) as exc:
+        read_workbook(SAMPLE)
+    assert exc.value.code == "corrupt-file" and "index out of bounds" in exc.value.message
+    assert not [t for t in threading.enumerate() if t.name == "reporter-read"]

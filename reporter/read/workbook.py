@@ -120,7 +120,9 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
         raise InputError("the workbook is protected with a password; remove it in Excel and save "
                          "the workbook",
                          path=path, code="encrypted") from None
-    except (pc.CalamineError, ValueError, OverflowError, UnicodeError) as exc:
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # CalamineError, ValueError...; a panic in the Rust reader too
         raise InputError(
             f"the workbook's contents are damaged and cannot be read ({_short(exc)}). "
             "Open it in Excel or LibreOffice and save it anew",
@@ -130,6 +132,6 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
                        recalc_on_load=package.recalc_on_load)
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:200]

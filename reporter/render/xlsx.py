@@ -23,6 +23,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from ..cells import column_letter
 from ..text import xml_safe
 
 NAVY = "#1F3864"
@@ -70,7 +71,7 @@ class TableSheet(Worksheet):
         if self._rows_from is not None:
             raise ValueError("add_rows is called once per sheet")
         self._rows_from = first_row
-        letters = [_column_letter(j) for j in range(len(columns))]
+        letters = [column_letter(j) for j in range(len(columns))]
         styles = [fmt._get_xf_index() if fmt is not None else 0 for _, fmt in columns]
         kinds = [kind for kind, _ in columns]
         out = self._rows_xml
@@ -113,15 +114,6 @@ class TableSheet(Worksheet):
         super()._write_rows()
         self.fh.write("".join(self._rows_xml))
         self.rows_written = True
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 31)

@@ -141,15 +141,22 @@ def check_sheets(package: Package) -> None:
     sheet is parsed. (A DTD, the other danger, was refused by `open_package`.)
     """
     assert package.archive is not None
-    for sheet in package.sheets:
-        with _unpacking(package.path, sheet.part):
-            xml = package.archive.read(sheet.part)
-        package.parts[sheet.part] = xml
-        _check_extent(package.path, sheet, xml)
+    try:
+        for sheet in package.sheets:
+            with _unpacking(package.path, sheet.part):
+                xml = package.archive.read(sheet.part)
+            package.parts[sheet.part] = xml
+            _check_extent(package.path, sheet, xml)
+    except BaseException:
+        package.parts = {}
+        package.archive.close()
+        raise
 
 
 def scan_details(package: Package) -> None:
-    """Collect what the fast reader does not report; raise InputError for rows out of order.
+    """Collect what the fast reader does not report (formulas, error cells, hidden rows,
+    control characters); raise InputError for rows out of order, too many cells, a
+    damaged part. Closes the archive.
 
     Needs the GIL but not the cells, so the reader runs it while python-calamine,
     which releases the GIL while parsing, reads the same file on another thread.

@@ -82,7 +82,7 @@ class TableSheet(Worksheet):
                     continue
                 ref = f"{letters[j]}{r}"
                 kind = kinds[j]
-                if kind == "date":
+                if kind == "date" and isinstance(v, dt.date):
                     cells.append(f'<c r="{ref}" s="{styles[j]}"><v>{_excel_day(v)}</v></c>')
                 elif kind in ("number", "int") and type(v) in (int, float):
                     cells.append(f'<c r="{ref}" s="{styles[j]}"><v>{v:.16G}</v></c>')

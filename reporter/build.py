@@ -449,9 +449,10 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
 _JOBS: list[Any] = []
 
 
-def _run_job(index: int | MeetingBriefing, template: Path, template_sha: str, staging: Path,
+def _run_job(job: int | MeetingBriefing, template: Path, template_sha: str, staging: Path,
              created: dt.datetime):
-    job = _JOBS[index] if isinstance(index, int) else index
+    if isinstance(job, int):  # an index into _JOBS
+        job = _JOBS[job]
     if isinstance(job, _Portfolio):
         return render_portfolio(job, staging, created)
     return render_meeting(job, template, template_sha, staging, created)

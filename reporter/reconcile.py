@@ -105,7 +105,12 @@ _STOP = frozenset("a an and the of on in for to with at by from between its thei
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.casefold())) - _STOP
+    return _content(_WORD.findall(text.casefold()))
+
+
+def _content(tokens: list[str]) -> frozenset[str]:
+    """The words that say what a title is about (no 'the', 'of' ...)."""
+    return frozenset(tokens) - _STOP
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -357,7 +362,8 @@ class _Run:
                 ka = key(a.party_a)
                 kb = key(a.party_b) if a.party_b else None
                 candidates: set[int] = set()
-                common = vocabulary & _WORD.findall(a.title.casefold())  # in C, for all rows
+                tokens = _WORD.findall(a.title.casefold())
+                common = vocabulary & tokens  # in C, for all rows
                 if len(common) >= 2:
                     shared_words: dict[int, int] = {}
                     for k in common:
@@ -370,7 +376,7 @@ class _Run:
                 if not candidates:
                     continue
                 parties = frozenset((ka,) if kb is None else (ka, kb))
-                title = words(a.title)
+                title = _content(tokens)
                 i = len(rows)
                 rows.append((a, parties))
                 for j in candidates:

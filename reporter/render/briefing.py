@@ -76,13 +76,12 @@ class _Briefing:
         self.notes = SourceNotes(b.sources)
         # Style names and ids read from the XML once (python-docx builds an object per style).
         styles = doc.styles.element
-        self.style_ids = {
-            el.get(_qn("w:styleId")): el.find(_qn("w:name")).get(_qn("w:val"))
-            for el in styles.findall(_qn("w:style")) if el.find(_qn("w:name")) is not None
-        }
         # Word stores built-in style names in lower case ("heading 1"), and shows them
         # capitalised ("Heading 1"): names are matched ignoring case.
-        self.by_name = {v.casefold(): k for k, v in self.style_ids.items()}
+        self.by_name = {
+            el.find(_qn("w:name")).get(_qn("w:val")).casefold(): el.get(_qn("w:styleId"))
+            for el in styles.findall(_qn("w:style")) if el.find(_qn("w:name")) is not None
+        }
         self.status_ids = {name: self.by_name[name.casefold()] for name in STATUS_STYLES.values()
                            if name.casefold() in self.by_name}
         #: Table rows as XML, by the marker that stands for them until the file is saved.
@@ -361,8 +360,6 @@ def _rows_xml(proto: Any, rows: list[list[Cell]], style_ids: dict[str, str]) -> 
     them, and serialising them again on saving), which matters for appendices of
     thousands of agreements.
     """
-    from lxml import etree
-
     template = _NS_DECL.sub("", etree.tostring(proto, encoding="unicode"))
     pieces = template.split("<w:p/>")
     if len(pieces) != len(proto.findall(f"{{{_W}}}tc")) + 1:

@@ -255,12 +255,10 @@ def _refuse(report: Any, fmt: Format) -> NoReturn:
     raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
-STATUS_STYLE = {"match": "green", "mismatch": "bold red", "unsourced": "yellow",
-                "missing": "magenta", "info": "cyan"}
-
-
 def print_checks(outcome: Any) -> None:
     from rich.table import Table
+
+    from .codes import Status
 
     console = _console()
     by_meeting: dict[str | None, list[Any]] = {}
@@ -276,7 +274,7 @@ def print_checks(outcome: Any) -> None:
         for c in checks:
             where = f"{c.sheet}!{c.cell}" if c.cell else (f"{c.source} ¶{c.paragraph}"
                                                          if c.source else "")
-            style = STATUS_STYLE.get(c.status, "")
+            style = Status(c.status).terminal
             t.add_row(f"[{style}]{c.status}[/]", c.kind, _escape(where), _escape(c.message))
         console.print(t)
     summary = ", ".join(f"{n} {s}" for s, n in outcome.summary.items())

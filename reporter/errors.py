@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
+from .codes import ERROR_CODES
+
 
 class ExitCode(IntEnum):
     """Exit codes of every `reporter` command (a documented contract)."""
@@ -30,13 +32,15 @@ class ReporterError(Exception):
     """Base of every error reporter raises on purpose."""
 
     exit_code: ExitCode = ExitCode.UNREADABLE
-    code: str = "error"
+    code: str = "unreadable"
 
     def __init__(self, message: str, *, path: Path | str | None = None, code: str | None = None):
         self.message = message
         self.path = Path(path) if path is not None else None
         if code is not None:
             self.code = code
+        if self.code not in ERROR_CODES:  # every code in JSON is registered (codes.py)
+            raise ValueError(f"unregistered error code {self.code!r}")
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

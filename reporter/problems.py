@@ -1,7 +1,7 @@
 """Problems found in a workbook: data with a stable code and the cell to fix.
 
 Every check in `validate` produces `Problem` objects instead of raising, so one
-run reports everything. The codes below are a contract: tools that read
+run reports everything. The codes are a contract (see codes.py): tools that read
 `reporter validate --format json` rely on them, so codes are only ever added.
 """
 
@@ -10,50 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from .codes import PROBLEM_CODES, Severity
 
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-#: code -> (severity, short title). The README lists the same table.
-CODES: dict[str, tuple[Severity, str]] = {
-    # structure
-    "missing-sheet": (Severity.ERROR, "A required sheet is missing"),
-    "missing-column": (Severity.ERROR, "A required column is missing"),
-    "duplicate-column": (Severity.ERROR, "Two columns have the same header"),
-    "extra-column": (Severity.WARNING, "A column reporter does not know (kept, not checked)"),
-    "header-moved": (Severity.WARNING, "The header row is not on row 1"),
-    "hidden-sheet": (Severity.WARNING, "A sheet is hidden (it is read all the same)"),
-    "hidden-rows": (Severity.WARNING, "Rows are hidden (they are read all the same)"),
-    "lists-missing": (Severity.WARNING, "The Lists sheet is missing (built-in lists used)"),
-    "merged-cells": (Severity.ERROR, "Merged cells inside the data"),
-    # cells
-    "required": (Severity.ERROR, "A required cell is empty"),
-    "not-a-date": (Severity.ERROR, "Not a date"),
-    "ambiguous-date": (Severity.ERROR, "A date that can be read two ways"),
-    "date-out-of-range": (Severity.ERROR, "A date outside the plausible range"),
-    "not-a-number": (Severity.ERROR, "Not a number"),
-    "not-finite": (Severity.ERROR, "A number that is infinite or not a number"),
-    "not-a-quantity": (Severity.ERROR, "Not a quantity reporter can read"),
-    "unit-conflict": (Severity.ERROR, "The value's unit disagrees with the Unit cell"),
-    "qualifier-conflict": (Severity.ERROR, "The value's qualifier disagrees with the Qualifier cell"),
-    "not-text": (Severity.ERROR, "A true/false value where text is expected"),
-    "not-in-list": (Severity.ERROR, "A value that is not in the Lists sheet"),
-    "unknown-source": (Severity.ERROR, "A source id that is not in the registry"),
-    "duplicate-id": (Severity.ERROR, "An ID used twice"),
-    "unknown-meeting": (Severity.ERROR, "A Meeting ID that is not on the Meetings sheet"),
-    "formula-no-result": (Severity.ERROR, "A formula with no saved result"),
-    "formula-not-calculated": (Severity.ERROR, "A formula saved by a program that does not calculate"),
-    "formula-result": (Severity.WARNING, "A formula (its saved result is used)"),
-    "error-cell": (Severity.ERROR, "An error value such as #REF!"),
-    "text-too-long": (Severity.ERROR, "Text longer than a cell can hold"),
-    "control-characters": (Severity.WARNING, "Invisible control characters (removed)"),
-    "time-dropped": (Severity.WARNING, "A date with a time of day (the time is ignored)"),
-}
+#: code -> (severity, short title); registered with every other code in codes.py.
+CODES = PROBLEM_CODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +58,7 @@ class Problem:
 
 def problem(code: str, message: str, **where: Any) -> Problem:
     """A Problem with the code's default severity."""
-    return Problem(code=code, message=message, severity=CODES[code][0], **where)
+    return Problem(code=code, message=message, severity=CODES[code].severity, **where)
 
 
 def json_value(value: Any) -> Any:

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .codes import Status
 from .facts import AgreementFact, Event, FactBase, Figure, name_key
 from .models import Agreement, Meeting, Metric, Workbook
 from .quantities import EXACT, Quantity, convert, format_quantity
 
-MATCH, MISMATCH, UNSOURCED, MISSING, INFO = "match", "mismatch", "unsourced", "missing", "info"
-STATUSES = (MATCH, MISMATCH, UNSOURCED, MISSING, INFO)
+MATCH, MISMATCH, UNSOURCED, MISSING, INFO = (
+    Status.MATCH, Status.MISMATCH, Status.UNSOURCED, Status.MISSING, Status.INFO)
+STATUSES = tuple(Status)
 KINDS = ("meeting", "figure", "count", "agreement")
 
 

@@ -10,17 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..codes import Status
 from ..facts import Event, Source
 from ..models import Agreement, Meeting, Metric
 from ..reconcile import Check
 
-STATUS_LABELS = {
-    "match": "Matches source",
-    "mismatch": "Differs from source",
-    "unsourced": "No published source",
-    "missing": "Published, not in workbook",
-    "info": "Noted",
-}
+STATUS_LABELS = {s.value: s.label.en for s in Status}
 
 
 @dataclass(frozen=True, slots=True)

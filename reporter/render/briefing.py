@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..codes import Status
 from ..quantities import format_quantity
 from ..reconcile import Check
 from ..text import xml_safe
@@ -29,9 +30,7 @@ INLINE_AGREEMENTS = 20
 EAST_ASIAN_FONT = "Microsoft YaHei"
 TABLE_STYLE = "Briefing Table"
 DETAILS_STYLE = "Briefing Details"
-STATUS_STYLES = {"match": "Status Match", "mismatch": "Status Mismatch",
-                 "unsourced": "Status Unsourced", "missing": "Status Missing",
-                 "info": "Status Info"}
+STATUS_STYLES = {s.value: s.docx_style for s in Status}
 
 Cell = str | tuple[str, str | None]  # text, or (text, character style name)
 

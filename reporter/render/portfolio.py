@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..codes import Status
 from ..quantities import format_quantity
 from . import STATUS_LABELS, MeetingBriefing
 from .xlsx import Column, Formats, new_workbook, write_table
@@ -44,15 +45,13 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     overview.fit_to_pages(1, 0)
     if briefings:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        colours = {"match": "#70AD47", "mismatch": "#C00000", "unsourced": "#FFC000",
-                   "missing": "#7030A0", "info": "#5B9BD5"}
         for k, s in enumerate(statuses):
             col = 8 + k
             chart.add_series({
                 "name": ["Overview", first, col],
                 "categories": ["Overview", first + 1, 0, last, 0],
                 "values": ["Overview", first + 1, col, last, col],
-                "fill": {"color": colours[s]},
+                "fill": {"color": Status(s).chart},
             })
         chart.set_title({"name": "Reconciliation by meeting"})
         chart.set_y_axis({"reverse": True})

@@ -24,6 +24,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..cells import column_letter
+from ..codes import Status
 from ..text import xml_safe
 
 NAVY = "#1F3864"
@@ -36,13 +37,6 @@ WORKBOOK_OPTIONS = {
     "in_memory": True,
 }
 
-STATUS_COLOURS = {  # status -> (font, fill)
-    "match": ("#375623", "#E2EFDA"),
-    "mismatch": ("#9C0006", "#FFC7CE"),
-    "unsourced": ("#9C5700", "#FFEB9C"),
-    "missing": ("#7030A0", "#E4DFEC"),
-    "info": ("#1F4E79", "#DDEBF7"),
-}
 
 
 class TableSheet(Worksheet):
@@ -180,8 +174,8 @@ class Formats:
         self.header = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY,
                                      "border": 1})
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
-        self.status = {s: wb.add_format({"font_color": f, "bg_color": b})
-                       for s, (f, b) in STATUS_COLOURS.items()}
+        self.status = {s.value: wb.add_format({"font_color": s.font, "bg_color": s.fill})
+                       for s in Status}
 
 
 def row_height(texts: list[tuple[Any, float]]) -> float:

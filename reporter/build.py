@@ -36,12 +36,13 @@ from typing import Any
 from . import __version__
 from .errors import InputError, MismatchFound, OutputError, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
+from .memory import paused_gc
 from .read import read_workbook
 from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing, Provenance
 from .schema import READ_SHEETS
 from .text import did_you_mean, safe_filename
-from .validate import Report, paused_gc, validate_workbook
+from .validate import Report, validate_workbook
 from .write import OutputFolder, normalise_zip, pinned_time, sha256_file
 
 MANIFEST = "manifest.json"

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .cells import column_letter
 from .schema import (
     DATA_SHEETS,
     LISTS_SHEET,
@@ -21,6 +20,7 @@ from .schema import (
     Column,
     Kind,
     Sheet,
+    column_letter,
 )
 from .write import atomic_file, pinned_time
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from reporter.cells import INVALID, convert, row_adapter
 from reporter.schema import DATA_SHEETS, Kind
 from reporter.validate import validate_file
+from reporter.validate.cells import INVALID, convert, row_adapter
 from tests.conftest import SAMPLE
 
 
@@ -210,7 +210,7 @@ def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
     import gc
     import weakref
 
-    from reporter.validate import paused_gc
+    from reporter.memory import paused_gc
 
     class Node:
         pass
@@ -235,7 +235,7 @@ def test_paused_gc_leaves_garbage_to_the_next_young_collection() -> None:
     import gc
     import weakref
 
-    from reporter.validate import paused_gc
+    from reporter.memory import paused_gc
 
     class Node:
         pass

@@ -23,8 +23,8 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..cells import column_letter
 from ..codes import Status
+from ..schema import column_letter
 from ..text import xml_safe
 
 NAVY = "#1F3864"

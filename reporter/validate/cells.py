@@ -17,12 +17,10 @@ from typing import Annotated, Any, Literal
 from annotated_types import Ge, Le
 from pydantic import AllowInfNan, Strict, StringConstraints, TypeAdapter
 
-from .dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
-from .quantities import EXACT, Quantity, QuantityError, parse_quantity
-from .schema import LIMITS, Kind
-from .text import clean_text
-
-TEXT_KINDS = frozenset({Kind.ID, Kind.TEXT, Kind.CHOICE, Kind.CHOICES, Kind.MEETING, Kind.SOURCE})
+from ..dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
+from ..quantities import EXACT, Quantity, QuantityError, parse_quantity
+from ..schema import LIMITS, TEXT_KINDS, Kind
+from ..text import clean_text
 
 INVALID = object()  # a cell that could not be read; its problem says why
 
@@ -200,18 +198,8 @@ def _quantity(value: Any, required: bool, header: str) -> tuple[Any, list[Findin
         return INVALID, [("not-a-quantity", f"{header}: {exc}")]
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def as_quantity(value: float | Quantity, unit: str | None, qualifier: str) -> Quantity:
-    from .quantities import quantity_from_number
+    from ..quantities import quantity_from_number
 
     if isinstance(value, Quantity):
         return value

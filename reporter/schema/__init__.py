@@ -1,0 +1,52 @@
+"""The workbook format, declared once: sheets and their columns, the vocabularies, the limits.
+
+The validator, the template writer, the README sheet, the renderers and the
+README's format tables all read these declarations (see `sheets.py`).
+"""
+
+from __future__ import annotations
+
+from .columns import TEXT_KINDS, Column, Kind, Sheet, column_letter, header_key
+from .lists import FOCUS_ALIASES, LISTS, VOCABULARIES, Vocabulary
+from .sheets import AGREEMENTS, DATA_SHEETS, MEETINGS, METRICS, Agreement, Meeting, Metric
+
+LISTS_SHEET = "Lists"
+README_SHEET = "README"
+#: Every sheet reporter reads (the README sheet and any others are skipped).
+READ_SHEETS: tuple[str, ...] = (*(s.name for s in DATA_SHEETS), LISTS_SHEET)
+
+#: Limits a workbook must keep to; checked before any cell is parsed (filled cells: before
+#: any becomes a Python value).
+LIMITS = {
+    "file_bytes": 100 * 1024 * 1024,  # the .xlsx file itself
+    "uncompressed_bytes": 1024 * 1024 * 1024,  # all parts, unzipped
+    "compression_ratio": 100,  # unzipped / zipped, for parts over 1 MiB
+    "cells": 6_000_000,  # across all sheets
+    "rows": 500_000,  # data rows in one sheet
+    "columns": 100,  # the rightmost column with a value (CV)
+    "text_chars": 32_767,  # Excel's own limit for one cell
+}
+
+__all__ = [
+    "AGREEMENTS",
+    "DATA_SHEETS",
+    "FOCUS_ALIASES",
+    "LIMITS",
+    "LISTS",
+    "LISTS_SHEET",
+    "MEETINGS",
+    "METRICS",
+    "README_SHEET",
+    "READ_SHEETS",
+    "TEXT_KINDS",
+    "VOCABULARIES",
+    "Agreement",
+    "Column",
+    "Kind",
+    "Meeting",
+    "Metric",
+    "Sheet",
+    "Vocabulary",
+    "column_letter",
+    "header_key",
+]

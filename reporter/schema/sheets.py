@@ -1,0 +1,127 @@
+"""The workbook's sheets, each declared once as the record its rows become.
+
+A field annotated with a `Column` is a column of the sheet, in template order;
+`row` (the Excel row a record was read from) comes last. To add a column, add a
+field here: validation, the template, the README sheet, the summary and (with
+`briefing=True`) the briefing follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, NamedTuple
+
+from ..quantities import Quantity
+from .columns import Column, Kind, Sheet
+
+
+class Meeting(NamedTuple):
+    meeting_id: Annotated[str, Column(
+        "Meeting ID", Kind.ID, required=True, width=14,
+        help="A short unique code for the meeting, e.g. M-2024-G60. Used by the other sheets.")]
+    title: Annotated[str, Column(
+        "Title", Kind.TEXT, required=True, width=48, help="The meeting's name as published.")]
+    kind: Annotated[str, Column(
+        "Kind", Kind.CHOICE, required=True, vocabulary="Meeting kinds", width=13,
+        help="city, corridor, district, institution or forum (see Lists).")]
+    date: Annotated[dt.date | None, Column(
+        "Date", Kind.DATE, width=12,
+        help="The day the meeting took place. Leave blank if the source does not state it, "
+             "and say so in Notes.")]
+    location: Annotated[str | None, Column(
+        "Location", Kind.TEXT, width=24, help="Where it took place.")]
+    counterpart: Annotated[str, Column(
+        "Counterpart", Kind.TEXT, required=True, width=28,
+        help="Who Shanghai cooperates with at this meeting: a city, the G60 corridor, a district "
+             "or an institution.")]
+    notes: Annotated[str | None, Column(
+        "Notes", Kind.TEXT, width=48, help="Anything a reader should know.")]
+    row: int
+
+
+class Agreement(NamedTuple):
+    agreement_id: Annotated[str, Column(
+        "Agreement ID", Kind.ID, required=True, width=14,
+        help="A short unique code for the agreement, e.g. A-HK-01.")]
+    meeting_id: Annotated[str, Column(
+        "Meeting ID", Kind.MEETING, required=True, width=14,
+        help="The meeting where it was signed: an ID from the Meetings sheet.")]
+    title: Annotated[str, Column(
+        "Title", Kind.TEXT, required=True, width=44, help="What was agreed, in a line.")]
+    party_a: Annotated[str, Column(
+        "Party A", Kind.TEXT, required=True, width=32,
+        help="The first party, named as in the source.")]
+    party_b: Annotated[str | None, Column(
+        "Party B", Kind.TEXT, width=32,
+        help="The second party. Leave blank for a platform launched by one party.")]
+    kind: Annotated[str, Column(
+        "Kind", Kind.CHOICE, required=True, vocabulary="Agreement kinds", width=20,
+        help="agreement, memorandum, strategic partnership, project, platform (see Lists).")]
+    signed_on: Annotated[dt.date | None, Column(
+        "Signed on", Kind.DATE, width=12,
+        help="The day it was signed. Leave blank if the source does not state it.")]
+    focus_areas: Annotated[tuple[str, ...], Column(
+        "Focus areas", Kind.CHOICES, vocabulary="Focus areas", width=36,
+        help="One or more focus areas from the Lists sheet, separated by ';'.")]
+    value_cny: Annotated[float | None, Column(
+        "Value (CNY)", Kind.MONEY, width=16,
+        help="The agreement's value in yuan, if published. '32.3 billion' is understood.",
+        aliases=("Value", "Value CNY", "Value (yuan)"))]
+    status: Annotated[str | None, Column(
+        "Status", Kind.CHOICE, vocabulary="Statuses", width=12,
+        help="signed, launched, in progress, completed ... (see Lists).")]
+    source: Annotated[str | None, Column(
+        "Source", Kind.SOURCE, width=12,
+        help="The id of the published source, e.g. g60 (see the README sheet).")]
+    notes: Annotated[str | None, Column(
+        "Notes", Kind.TEXT, width=40, help="Anything a reader should know.")]
+    row: int
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        return (self.party_a, self.party_b) if self.party_b else (self.party_a,)
+
+
+class Metric(NamedTuple):
+    metric_id: Annotated[str, Column(
+        "Metric ID", Kind.ID, required=True, width=14,
+        help="A short unique code for the figure, e.g. F-G60-01.")]
+    meeting_id: Annotated[str, Column(
+        "Meeting ID", Kind.MEETING, required=True, width=14,
+        help="The meeting the figure was quoted for: an ID from the Meetings sheet.")]
+    metric: Annotated[str, Column(
+        "Metric", Kind.CHOICE, required=True, vocabulary="Metrics", width=40,
+        help="What is measured, from the Metrics list.")]
+    value: Annotated[Quantity, Column(
+        "Value", Kind.QUANTITY, required=True, width=16, unit_field="unit",
+        qualifier_field="qualifier",
+        help="A number, or text such as '32.3 billion', '323亿', '1/15' or '60%'.")]
+    unit: Annotated[str | None, Column(
+        "Unit", Kind.CHOICE, vocabulary="Units", width=10,
+        help="count, CNY, USD, percent, ratio or years. May be left blank when the Value says "
+             "it ('32.3 billion yuan').")]
+    qualifier: Annotated[str | None, Column(
+        "Qualifier", Kind.CHOICE, vocabulary="Qualifiers", width=12,
+        help="exact, about, more than, at least, at most. Blank means exact.")]
+    period: Annotated[str | None, Column(
+        "Period", Kind.TEXT, width=20,
+        help="The year or span the figure covers, e.g. 2023 or 'past five years'.")]
+    source: Annotated[str | None, Column(
+        "Source", Kind.SOURCE, width=12,
+        help="The id of the published source, e.g. sh-hk (see the README sheet).")]
+    notes: Annotated[str | None, Column(
+        "Notes", Kind.TEXT, width=40, help="Anything a reader should know.")]
+    row: int
+
+
+MEETINGS = Sheet.of(
+    Meeting, "Meetings",
+    help="One row per meeting: a city signing, a corridor joint conference, a forum.")
+AGREEMENTS = Sheet.of(
+    Agreement, "Agreements",
+    help="One row per agreement, memorandum, partnership, project or platform.")
+METRICS = Sheet.of(
+    Metric, "Metrics", help="One row per figure quoted about a meeting's cooperation.")
+
+#: Every data sheet, in workbook order.
+DATA_SHEETS: tuple[Sheet, ...] = (MEETINGS, AGREEMENTS, METRICS)

@@ -1,0 +1,78 @@
+"""Validate: check a workbook against the format and turn it into records.
+
+Every problem is reported in one run, at the cell the user must fix, with a
+stable code. The steps, each in its own module:
+
+    lists       the Lists sheet: this workbook's vocabularies
+    layout      each sheet's header row, which column is which, its data rows
+    rows        every cell typed (cells: one cell), or a problem at the cell
+    references  list values, Meeting IDs, source ids, unique IDs
+    records     the records, assembled by field name
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..memory import paused_gc
+from ..models import Workbook
+from ..read import RawWorkbook, read_workbook
+from ..schema import DATA_SHEETS, MEETINGS, READ_SHEETS
+from .layout import find_layout, read_body
+from .lists import read_vocabularies
+from .records import build_records
+from .references import Names
+from .report import Findings, Report
+from .rows import type_rows
+
+__all__ = ["Report", "Validation", "validate_file", "validate_workbook"]
+
+
+@dataclass(slots=True)
+class Validation:
+    report: Report
+    #: The records, when the workbook has no errors.
+    workbook: Workbook | None
+
+
+def validate_file(path: Path | str, *, sources: Collection[str] | None = None) -> Validation:
+    """Read and validate a workbook file. Raises InputError when it cannot be read."""
+    with paused_gc(long_lived=True):
+        raw = read_workbook(path, sheets=READ_SHEETS)
+        result = validate_workbook(raw, sources=sources)
+        del raw  # while the collector is still paused: it would walk every row first
+    return result
+
+
+def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None) -> Validation:
+    """Validate a workbook already read; `sources` are the source ids Source cells may name
+    (default: the built-in registry)."""
+    if sources is None:
+        from ..facts import load_sources
+
+        sources = [s.id for s in load_sources()]
+    findings = Findings()
+    stats: dict[str, Any] = {"blank_rows_skipped": 0}
+    names = Names(read_vocabularies(raw, findings), {s.casefold(): s for s in sources})
+    records: dict[str, list[Any]] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for spec in DATA_SHEETS:  # Meetings first: the other sheets refer to its IDs
+        records[spec.name] = []
+        layout = find_layout(spec, raw, findings)
+        if layout is None:
+            continue
+        letters[spec.name] = layout.letters
+        rows = type_rows(layout, read_body(layout, findings, stats), raw, findings)
+        records[spec.name], ids = build_records(layout, rows, names, findings)
+        if spec is MEETINGS:
+            names.meetings = ids
+    stats.update({spec.name.lower(): len(records[spec.name]) for spec in DATA_SHEETS})
+    report = Report(str(raw.path), findings.sorted([s.name for s in DATA_SHEETS]), stats)
+    workbook = None
+    if report.ok:
+        workbook = Workbook(raw.path, *(records[s.name] for s in DATA_SHEETS),
+                            names.vocabularies, letters)
+    return Validation(report, workbook)

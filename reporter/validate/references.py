@@ -1,0 +1,198 @@
+"""Values that must name something: list values, Meeting IDs, source ids, unique IDs.
+
+Each is resolved a whole column at a time: a register repeats the same few
+values down a column, so one dictionary lookup per cell (in C, through `map`)
+settles nearly all of them, and only the rest are looked at one by one, to say
+what is wrong and what was probably meant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+from ..schema import LISTS, LISTS_SHEET, Column, Kind
+from ..text import did_you_mean
+from .cells import INVALID
+from .layout import Layout
+from .report import Findings, hint
+
+_MISS = object()
+
+
+@dataclass(slots=True)
+class Names:
+    """What values may name in this workbook."""
+
+    vocabularies: dict[str, tuple[str, ...]]
+    #: source id as typed, casefolded -> the registry's id
+    sources: dict[str, str]
+    #: Meeting ID casefolded -> the Meeting ID (known once the Meetings sheet is read)
+    meetings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A column's values as records hold them, and the rows whose cell was refused."""
+
+    values: list[Any]
+    refused: set[int]
+
+
+def resolve(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
+            names: Names, findings: Findings) -> Resolved:
+    """A column's typed cells resolved to what they name; problems reported at the cell."""
+    kind = column.kind
+    if kind is Kind.CHOICE:
+        vocab = names.vocabularies[column.vocabulary]  # type: ignore[index]
+        return _lookup(column, values, numbers, layout, findings, _listed(vocab),
+                       _not_listed(column.vocabulary, vocab))  # type: ignore[arg-type]
+    if kind is Kind.CHOICES:
+        return _choices(column, values, numbers, layout, names, findings)
+    if kind is Kind.MEETING:
+        return _lookup(column, values, numbers, layout, findings,
+                       {**{v: v for v in names.meetings.values()}, **names.meetings},
+                       _unknown_meeting(names.meetings))
+    if kind is Kind.SOURCE:
+        return _lookup(column, values, numbers, layout, findings,
+                       {**{v: v for v in names.sources.values()}, **names.sources},
+                       _unknown_source(names.sources))
+    if kind is Kind.LINES:
+        return Resolved([_lines(v) for v in values], set())
+    empty = column.empty
+    return Resolved([empty if v == "" else v for v in values], set())
+
+
+def unique_ids(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
+               findings: Findings) -> tuple[dict[str, str], set[int]]:
+    """IDs by casefolded key; a repeated ID is reported and its row refused."""
+    keys = [v.casefold() if isinstance(v, str) else None for v in values]
+    ids = {k: v for k, v in zip(keys, values, strict=True) if k is not None}
+    if len(ids) == len(keys):  # no duplicates and nothing invalid: the usual case
+        return ids, set()
+    seen: dict[str, int] = {}
+    refused: set[int] = set()
+    for i, (n, key, value) in enumerate(zip(numbers, keys, values, strict=True)):
+        if key is None:
+            continue
+        first = seen.setdefault(key, n)
+        if first != n:
+            findings.add("duplicate-id", f"{column.header} '{value}' is already used on row "
+                         f"{first}; give this row its own ID",
+                         **layout.where(column.field, n, value))
+            refused.add(i)
+    return {k: v for k, v in ids.items()}, refused
+
+
+# --- one lookup per cell, explained where it fails -------------------------------------------
+
+Explain = Callable[[str, dict[str, Any], Findings], None]
+
+
+def _lookup(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
+            findings: Findings, table: dict[str, str], explain: Explain) -> Resolved:
+    """Each value as spelt in `table` (exactly, else ignoring case); others explained."""
+    out = list(map(table.get, values, repeat(_MISS)))
+    refused: set[int] = set()
+    for i, found in enumerate(out):
+        if found is not _MISS:
+            continue
+        value = values[i]
+        if value == "" or value is INVALID:
+            out[i] = None
+            if value is INVALID:
+                refused.add(i)
+            continue
+        found = table.get(value.casefold())
+        if found is None:
+            explain(value, layout.where(column.field, numbers[i], value), findings)
+            refused.add(i)
+        out[i] = found
+    return Resolved(out, refused)
+
+
+def _listed(vocab: tuple[str, ...]) -> dict[str, str]:
+    return {**{v.casefold(): v for v in vocab}, **{v: v for v in vocab}}
+
+
+def _not_listed(name: str, vocab: tuple[str, ...]) -> Explain:
+    def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
+        findings.add("not-in-list", f"'{value}' is not in the {name} list"
+                     f"{hint(did_you_mean(value, vocab, LISTS[name].aliases))}. Pick a value "
+                     f"from the dropdown, or add it to column '{name}' of the {LISTS_SHEET} "
+                     "sheet", **where)
+    return explain
+
+
+def _unknown_meeting(ids: dict[str, str]) -> Explain:
+    def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
+        findings.add("unknown-meeting", f"Meeting ID '{value}' is not on the Meetings sheet"
+                     f"{hint(did_you_mean(value, list(ids.values())))}. Use an ID from the "
+                     "Meetings sheet, or add the meeting there", **where)
+    return explain
+
+
+def _unknown_source(sources: dict[str, str]) -> Explain:
+    known = sorted(sources.values())
+
+    def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
+        findings.add("unknown-source", f"'{value}' is not a source id"
+                     f"{hint(did_you_mean(value, known))}. Use one of {', '.join(known)} (see "
+                     "the README sheet), or leave the cell blank", **where)
+    return explain
+
+
+# --- several values in one cell ---------------------------------------------------------------
+
+def _choices(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
+             names: Names, findings: Findings) -> Resolved:
+    """'AI; biomedicine': each part from the list, read once per distinct text."""
+    name: str = column.vocabulary  # type: ignore[assignment]
+    vocab = names.vocabularies[name]
+    table = _listed(vocab)
+    cache: dict[Any, Any] = {"": ()}
+    out: list[Any] = []
+    refused: set[int] = set()
+    for i, text in enumerate(values):
+        found = cache.get(text, _MISS) if text is not INVALID else None
+        if found is _MISS:
+            parts = _parts(text)
+            resolved = [table.get(p) or table.get(p.casefold()) for p in parts]
+            found = tuple(dict.fromkeys(resolved)) if None not in resolved else None
+            if found is None:
+                _explain_choices(name, vocab, text, parts, resolved,
+                                 layout.where(column.field, numbers[i], text), findings)
+            elif len(cache) < 100_000:
+                cache[text] = found
+        if found is None:
+            refused.add(i)
+            found = ()
+        out.append(found)
+    return Resolved(out, refused)
+
+
+def _explain_choices(name: str, vocab: tuple[str, ...], text: str, parts: list[str],
+                     resolved: list[str | None], where: dict[str, Any],
+                     findings: Findings) -> None:
+    if len(parts) == 1 and ("," in text or "，" in text):
+        findings.add("not-in-list", f"'{text}' is not in the {name} list; separate several "
+                     f"{name.lower()} with ';', not ','", **where)
+        return
+    explain = _not_listed(name, vocab)
+    for part, found in zip(parts, resolved, strict=True):
+        if found is None:
+            explain(part, {**where, "value": part}, findings)
+
+
+def _parts(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("；", ";").split(";") if p.strip()]
+
+
+def _lines(text: Any) -> tuple[str, ...]:
+    """'one\\ntwo' -> ('one', 'two'): one item per line, blank lines and bullets dropped."""
+    if text == "" or text is INVALID:
+        return ()
+    items = (line.strip().lstrip("•·-*–").strip() for line in str(text).split("\n"))
+    return tuple(item for item in items if item)

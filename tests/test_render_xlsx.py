@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reporter.render.xlsx import Column, Formats, TableSheet, new_workbook, write_table
+from reporter.render.xlsx import Formats, TableColumn, TableSheet, new_workbook, write_table
 
 CREATED = dt.datetime(2024, 1, 1)
 
@@ -31,8 +31,8 @@ def test_rows_read_back_as_written(tmp_path: Path) -> None:
         ["A-3", "上海交通大学\nsecond line", dt.date(1980, 1, 1), 0.1, 0],
         ["A-4", "bell\x07 and =SUM(A1:A2)", "", 1e-7, 12],
     ]
-    cols = [Column("ID"), Column("Title"), Column("Signed", "date"), Column("Value", "number"),
-            Column("Paragraph", "int")]
+    cols = [TableColumn("ID"), TableColumn("Title"), TableColumn("Signed", "date"),
+            TableColumn("Value", "number"), TableColumn("Paragraph", "int")]
     path = tmp_path / "t.xlsx"
     wb = new_workbook(path, CREATED, "test")
     fmt = Formats(wb)
@@ -60,7 +60,7 @@ def test_cells_among_the_rows_are_refused(tmp_path: Path) -> None:
     wb = new_workbook(tmp_path / "t.xlsx", CREATED, "test")
     fmt = Formats(wb)
     ws = wb.add_worksheet("Rows")
-    write_table(ws, 0, [Column("ID")], [["A-1"], ["A-2"]], "Rows", fmt)
+    write_table(ws, 0, [TableColumn("ID")], [["A-1"], ["A-2"]], "Rows", fmt)
     ws.write_string(2, 0, "over A-2")
     with pytest.raises(ValueError, match="among the rows"):
         wb.close()
@@ -72,6 +72,6 @@ def test_an_xlsxwriter_that_skips_the_rows_fails_loudly(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(TableSheet, "_write_rows", Worksheet._write_rows)
     wb = new_workbook(tmp_path / "t.xlsx", CREATED, "test")
-    write_table(wb.add_worksheet("Rows"), 0, [Column("ID")], [["A-1"]], "Rows", Formats(wb))
+    write_table(wb.add_worksheet("Rows"), 0, [TableColumn("ID")], [["A-1"]], "Rows", Formats(wb))
     with pytest.raises(RuntimeError, match="xlsxwriter"):
         wb.close()

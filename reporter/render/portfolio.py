@@ -8,7 +8,7 @@ from pathlib import Path
 from ..codes import Status
 from ..quantities import format_quantity
 from . import STATUS_LABELS, MeetingBriefing
-from .xlsx import Column, Formats, new_workbook, write_table
+from .xlsx import Formats, TableColumn, new_workbook, write_table
 
 
 def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime) -> None:
@@ -26,10 +26,10 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
                           f"{briefings[0].provenance.workbook_name if briefings else 'nothing'}"
                           f"; fact base {briefings[0].provenance.facts_version if briefings else ''}"
                           ".", fmt.note)
-    cols = [Column("Meeting ID"), Column("Title", width=48), Column("Kind"),
-            Column("Date", "date"), Column("Counterpart"), Column("Cooperation"),
-            Column("Agreements", "int"), Column("Figures", "int"),
-            *[Column(s, "int") for s in statuses], Column("Folder")]
+    cols = [TableColumn("Meeting ID"), TableColumn("Title", width=48), TableColumn("Kind"),
+            TableColumn("Date", "date"), TableColumn("Counterpart"), TableColumn("Cooperation"),
+            TableColumn("Agreements", "int"), TableColumn("Figures", "int"),
+            *[TableColumn(s, "int") for s in statuses], TableColumn("Folder")]
     rows = []
     for b in briefings:
         m = b.meeting
@@ -63,7 +63,8 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     ids = [b.meeting.meeting_id for b in briefings]
     counts = {(b.meeting.meeting_id, a): n for b in briefings for a, n in b.focus_counts}
     focus.write_string(0, 0, "Agreements by focus area and meeting", fmt.title)
-    matrix_cols = [Column("Focus area"), *[Column(i, "int") for i in ids], Column("Total", "int")]
+    matrix_cols = [TableColumn("Focus area"), *[TableColumn(i, "int") for i in ids],
+                   TableColumn("Total", "int")]
     matrix = [[a, *[counts.get((i, a), 0) for i in ids], sum(counts.get((i, a), 0) for i in ids)]
               for a in areas]
     end = write_table(focus, 2, matrix_cols, matrix, "FocusAreas", fmt, printable=False)
@@ -75,10 +76,10 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     # --- every figure ---------------------------------------------------------------------
     by_row = {(b.meeting.meeting_id, c.row): c for b in briefings for c in b.checks
               if c.kind == "figure" and c.row}
-    f_cols = [Column("Meeting ID"), Column("Metric ID"), Column("Metric"),
-              Column("Value", "number"), Column("Unit"), Column("Qualifier"),
-              Column("Reads as"), Column("Period"), Column("Check"), Column("Published"),
-              Column("Source"), Column("Source paragraph", "int")]
+    f_cols = [TableColumn("Meeting ID"), TableColumn("Metric ID"), TableColumn("Metric"),
+              TableColumn("Value", "number"), TableColumn("Unit"), TableColumn("Qualifier"),
+              TableColumn("Reads as"), TableColumn("Period"), TableColumn("Check"), TableColumn("Published"),
+              TableColumn("Source"), TableColumn("Source paragraph", "int")]
     f_rows = []
     for b in briefings:
         for f in b.metrics:
@@ -91,9 +92,10 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     figures.freeze_panes(1, 2)
 
     # --- every check ----------------------------------------------------------------------
-    c_cols = [Column("Meeting ID"), Column("Status"), Column("Kind"), Column("Workbook cell"),
-              Column("Workbook"), Column("Published"), Column("Source"),
-              Column("Source paragraph", "int"), Column("What it says", width=90)]
+    c_cols = [TableColumn("Meeting ID"), TableColumn("Status"), TableColumn("Kind"),
+              TableColumn("Workbook cell"), TableColumn("Workbook"), TableColumn("Published"),
+              TableColumn("Source"),
+              TableColumn("Source paragraph", "int"), TableColumn("What it says", width=90)]
     c_rows = [[b.meeting.meeting_id, c.status, c.kind,
                f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text, c.fact_text,
                c.source, c.paragraph, c.message] for b in briefings for c in b.checks]

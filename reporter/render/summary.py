@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from ..quantities import format_quantity
+from ..schema import AGREEMENTS, METRICS
 from . import MeetingBriefing
+from .tables import EXCEL_KINDS, excel_value, shown_columns
 from .xlsx import (
-    Column,
     Formats,
+    TableColumn,
     new_workbook,
     row_height,
     status_formats,
@@ -119,33 +122,29 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     ws.activate()
 
     # --- Agreements ---------------------------------------------------------------------
-    a_cols = [Column("Agreement ID"), Column("Title"), Column("Party A"), Column("Party B"),
-              Column("Kind"), Column("Signed on", "date"), Column("Focus areas"),
-              Column("Value (CNY)", "int"), Column("Status"), Column("Source"),
-              Column("Notes"), Column("Check"), Column("Published as"),
-              Column("Source paragraph", "int")]
+    a_shown = shown_columns(AGREEMENTS, "summary")
+    a_cols = [*_declared(a_shown), TableColumn("Check"), TableColumn("Published as"),
+              TableColumn("Source paragraph", "int")]
     rows = []
     for a in b.agreements:
         check = next((c for c in by_row.get(("Agreements", a.row), [])
                       if c.kind == "agreement"), None)
-        rows.append([a.agreement_id, a.title, a.party_a, a.party_b, a.kind, a.signed_on,
-                     "; ".join(a.focus_areas), a.value_cny, a.status, a.source, a.notes,
+        rows.append([*(excel_value(AGREEMENTS, c, a) for c in a_shown),
                      check.status if check else "", check.fact_id if check else "",
                      check.paragraph if check else None])
     write_table(agreements, 0, a_cols, rows, "Agreements", fmt, status_col="Check")
     agreements.freeze_panes(1, 1)
 
     # --- Metrics ------------------------------------------------------------------------
-    f_cols = [Column("Metric ID"), Column("Metric"), Column("Value", "number"),
-              Column("Unit"), Column("Qualifier"), Column("Reads as"), Column("Period"),
-              Column("Source"), Column("Notes"), Column("Check"), Column("Published"),
-              Column("Published in"), Column("Source paragraph", "int")]
+    f_shown = shown_columns(METRICS, "summary")
+    f_cols = [*_declared(f_shown), TableColumn("Reads as"), TableColumn("Check"),
+              TableColumn("Published"), TableColumn("Published in"),
+              TableColumn("Source paragraph", "int")]
     rows = []
     for f in b.metrics:
         check = next((c for c in by_row.get(("Metrics", f.row), []) if c.kind == "figure"),
                      None)
-        rows.append([f.metric_id, f.metric, f.value.as_number(), f.value.unit,
-                     f.value.qualifier, format_quantity(f.value), f.period, f.source, f.notes,
+        rows.append([*(excel_value(METRICS, c, f) for c in f_shown), format_quantity(f.value),
                      check.status if check else "unsourced",
                      check.fact_text if check and check.fact_id else "",
                      check.source if check and check.fact_id else "",
@@ -154,9 +153,9 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     metrics.freeze_panes(1, 1)
 
     # --- Differences --------------------------------------------------------------------
-    d_cols = [Column("Status"), Column("Kind"), Column("Workbook cell"), Column("Metric"),
-              Column("Workbook"), Column("Published"), Column("Source"),
-              Column("Source paragraph", "int"), Column("What it says", width=90)]
+    d_cols = [TableColumn("Status"), TableColumn("Kind"), TableColumn("Workbook cell"), TableColumn("Metric"),
+              TableColumn("Workbook"), TableColumn("Published"), TableColumn("Source"),
+              TableColumn("Source paragraph", "int"), TableColumn("What it says", width=90)]
     rows = [[c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.metric,
              c.workbook_text, c.fact_text, c.source, c.paragraph, c.message]
             for c in b.checks if c.status != "match"]
@@ -168,8 +167,9 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     for c in b.checks:
         if c.source and c.paragraph:
             cited.setdefault(c.source, set()).add(c.paragraph)
-    s_cols = [Column("Source id"), Column("Title", width=70), Column("Outlet"),
-              Column("Byline"), Column("Date"), Column("File"), Column("Paragraphs cited")]
+    s_cols = [TableColumn("Source id"), TableColumn("Title", width=70), TableColumn("Outlet"),
+              TableColumn("Byline"), TableColumn("Date"), TableColumn("File"),
+              TableColumn("Paragraphs cited")]
     rows = []
     for sid in sorted(cited):
         s = b.sources.get(sid)
@@ -181,3 +181,7 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     write_table(sources, 0, s_cols, rows, "Sources", fmt)
     sources.freeze_panes(1, 0)
     wb.close()
+
+
+def _declared(columns: list[Any]) -> list[TableColumn]:
+    return [TableColumn(c.title.en, EXCEL_KINDS.get(c.kind, "text")) for c in columns]

@@ -154,7 +154,7 @@ def display_width(value: Any) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class TableColumn:
     header: str
     kind: str = "text"  # text | number | int | date
     width: int | None = None  # fixed width, else fitted to the content
@@ -211,7 +211,8 @@ def write_cell(ws: Any, row: int, col: int, value: Any, kind: str, fmt: Formats)
                         fmt.wrap if kind == "wrap" else fmt.text)
 
 
-def write_table(ws: Any, first_row: int, columns: Sequence[Column], rows: Sequence[Sequence[Any]],
+def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
+                rows: Sequence[Sequence[Any]],
                 name: str, fmt: Formats, *, status_col: str | None = None,
                 style: str = "Table Style Medium 2", printable: bool = True) -> int:
     """An Excel table with filters and fitted widths; returns the row after it.

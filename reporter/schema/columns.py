@@ -107,6 +107,8 @@ class Sheet:
     #: A workbook must have it (else it is optional, and its absence is not reported).
     required: bool = True
     _by_field: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+    #: unit or qualifier field -> (its quantity's field, 'unit' or 'qualifier')
+    _parts: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, record: type, name: str, *, help: str = "", required: bool = True) -> Sheet:
@@ -126,6 +128,13 @@ class Sheet:
             columns.append(column)
         sheet = cls(name, record, tuple(columns), help, required)
         sheet._by_field.update({c.field: c for c in columns})
+        for c in columns:
+            for part in ("unit", "qualifier"):
+                companion = getattr(c, f"{part}_field")
+                if companion is not None:
+                    if companion not in sheet._by_field:
+                        raise TypeError(f"{record.__name__}.{c.field}: no field {companion!r}")
+                    sheet._parts[companion] = (c.field, part)
         return sheet
 
     @property
@@ -139,6 +148,10 @@ class Sheet:
 
     def column(self, field_name: str) -> Column:
         return self._by_field[field_name]
+
+    def quantity_part(self, field_name: str) -> tuple[str, str] | None:
+        """For a Unit or Qualifier field: its quantity's field and which part it gives."""
+        return self._parts.get(field_name)
 
     def make(self, values: dict[str, Any], row: int) -> Any:
         """A record from its values by field name (absent optional fields are empty)."""

@@ -44,7 +44,7 @@ class Agreement(NamedTuple):
         "Agreement ID", Kind.ID, required=True, width=14,
         help="A short unique code for the agreement, e.g. A-HK-01.")]
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14,
+        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
         help="The meeting where it was signed: an ID from the Meetings sheet.")]
     title: Annotated[str, Column(
         "Title", Kind.TEXT, required=True, width=44, help="What was agreed, in a line.")]
@@ -87,7 +87,7 @@ class Metric(NamedTuple):
         "Metric ID", Kind.ID, required=True, width=14,
         help="A short unique code for the figure, e.g. F-G60-01.")]
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14,
+        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
         help="The meeting the figure was quoted for: an ID from the Meetings sheet.")]
     metric: Annotated[str, Column(
         "Metric", Kind.CHOICE, required=True, vocabulary="Metrics", width=40,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..quantities import EXACT, Quantity, QuantityError, normalise_qualifier, normalise_unit
@@ -36,11 +37,14 @@ def build_records(layout: Layout, rows: TypedRows, names: Names, findings: Findi
                                                  rows.numbers, layout, findings)
     for r in resolved.values():
         refused |= r.refused
-    make = spec.record._make
-    records = [make(values) for i, values in enumerate(zip(
-        *(resolved[f].values for f in spec.record._fields[:-1]), rows.numbers, strict=True))
-        if i not in refused]
-    return records, ids
+    # The record's own field order, so values always land in the field of their name;
+    # tuple.__new__ is what the record's _make calls, without a Python frame per row.
+    fields = zip(*(resolved[f].values for f in spec.record._fields[:-1]), rows.numbers,
+                 strict=True)
+    make = partial(tuple.__new__, spec.record)
+    if refused:
+        fields = (values for i, values in enumerate(fields) if i not in refused)
+    return list(map(make, fields)), ids
 
 
 def _quantities(column: Column, values: tuple[Any, ...], resolved: dict[str, Resolved],

@@ -60,16 +60,22 @@ def resolve(column: Column, values: Sequence[Any], numbers: list[int], layout: L
                        {**{v: v for v in names.sources.values()}, **names.sources},
                        _unknown_source(names.sources))
     if kind is Kind.LINES:
-        return Resolved([_lines(v) for v in values], set())
-    empty = column.empty
-    return Resolved([empty if v == "" else v for v in values], set())
+        return Resolved(list(map(_lines, values)), set())
+    if column.required:  # typing left no cell empty
+        return Resolved(list(values), set())
+    blank = {"": column.empty}
+    return Resolved(list(map(blank.get, values, values)), set())  # "" -> empty, else itself
 
 
 def unique_ids(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
                findings: Findings) -> tuple[dict[str, str], set[int]]:
     """IDs by casefolded key; a repeated ID is reported and its row refused."""
-    keys = [v.casefold() if isinstance(v, str) else None for v in values]
-    ids = {k: v for k, v in zip(keys, values, strict=True) if k is not None}
+    if all(map(str.__instancecheck__, values)):  # nothing INVALID: the usual case
+        keys: list[str | None] = list(map(str.casefold, values))
+    else:
+        keys = [v.casefold() if isinstance(v, str) else None for v in values]
+    ids = dict(zip(keys, values, strict=True))
+    ids.pop(None, None)  # type: ignore[call-overload]
     if len(ids) == len(keys):  # no duplicates and nothing invalid: the usual case
         return ids, set()
     seen: dict[str, int] = {}
@@ -83,7 +89,7 @@ def unique_ids(column: Column, values: Sequence[Any], numbers: list[int], layout
                          f"{first}; give this row its own ID",
                          **layout.where(column.field, n, value))
             refused.add(i)
-    return {k: v for k, v in ids.items()}, refused
+    return ids, refused
 
 
 # --- one lookup per cell, explained where it fails -------------------------------------------
@@ -94,8 +100,11 @@ Explain = Callable[[str, dict[str, Any], Findings], None]
 def _lookup(column: Column, values: Sequence[Any], numbers: list[int], layout: Layout,
             findings: Findings, table: dict[str, str], explain: Explain) -> Resolved:
     """Each value as spelt in `table` (exactly, else ignoring case); others explained."""
+    table = {"": None, **table}
     out = list(map(table.get, values, repeat(_MISS)))
     refused: set[int] = set()
+    if _MISS not in out:  # every value as listed: the usual case, settled in C
+        return Resolved(out, refused)
     for i, found in enumerate(out):
         if found is not _MISS:
             continue
@@ -152,24 +161,21 @@ def _choices(column: Column, values: Sequence[Any], numbers: list[int], layout: 
     name: str = column.vocabulary  # type: ignore[assignment]
     vocab = names.vocabularies[name]
     table = _listed(vocab)
-    cache: dict[Any, Any] = {"": ()}
-    out: list[Any] = []
-    refused: set[int] = set()
-    for i, text in enumerate(values):
-        found = cache.get(text, _MISS) if text is not INVALID else None
-        if found is _MISS:
+    read: dict[Any, tuple[str, ...] | None] = {"": ()}
+    for text in set(values) - {"", INVALID}:  # registers repeat a few combinations
+        parts = _parts(text)
+        found = [table.get(p) or table.get(p.casefold()) for p in parts]
+        read[text] = tuple(dict.fromkeys(found)) if None not in found else None  # type: ignore
+    out = list(map(read.get, values))
+    refused = {i for i, areas in enumerate(out) if areas is None} if None in out else set()
+    for i in refused:
+        text = values[i]
+        if text is not INVALID:
             parts = _parts(text)
-            resolved = [table.get(p) or table.get(p.casefold()) for p in parts]
-            found = tuple(dict.fromkeys(resolved)) if None not in resolved else None
-            if found is None:
-                _explain_choices(name, vocab, text, parts, resolved,
-                                 layout.where(column.field, numbers[i], text), findings)
-            elif len(cache) < 100_000:
-                cache[text] = found
-        if found is None:
-            refused.add(i)
-            found = ()
-        out.append(found)
+            _explain_choices(name, vocab, text, parts,
+                             [table.get(p) or table.get(p.casefold()) for p in parts],
+                             layout.where(column.field, numbers[i], text), findings)
+        out[i] = ()
     return Resolved(out, refused)
 
 

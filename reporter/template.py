@@ -98,24 +98,23 @@ class _Formats:
             "bold": True, "font_color": "#FFFFFF", "bg_color": "#7B2C2C", "border": 1,
             "text_wrap": True, "valign": "vcenter",
         })
-        self.text = wb.add_format({"num_format": "@", "valign": "top"})
-        self.wrap = wb.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
-        self.date = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
-        self.money = wb.add_format({"num_format": "#,##0", "valign": "top"})
-        self.general = wb.add_format({"valign": "top"})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": HEADER_FILL})
         self.h2 = wb.add_format({"bold": True, "font_size": 12, "font_color": HEADER_FILL})
         self.para = wb.add_format({"text_wrap": True, "valign": "top"})
         self.bold = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+        self._wb = wb
+        self._columns: dict[tuple[str, bool], Any] = {}
 
     def column(self, c: Column) -> Any:
-        if c.kind is Kind.DATE:
-            return self.date
-        if c.kind is Kind.MONEY:
-            return self.money
-        if c.kind is Kind.QUANTITY:
-            return self.general
-        return self.wrap if c.width >= 36 else self.text
+        """The cell format of a column: its number format, wrapped when it holds prose."""
+        key = (c.format, c.kind is Kind.LINES or c.width >= 36)
+        if key not in self._columns:
+            spec: dict[str, Any] = {"valign": "top", "text_wrap": key[1]}
+            if c.format != "General":
+                spec["num_format"] = c.format
+            self._columns[key] = self._wb.add_format(spec)
+        return self._columns[key]
 
 
 def _vocab_name(vocab: str) -> str:

@@ -9,7 +9,7 @@ import typer.main
 from reporter.cli import app
 from reporter.errors import ExitCode
 from reporter.problems import CODES
-from reporter.schema import DATA_SHEETS
+from reporter.schema import DATA_SHEETS, describe
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -49,3 +49,8 @@ def test_readme_documents_commands_codes_and_format() -> None:
     for spec in DATA_SHEETS:
         for c in spec.columns:
             assert c.header in README
+
+
+def test_readme_format_tables_follow_the_declaration() -> None:
+    assert describe.section(README) == describe.markdown().strip("\n"), (
+        "README's format tables differ from reporter/schema: run `make readme-tables`")

@@ -18,12 +18,12 @@ from .columns import Column, Kind, Sheet
 class Meeting(NamedTuple):
     meeting_id: Annotated[str, Column(
         "Meeting ID", Kind.ID, required=True, width=14,
-        help="A short unique code for the meeting, e.g. M-2024-G60. Used by the other sheets.")]
+        help="A short unique code for the meeting, e.g. M-G60-2024. Used by the other sheets.")]
     title: Annotated[str, Column(
         "Title", Kind.TEXT, required=True, width=48, help="The meeting's name as published.")]
     kind: Annotated[str, Column(
         "Kind", Kind.CHOICE, required=True, vocabulary="Meeting kinds", width=13,
-        help="city, corridor, district, institution or forum (see Lists).")]
+        help="What kind of meeting it is; pick it from the dropdown.")]
     date: Annotated[dt.date | None, Column(
         "Date", Kind.DATE, width=12,
         help="The day the meeting took place. Leave blank if the source does not state it, "
@@ -56,20 +56,20 @@ class Agreement(NamedTuple):
         help="The second party. Leave blank for a platform launched by one party.")]
     kind: Annotated[str, Column(
         "Kind", Kind.CHOICE, required=True, vocabulary="Agreement kinds", width=20,
-        help="agreement, memorandum, strategic partnership, project, platform (see Lists).")]
+        help="What kind of agreement it is; pick it from the dropdown.")]
     signed_on: Annotated[dt.date | None, Column(
         "Signed on", Kind.DATE, width=12,
         help="The day it was signed. Leave blank if the source does not state it.")]
     focus_areas: Annotated[tuple[str, ...], Column(
         "Focus areas", Kind.CHOICES, vocabulary="Focus areas", width=36,
-        help="One or more focus areas from the Lists sheet, separated by ';'.")]
+        help="What the agreement is about; several are separated by ';'.")]
     value_cny: Annotated[float | None, Column(
         "Value (CNY)", Kind.MONEY, width=16,
         help="The agreement's value in yuan, if published. '32.3 billion' is understood.",
         aliases=("Value", "Value CNY", "Value (yuan)"))]
     status: Annotated[str | None, Column(
         "Status", Kind.CHOICE, vocabulary="Statuses", width=12,
-        help="signed, launched, in progress, completed ... (see Lists).")]
+        help="Where the agreement stands; pick it from the dropdown.")]
     source: Annotated[str | None, Column(
         "Source", Kind.SOURCE, width=12,
         help="The id of the published source, e.g. g60 (see the README sheet).")]
@@ -91,18 +91,18 @@ class Metric(NamedTuple):
         help="The meeting the figure was quoted for: an ID from the Meetings sheet.")]
     metric: Annotated[str, Column(
         "Metric", Kind.CHOICE, required=True, vocabulary="Metrics", width=40,
-        help="What is measured, from the Metrics list.")]
+        help="What is measured; pick it from the dropdown.")]
     value: Annotated[Quantity, Column(
         "Value", Kind.QUANTITY, required=True, width=16, unit_field="unit",
         qualifier_field="qualifier",
         help="A number, or text such as '32.3 billion', '323亿', '1/15' or '60%'.")]
     unit: Annotated[str | None, Column(
         "Unit", Kind.CHOICE, vocabulary="Units", width=10,
-        help="count, CNY, USD, percent, ratio or years. May be left blank when the Value says "
-             "it ('32.3 billion yuan').")]
+        help="What the Value counts. May be left blank when the Value says it "
+             "('32.3 billion yuan').")]
     qualifier: Annotated[str | None, Column(
         "Qualifier", Kind.CHOICE, vocabulary="Qualifiers", width=12,
-        help="exact, about, more than, at least, at most. Blank means exact.")]
+        help="How the Value is meant; blank means exact.")]
     period: Annotated[str | None, Column(
         "Period", Kind.TEXT, width=20,
         help="The year or span the figure covers, e.g. 2023 or 'past five years'.")]

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 EXACT = "exact"
 ABOUT = "about"
@@ -241,7 +242,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
     pos, qualifier = _take_prefix_qualifier(low, pos, qualifier)
     pos = _skip_spaces(low, pos)
-    for word, cur in sorted(_CURRENCY_PREFIX.items(), key=lambda kv: -len(kv[0])):
+    for word, cur in _CURRENCY_LONGEST_FIRST:
         if low.startswith(word, pos):
             unit, pos = cur, _skip_spaces(low, pos + len(word))
             break
@@ -251,7 +252,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
     # magnitude: 'billion', '亿', '万亿'
     pos = _skip_spaces(low, pos)
     magnitude = 1
-    for word, mult in sorted(_MAGNITUDES.items(), key=lambda kv: -len(kv[0])):
+    for word, mult in _MAGNITUDES_LONGEST_FIRST:
         if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
             magnitude, pos = mult, pos + len(word)
             break
@@ -275,7 +276,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
             if low.startswith(word, pos) and qualifier == EXACT:
                 qualifier, pos, hit = qual, pos + len(word), True
                 break
-        for word, u in sorted(_UNIT_WORDS.items(), key=lambda kv: -len(kv[0])):
+        for word, u in _UNIT_WORDS_LONGEST_FIRST:
             if low.startswith(word, pos) and (not word[0].isalpha() or _word_ends(low, pos + len(word))):
                 if unit is not None and unit != u:
                     raise QuantityError(
@@ -298,11 +299,24 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
     return Quantity(value, unit, qualifier, precision, original)
 
 
+def _longest_first(words: dict[str, str] | dict[str, int]) -> list[tuple[str, Any]]:
+    return sorted(words.items(), key=lambda kv: -len(kv[0]))
+
+
+_CURRENCY_LONGEST_FIRST = _longest_first(_CURRENCY_PREFIX)
+_MAGNITUDES_LONGEST_FIRST = _longest_first(_MAGNITUDES)
+_UNIT_WORDS_LONGEST_FIRST = _longest_first(_UNIT_WORDS)
+_QUALIFIERS_LONGEST_FIRST = _longest_first(_QUALIFIER_WORDS)
+_QUALIFIERS_CJK_LONGEST_FIRST = _longest_first(_QUALIFIER_CJK_PREFIX)
+
+
 def _take_prefix_qualifier(low: str, pos: int, qualifier: str) -> tuple[int, str]:
-    for word, qual in sorted(_QUALIFIER_WORDS.items(), key=lambda kv: -len(kv[0])):
+    if low[pos:pos + 1].isdigit():  # the usual case: a number, no qualifier
+        return pos, qualifier
+    for word, qual in _QUALIFIERS_LONGEST_FIRST:
         if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
             return pos + len(word), qual
-    for word, qual in sorted(_QUALIFIER_CJK_PREFIX.items(), key=lambda kv: -len(kv[0])):
+    for word, qual in _QUALIFIERS_CJK_LONGEST_FIRST:
         if low.startswith(word, pos):
             return pos + len(word), qual
     return pos, qualifier

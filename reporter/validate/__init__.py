@@ -5,7 +5,7 @@ stable code. The steps, each in its own module:
 
     lists       the Lists sheet: this workbook's vocabularies
     layout      each sheet's header row, which column is which, its data rows
-    rows        every cell typed (cells: one cell), or a problem at the cell
+    columns     every cell typed, a column at a time (cells: one cell), or a problem
     references  list values, Meeting IDs, source ids, unique IDs
     records     the records, assembled by field name
 """
@@ -21,12 +21,12 @@ from ..memory import paused_gc
 from ..models import Workbook
 from ..read import RawWorkbook, read_workbook
 from ..schema import DATA_SHEETS, MEETINGS, READ_SHEETS
+from .columns import type_columns
 from .layout import find_layout, read_body
 from .lists import read_vocabularies
 from .records import build_records
 from .references import Names
 from .report import Findings, Report
-from .rows import type_rows
 
 __all__ = ["Report", "Validation", "validate_file", "validate_workbook"]
 
@@ -65,8 +65,8 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
         if layout is None:
             continue
         letters[spec.name] = layout.letters
-        rows = type_rows(layout, read_body(layout, findings, stats), raw, findings)
-        records[spec.name], ids = build_records(layout, rows, names, findings)
+        cells = type_columns(layout, read_body(layout, findings, stats), raw, findings)
+        records[spec.name], ids = build_records(layout, cells, names, findings)
         if spec is MEETINGS:
             names.meetings = ids
     stats.update({spec.name.lower(): len(records[spec.name]) for spec in DATA_SHEETS})

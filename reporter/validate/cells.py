@@ -1,8 +1,8 @@
 """Reading one cell value as the type its column expects.
 
-Two paths give the same result. The fast path is a pydantic tuple schema per
-sheet, run in pydantic-core over every row at once; it accepts cells that are
-already the right type. Cells it rejects come here, to `convert`, which accepts
+Two paths give the same result. The fast path is a pydantic schema per column,
+run in pydantic-core over every cell of the column at once; it accepts cells that
+are already the right type. Cells it rejects come here, to `convert`, which accepts
 what staff commonly type instead (dates and numbers as text, numbers in text
 columns) and otherwise says what is wrong and how to fix it.
 """
@@ -61,10 +61,9 @@ def fast_type(kind: Kind, required: bool, control: bool = True) -> Any:
 
 
 @lru_cache(maxsize=64)
-def row_adapter(columns: tuple[tuple[Kind, bool], ...], control: bool = True) -> TypeAdapter[Any]:
-    """A validator for a whole sheet: a list of fixed-length rows."""
-    item = tuple[tuple(fast_type(k, r, control) for k, r in columns)]  # type: ignore[misc]
-    return TypeAdapter(list[item])  # type: ignore[valid-type]
+def column_adapter(kind: Kind, required: bool, control: bool = True) -> TypeAdapter[Any]:
+    """A validator for a whole column: a list of cells of one kind."""
+    return TypeAdapter(list[fast_type(kind, required, control)])  # type: ignore[misc]
 
 
 # --- the slow path ------------------------------------------------------------------------

@@ -8,18 +8,17 @@ from typing import Any
 from ..quantities import EXACT, Quantity, QuantityError, normalise_qualifier, normalise_unit
 from ..schema import Column, Kind
 from .cells import INVALID, as_quantity
+from .columns import TypedColumns
 from .layout import Layout
 from .references import Names, Resolved, resolve, unique_ids
 from .report import Findings
-from .rows import TypedRows
 
 
-def build_records(layout: Layout, rows: TypedRows, names: Names, findings: Findings
+def build_records(layout: Layout, rows: TypedColumns, names: Names, findings: Findings
                   ) -> tuple[list[Any], dict[str, str]]:
     """The sheet's records (rows with any problem left out) and its IDs by casefolded key."""
     spec = layout.spec
-    columns = list(zip(*rows.values, strict=True)) if rows.values else [()] * len(spec.columns)
-    by_field = dict(zip(spec.fields, columns, strict=True))
+    by_field = rows.columns
     refused = set(rows.bad)
     ids: dict[str, str] = {}
     if spec.id_column is not None:

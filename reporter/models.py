@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schema import Agreement, Meeting, Metric
+from .schema import Action, Agreement, Meeting, Metric, Participant
 
-__all__ = ["Agreement", "Meeting", "Metric", "Workbook"]
+__all__ = ["Action", "Agreement", "Meeting", "Metric", "Participant", "Workbook"]
 
 
 @dataclass(slots=True)
@@ -23,6 +23,8 @@ class Workbook:
     meetings: list[Meeting]
     agreements: list[Agreement]
     metrics: list[Metric]
+    participants: list[Participant]
+    actions: list[Action]
     vocabularies: dict[str, tuple[str, ...]]
     #: sheet name -> {field name -> column letter}, to point at cells later
     columns: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -13,14 +13,14 @@ import pytest
 
 from reporter.errors import InputError
 from reporter.read import open_package, read_workbook
-from reporter.schema import LIMITS
+from reporter.schema import DATA_SHEETS, LIMITS
 from tests.conftest import SAMPLE
 from tests.corpus import PART, _rezip, _sample_parts
 
 
 def test_reads_the_sample_sheets_and_positions() -> None:
     raw = read_workbook(SAMPLE)
-    assert list(raw.sheets) == ["README", "Meetings", "Agreements", "Metrics", "Lists"]
+    assert list(raw.sheets) == ["README", *(s.name for s in DATA_SHEETS), "Lists"]
     meetings = raw.sheets["Meetings"]
     assert meetings.rows[0][0] == "Meeting ID"
     assert meetings.rows[1][0] == "M-SUZHOU"  # Excel row 2 is index 1

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from .columns import TEXT_KINDS, Column, Kind, Sheet, column_letter, header_key
 from .lists import FOCUS_ALIASES, LISTS, VOCABULARIES, Vocabulary
-from .sheets import AGREEMENTS, DATA_SHEETS, MEETINGS, METRICS, Agreement, Meeting, Metric
+from .sheets import (
+    ACTIONS,
+    AGREEMENTS,
+    DATA_SHEETS,
+    MEETINGS,
+    METRICS,
+    PARTICIPANTS,
+    Action,
+    Agreement,
+    Meeting,
+    Metric,
+    Participant,
+)
 
 LISTS_SHEET = "Lists"
 README_SHEET = "README"
@@ -28,6 +40,7 @@ LIMITS = {
 }
 
 __all__ = [
+    "ACTIONS",
     "AGREEMENTS",
     "DATA_SHEETS",
     "FOCUS_ALIASES",
@@ -36,15 +49,18 @@ __all__ = [
     "LISTS_SHEET",
     "MEETINGS",
     "METRICS",
+    "PARTICIPANTS",
     "README_SHEET",
     "READ_SHEETS",
     "TEXT_KINDS",
     "VOCABULARIES",
+    "Action",
     "Agreement",
     "Column",
     "Kind",
     "Meeting",
     "Metric",
+    "Participant",
     "Sheet",
     "Vocabulary",
     "column_letter",

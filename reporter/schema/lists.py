@@ -78,6 +78,8 @@ VOCABULARY_LIST: tuple[Vocabulary, ...] = (
                aliases=qualifier_aliases()),
     Vocabulary("Statuses", ("planned", "signed", "launched", "in progress", "completed",
                             "ended")),
+    Vocabulary("Sides", ("Shanghai", "counterpart"), expected=False),
+    Vocabulary("Action statuses", ("open", "in progress", "done", "dropped"), expected=False),
 )
 
 #: Every vocabulary by name.

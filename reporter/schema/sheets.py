@@ -36,6 +36,18 @@ class Meeting(NamedTuple):
              "or an institution.")]
     notes: Annotated[str | None, Column(
         "Notes", Kind.TEXT, width=48, help="Anything a reader should know.")]
+    purpose: Annotated[str | None, Column(
+        "Purpose", Kind.TEXT, width=40,
+        help="Why the meeting is held, in one line; the briefing opens with it.")]
+    background: Annotated[str | None, Column(
+        "Background", Kind.TEXT, width=48,
+        help="A paragraph of background for the official who attends.")]
+    agenda: Annotated[tuple[str, ...], Column(
+        "Agenda", Kind.LINES, width=40,
+        help="The agenda, one item per line within the cell (Alt+Enter starts a new line).")]
+    talking_points: Annotated[tuple[str, ...], Column(
+        "Talking points", Kind.LINES, width=48,
+        help="What the official may say, one point per line within the cell (Alt+Enter).")]
     row: int
 
 
@@ -114,6 +126,45 @@ class Metric(NamedTuple):
     row: int
 
 
+class Participant(NamedTuple):
+    meeting_id: Annotated[str, Column(
+        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
+        help="The meeting the person attends: an ID from the Meetings sheet.")]
+    name: Annotated[str, Column(
+        "Name", Kind.TEXT, required=True, width=24, help="The person's name, as published.")]
+    position: Annotated[str | None, Column(
+        "Position", Kind.TEXT, width=32, help="Their title, e.g. executive vice mayor.")]
+    organisation: Annotated[str | None, Column(
+        "Organisation", Kind.TEXT, width=36, help="Who they represent.")]
+    side: Annotated[str | None, Column(
+        "Side", Kind.CHOICE, vocabulary="Sides", width=14,
+        help="Shanghai, or the counterpart's side.")]
+    role: Annotated[str | None, Column(
+        "Role", Kind.TEXT, width=24, help="What they do there: signs, speaks, attends ...")]
+    row: int
+
+
+class Action(NamedTuple):
+    action_id: Annotated[str, Column(
+        "Action ID", Kind.ID, required=True, width=14,
+        help="A short unique code for the follow-up, e.g. F-SZ-01.")]
+    meeting_id: Annotated[str, Column(
+        "Meeting ID", Kind.MEETING, required=True, width=14,
+        help="The meeting where it was agreed: an ID from the Meetings sheet.")]
+    action: Annotated[str, Column(
+        "Action", Kind.TEXT, required=True, width=48, help="What was agreed to be done.")]
+    owner: Annotated[str | None, Column(
+        "Owner", Kind.TEXT, width=28, help="Who is to do it.")]
+    due: Annotated[dt.date | None, Column(
+        "Due", Kind.DATE, width=12, help="When it is due; blank if no date was set.")]
+    status: Annotated[str | None, Column(
+        "Status", Kind.CHOICE, vocabulary="Action statuses", width=12,
+        help="Where it stands; blank means open.")]
+    notes: Annotated[str | None, Column(
+        "Notes", Kind.TEXT, width=40, help="Anything a reader should know.")]
+    row: int
+
+
 MEETINGS = Sheet.of(
     Meeting, "Meetings",
     help="One row per meeting: a city signing, a corridor joint conference, a forum.")
@@ -122,6 +173,12 @@ AGREEMENTS = Sheet.of(
     help="One row per agreement, memorandum, partnership, project or platform.")
 METRICS = Sheet.of(
     Metric, "Metrics", help="One row per figure quoted about a meeting's cooperation.")
+PARTICIPANTS = Sheet.of(
+    Participant, "Participants", required=False,
+    help="One row per person attending a meeting, on either side.")
+ACTIONS = Sheet.of(
+    Action, "Actions", required=False,
+    help="One row per follow-up agreed at a meeting: what, who, by when, and where it stands.")
 
-#: Every data sheet, in workbook order.
-DATA_SHEETS: tuple[Sheet, ...] = (MEETINGS, AGREEMENTS, METRICS)
+#: Every data sheet, in workbook order (Meetings first: the others refer to it).
+DATA_SHEETS: tuple[Sheet, ...] = (MEETINGS, AGREEMENTS, METRICS, PARTICIPANTS, ACTIONS)

@@ -94,7 +94,8 @@ PARTICIPANTS = [
     {"meeting_id": "M-SUZHOU", "name": "Lu Min", "organisation": "Shanghai Science and "
      "Technology Commission", "position": "Deputy director", "side": "Shanghai",
      "role": "signs the cooperation agreement"},
-    {"meeting_id": "M-SUZHOU", "name": "Gu Haidong", "organisation": "Suzhou", "position": "Executive vice mayor", "side": "counterpart",
+    {"meeting_id": "M-SUZHOU", "name": "Gu Haidong", "organisation": "Suzhou",
+     "position": "Executive vice mayor", "side": "counterpart",
      "role": "signs the cooperation agreement"},
 ]
 

@@ -39,9 +39,10 @@ from .facts import FactBase, load_facts
 from .memory import paused_gc
 from .read import read_workbook
 from .reconcile import Reconciliation, reconcile
-from .render import MeetingBriefing, Provenance
+from .render import MeetingBriefing
+from .render.assemble import assemble
 from .schema import READ_SHEETS
-from .text import did_you_mean, safe_filename
+from .text import did_you_mean
 from .validate import Report, validate_workbook
 from .write import OutputFolder, normalise_zip, pinned_time, sha256_file
 
@@ -160,7 +161,7 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
         raise error
     selected = _select(wb.meetings, meetings)
     clock = time.perf_counter()
-    briefings = _briefings(wb, selected, outcome, facts)
+    briefings = assemble(wb, selected, outcome, facts)
     say("start", total=len(briefings))
 
     with OutputFolder(out) as folder:
@@ -260,35 +261,6 @@ def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
 
 # --- what each meeting's briefing is made of -----------------------------------------------------
 
-def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation,
-               facts: FactBase) -> list[MeetingBriefing]:
-    agreements, metrics = wb.by_meeting()
-    provenance = Provenance(wb.path.name, __version__, facts.version)
-    checks: dict[str | None, list[Any]] = {}
-    for c in outcome.checks:
-        checks.setdefault(c.meeting_id, []).append(c)
-    out = []
-    for m in selected:
-        scope = outcome.scopes.get(m.meeting_id)
-        event_id = outcome.events.get(m.meeting_id)
-        mine = checks.get(m.meeting_id, [])
-        cited = {c.source for c in mine if c.source}
-        cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
-        cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
-        event = facts.events.get(event_id) if event_id else None
-        if event is not None:
-            cited.add(event.source)
-        out.append(MeetingBriefing(
-            meeting=m, folder=safe_filename(m.meeting_id),
-            scope_name=facts.scopes[scope].name if scope else None, event=event,
-            agreements=agreements.get(m.meeting_id, []), metrics=metrics.get(m.meeting_id, []),
-            checks=mine, sources={s: facts.sources[s] for s in sorted(cited)
-                                  if s in facts.sources},
-            provenance=provenance,
-        ))
-    return out
-
-
 def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) -> str:
     """Everything a meeting's files depend on; equal hashes give equal files.
 
@@ -306,7 +278,8 @@ def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) ->
     sources = [s.model_dump_json() for _, s in sorted(b.sources.items())]
     # Records as plain tuples: named tuples pickle by class, at twice the cost.
     pickler.dump((b.meeting, b.folder, b.scope_name, event, list(map(tuple, b.agreements)),
-                  list(map(tuple, b.metrics)), b.checks, sources, b.provenance))
+                  list(map(tuple, b.metrics)), b.checks, sources, b.provenance,
+                  b.participants, b.actions, b.date, b.date_text, b.earlier, b.changes))
     h.update(buf.getbuffer())
     return h.hexdigest()
 

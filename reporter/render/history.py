@@ -34,6 +34,10 @@ class FollowUp:
     overdue: bool
 
 
+#: How many agreements and figures a history recalls of each meeting (it counts them all).
+RECALLED = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Earlier:
     """One meeting in a history: what a reader needs to recall it."""
@@ -42,7 +46,9 @@ class Earlier:
     date: dt.date | None
     #: The date as far as it is known: '24 May 2024', '26 October (year not stated)'.
     date_text: str
-    agreements: tuple[Agreement, ...]
+    agreements: int
+    #: The first few agreements signed there, and its first few figures.
+    signed: tuple[Agreement, ...]
     figures: tuple[Metric, ...]
     follow_ups: tuple[FollowUp, ...]
 
@@ -100,9 +106,10 @@ class History:
                     when > day or (when == day and self._order[other.meeting_id]
                                    > self._order[m.meeting_id])):
                 continue  # known to come after this meeting
+            signed = self._agreements.get(other.meeting_id, ())
             out.append(Earlier(
-                other, when, text, tuple(self._agreements.get(other.meeting_id, ())),
-                tuple(self._metrics.get(other.meeting_id, ())),
+                other, when, text, len(signed), tuple(signed[:RECALLED]),
+                tuple(self._metrics.get(other.meeting_id, ())[:RECALLED]),
                 tuple(self.follow_ups(other, on=day))))
         return out
 
@@ -122,7 +129,8 @@ class History:
         else:
             return None
         mine = {f.metric: f for f in self._metrics.get(m.meeting_id, ())}
-        moved = tuple((f.metric, f, mine[f.metric]) for f in previous.figures
+        before = self._metrics.get(previous.meeting.meeting_id, ())
+        moved = tuple((f.metric, f, mine[f.metric]) for f in before
                       if f.metric in mine and mine[f.metric].value.value != f.value.value)
         follow = [f for e in earlier for f in e.follow_ups]
         return Changes(previous, len(self._agreements.get(m.meeting_id, ())), moved,

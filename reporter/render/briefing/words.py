@@ -1,0 +1,82 @@
+"""The briefing's own words: headings and phrases a reader sees, and how counts are said.
+
+Every fixed piece of text is a `Label`, so that a Chinese briefing can give each its
+Chinese name without touching the sections that use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...labels import Label
+
+HEADINGS = {
+    "purpose": Label("Purpose"),
+    "glance": Label("At a glance"),
+    "background": Label("Background"),
+    "agenda": Label("Agenda"),
+    "history": Label("History with {counterpart}"),
+    "figures": Label("Key figures"),
+    "agreements": Label("Agreements"),
+    "follow_ups": Label("Open follow-ups"),
+    "participants": Label("Participants"),
+    "talking_points": Label("Talking points"),
+    "sources": Label("Sources"),
+}
+
+DETAILS = {
+    "counterpart": Label("Counterpart"),
+    "cooperation": Label("Cooperation"),
+    "date": Label("Date"),
+    "place": Label("Place"),
+    "reported": Label("Reported in"),
+    "notes": Label("Notes"),
+}
+
+COLUMNS = {
+    "figure": Label("Figure"), "value": Label("Value"), "period": Label("Period"),
+    "notes": Label("Notes"), "source": Label("Source"), "agreement": Label("Agreement"),
+    "parties": Label("Parties"), "signed": Label("Signed"), "status": Label("Status"),
+    "focus": Label("Focus areas"), "action": Label("Follow-up"), "owner": Label("Owner"),
+    "due": Label("Due"), "agreed": Label("Agreed at"), "name": Label("Name"),
+    "position": Label("Position"), "organisation": Label("Organisation"),
+    "role": Label("Role"), "kind": Label("Kind"), "count": Label("Agreements"),
+}
+
+NOT_STATED = Label("not stated")
+DATE_NOT_STATED = Label("date not stated")
+OVERDUE = Label("overdue")
+
+# Plurals that do not just add an s.
+_PLURALS = {"memorandum": "memorandums", "city": "cities", "strategic partnership":
+            "strategic partnerships", "agreement": "agreements", "follow-up": "follow-ups",
+            "is": "are", "has": "have", "differs": "differ", "agrees": "agree"}
+
+
+def plural(word: str, n: int) -> str:
+    """The word for n things: 'agreement', 'agreements'."""
+    if n == 1:
+        return word
+    return _PLURALS.get(word, word + ("es" if word.endswith(("s", "sh", "ch", "x")) else "s"))
+
+
+def count(n: int, word: str) -> str:
+    """'1 agreement', '3 agreements', 'no agreements'."""
+    return f"no {plural(word, 0)}" if n == 0 else f"{n:,} {plural(word, n)}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def sentence(text: str) -> str:
+    """Text with a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "。")) else text + "."

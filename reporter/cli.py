@@ -230,7 +230,8 @@ def reconcile(
 
     try:
         base = load_facts(extra or [])
-        result = validate_file(workbook, sources=list(base.sources))
+        result = validate_file(workbook, sources=list(base.sources),
+                               fact_ids=base.fact_kinds())
     except ReporterError as exc:
         _fail(exc, format, workbook)
     if result.workbook is None:

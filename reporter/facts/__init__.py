@@ -251,8 +251,10 @@ def _merge(files: list[FactFile], digest: str, names: list[str]) -> FactBase:
                 problems.append(f"{kind} id 'none' is reserved (a Fact ID cell's 'none' says "
                                 "the row is not a published item); choose another id")
             elif kinds.setdefault(item.id, kind) != kind:
-                problems.append(f"{kind} id {item.id!r} is also the id of a {kinds[item.id]}; "
-                                "ids must be unique across events, figures and agreements")
+                other = kinds[item.id]
+                problems.append(f"{kind} id {item.id!r} is also the id of "
+                                f"{'an' if other[0] in 'aeiou' else 'a'} {other}; ids must be "
+                                "unique across events, figures and agreements")
     entity_list = [x for f in files for x in f.entities]
     unique("entity", entity_list)
     for item in [*events.values(), *figures, *agreements]:

@@ -17,8 +17,9 @@ Points, for meetings and agreements:
   was published);
 - an agreement: +1 for each published party the row names (names resolved through
   the entity list), +1.5 when its meeting is the agreement's event (-2 when it is
-  another event), +1.5 when its Source cell names the agreement's source (-1.5 when
-  it names another), +0.5 for the same kind;
+  another event; within its own event a date that contradicts costs nothing, being a
+  difference to report), +1.5 when its Source cell names the agreement's source (-1.5
+  when it names another), +0.5 for the same kind;
 - a meeting: +1 for the same kind, +0.5 for the same place, +0.5 when its rows cite
   the event's source; a row's Fact ID naming one of the event's items settles it.
 """
@@ -187,7 +188,9 @@ def event_evidence(title: frozenset[str], fit: DateFit, same_kind: bool, same_pl
     plausible = fit.off < YEAR and sim >= TITLE_HINT
     if not plausible or score < EVENT_HINT:
         return None
-    return Evidence(score, score >= EVENT_TIE, score < EVENT_TIE, parts)
+    if score < EVENT_TIE:
+        return Evidence(score, False, True, (*parts, ("lacks", ["points"])))
+    return Evidence(score, True, False, parts)
 
 
 class AgreementView(NamedTuple):
@@ -226,7 +229,9 @@ def agreement_evidence(row: AgreementView, fact: AgreementFact, title: frozenset
     else:
         place = min(0.0, meeting.points)
     cites = 0.0 if row.source is None else (1.5 if row.source == fact.source else -1.5)
-    score = 4 * sim + shared + fit.points + place + cites + 0.5 * (row.kind == fact.kind)
+    # Within the agreement's own event a wrong date is a difference to report, not a doubt.
+    dated = max(fit.points, 0.0) if own_event else fit.points
+    score = 4 * sim + shared + dated + place + cites + 0.5 * (row.kind == fact.kind)
     anchored = own_event or cites > 0 or fit.points >= 1.5
     impossible = not own_event and YEAR in (fit.off, meeting.off)
     contrary = (row.event is not None and not own_event) or cites < 0 or impossible
@@ -238,6 +243,12 @@ def agreement_evidence(row: AgreementView, fact: AgreementFact, title: frozenset
     parts = (("title", round(sim, 2)), ("parties", shared), ("date", _date_part(fit)),
              ("event", "same" if own_event else "other" if row.event else "not paired"),
              ("source", "same" if cites > 0 else "other" if cites < 0 else "not given"))
+    if hint:  # what the tie lacks, for the message
+        lacks = [what for what, ok in (
+            ("title", sim >= TITLE_TIE), ("parties", shared >= 1),
+            ("other event", not (row.event and not own_event)), ("other source", cites >= 0),
+            ("anchor", anchored), ("points", score >= AGREEMENT_TIE)) if not ok]
+        parts += (("lacks", lacks),)
     return Evidence(score, tie, hint, parts)
 
 
@@ -277,4 +288,6 @@ def figure_evidence(metric: Metric, fact: Figure, comparable: Quantity | None, a
     parts = (("event", "same" if own_event else "other" if event else "not paired"),
              ("period", {1: "agrees", 0: "not compared", -1: "differs"}[period]),
              ("value", "agrees" if agrees else "differs"))
+    if hint:
+        parts += (("lacks", ["period"] if period < 0 else ["event"]),)
     return Evidence(score, tie, hint, parts)

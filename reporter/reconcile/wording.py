@@ -49,6 +49,24 @@ def _fact_id_cell(c: Check) -> str:
             f"on row {c.row}")
 
 
+_LACKS = {
+    "title": "the titles differ too much",
+    "parties": "it names none of the published parties",
+    "other event": "its meeting is another event the sources report",
+    "other source": "its Source cell names another source",
+    "anchor": "nothing ties it to the publication (its meeting is not the source's event, "
+              "its Source cell does not name the source, its date does not agree)",
+    "points": "the evidence is not strong enough",
+    "event": "its meeting is not the event the source reports",
+    "period": "its Period names another year",
+}
+
+
+def _lacks(c: Check) -> str:
+    lacks = _d(c, "evidence", {}).get("lacks") or ["points"]
+    return "; ".join(_LACKS[k] for k in lacks)
+
+
 def _by_fact_id(c: Check) -> str:
     return ", as its Fact ID says" if _d(c, "evidence", {}).get("fact_id_cell") else ""
 
@@ -71,7 +89,7 @@ def _meeting_missing(c: Check) -> str:
 
 def _meeting_possible(c: Check) -> str:
     return (f"{c.meeting_id} is possibly the same as the {_d(c, 'fact_title')} reported by "
-            f"{_cite(c)} (event {c.fact_id}), but the evidence does not settle it; to say it "
+            f"{_cite(c)} (event {c.fact_id}), but {_lacks(c)}; to say it "
             "is, put the fact id of one of that event's published items in the Fact ID column "
             "of one of its rows (reporter facts lists them)")
 
@@ -119,8 +137,7 @@ def _figure_unsourced(c: Check) -> str:
                 "has no published source of its own")
     if reason == "other":
         return (f"{_at(c)}: the {scope} sources give '{c.metric}' for another meeting or "
-                "period, and nothing ties this row to it; check where this number comes from "
-                "(if it is the published figure, put its fact id in the Fact ID column)")
+                "period, not for this one; check where this number comes from")
     return (f"{_at(c)}: no published figure for '{c.metric}' in the {scope} sources; check "
             "where this number comes from")
 
@@ -135,8 +152,16 @@ def _figure_marked_unpublished(c: Check) -> str:
             "compare it with the sources")
 
 
+def _period(c: Check) -> str:
+    return f", for {_d(c, 'period')}" if _d(c, "period") else ""
+
+
+def _between(names: Sequence[str]) -> str:
+    return f"between {joined(names)}" if len(names) > 1 else f"by {joined(names)}"
+
+
 def _figure_missing(c: Check) -> str:
-    period = f" ({_d(c, 'period')})" if _d(c, "period") else ""
+    period = _period(c)
     where = (f"Add it to the Metrics sheet for {c.meeting_id}" if c.meeting_id else
              f"No meeting of the workbook is the {_d(c, 'event_title')} it was reported for")
     return (f"{_cite(c)} gives {c.metric}: {_d(c, 'as_written')}{period}; the workbook has "
@@ -144,11 +169,10 @@ def _figure_missing(c: Check) -> str:
 
 
 def _figure_possible(c: Check) -> str:
-    period = f" ({_d(c, 'period')})" if _d(c, "period") else ""
+    period = _period(c)
     return (f"{_d(c, 'metric_id')} ({c.metric}: {c.workbook_text}) is possibly the same as "
-            f"the figure {_cite(c)} gives, {_d(c, 'as_written')}{period}, but the evidence "
-            f"does not settle it; put {c.fact_id} in {_fact_id_cell(c)} to say so, or none "
-            "if it is not")
+            f"the figure {_cite(c)} gives, {_d(c, 'as_written')}{period}, but {_lacks(c)}; "
+            f"put {c.fact_id} in {_fact_id_cell(c)} to say so, or none if it is not")
 
 
 # --- counts and agreements ----------------------------------------------------------------------
@@ -184,13 +208,13 @@ def _agreement_date_differs(c: Check) -> str:
 
 
 def _agreement_missing(c: Check) -> str:
-    return (f"{_cite(c)} names the {_d(c, 'fact_kind')} '{c.fact_value}' between "
-            f"{joined(_d(c, 'fact_parties'))}; the Agreements sheet has no row for it")
+    return (f"{_cite(c)} names the {_d(c, 'fact_kind')} '{c.fact_value}' "
+            f"{_between(_d(c, 'fact_parties'))}; the Agreements sheet has no row for it")
 
 
 def _agreement_possible(c: Check) -> str:
     return (f"{_label(c)} is possibly the same as the {_d(c, 'fact_kind')} '{c.fact_value}' "
-            f"reported by {_cite(c)}, but the evidence does not settle it; put {c.fact_id} in "
+            f"reported by {_cite(c)}, but {_lacks(c)}; put {c.fact_id} in "
             f"{_fact_id_cell(c)} to say so, or none if it is not")
 
 

@@ -71,6 +71,7 @@ PROBLEM_CODES: dict[str, ProblemCode] = {code: ProblemCode(severity, title) for 
     ("unknown-fact-id", Severity.ERROR, "A Fact ID that is not in the fact base"),
     ("wrong-fact-kind", Severity.ERROR,
      "A Fact ID of the wrong kind (a figure on Agreements, an agreement on Metrics)"),
+    ("duplicate-fact-id", Severity.ERROR, "The same Fact ID on two rows of one meeting"),
 )}
 
 #: Why an input could not be read (exit 2) or an output written (exit 3): `error.code`.

@@ -165,6 +165,8 @@ class _Run:
         meetings, ids = self._meetings(sheets[MEETINGS.name], vocab)
         agreements = self._agreements(sheets[AGREEMENTS.name], vocab, ids)
         metrics = self._metrics(sheets[METRICS.name], vocab, ids)
+        self._fact_ids_once(AGREEMENTS, agreements)
+        self._fact_ids_once(METRICS, metrics)
         self.stats.update(meetings=len(meetings), agreements=len(agreements),
                           metrics=len(metrics))
         order = {s.name: i for i, s in enumerate(DATA_SHEETS)}
@@ -499,6 +501,19 @@ class _Run:
             self.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not a "
                      f"{kind}; on the {s.name} sheet {fix}", **where)
         return None, False
+
+    def _fact_ids_once(self, s: Sheet, records: Sequence[Agreement | Metric]) -> None:
+        """A published item is one row of a meeting: a Fact ID given twice within one
+        meeting is reported at the second row."""
+        seen: dict[tuple[str, str], int] = {}
+        for r in records:
+            if r.fact_id and r.fact_id != NO_FACT:
+                first = seen.setdefault((r.meeting_id, r.fact_id), r.row)
+                if first != r.row:
+                    self.add("duplicate-fact-id", f"Fact ID '{r.fact_id}' is already given to "
+                             f"row {first}, in the same meeting ({r.meeting_id}); a published "
+                             "item is one row of a meeting. Correct one of them, or leave it "
+                             "blank", **self._where(s, "fact_id", r.row, r.fact_id))
 
     def _ids(self, rows: _Rows) -> dict[str, str]:
         """Report duplicate IDs (marking their rows bad); return the usable IDs by key."""

@@ -141,6 +141,24 @@ def test_a_bad_fact_id_is_a_validation_error_at_its_cell(tmp_path: Path, sheet: 
     assert not out.exists()
 
 
+def test_a_fact_id_is_one_row_of_a_meeting_but_two_meetings_may_share_it(tmp_path: Path) -> None:
+    rows = set_fact_id(R.sample_rows(), "Metrics", "F-G60-05", "g60-gdp-share")
+    rows["Metrics"].append(R._figure("F-G60-98", "M-G60-2023", "Share of national GDP", "1/15",
+                                     "ratio", fact_id="g60-gdp-share"))
+    fine = R.write(tmp_path / "two-meetings.xlsx", rows)
+    outcome = run(fine)
+    assert [c.code for c in checks_of(outcome, fine, "F-G60-98")] == ["figure-matches"]
+    rows["Metrics"].append(R._figure("F-G60-99", "M-G60-2023", "Share of national GDP", 0.07,
+                                     "ratio", fact_id="G60-GDP-SHARE"))
+    twice = R.write(tmp_path / "twice.xlsx", rows)
+    result = run_cli("validate", twice, "--format", "json")
+    assert result.exit_code == 1
+    (error,) = json.loads(result.stdout)["errors"]
+    assert error["code"] == "duplicate-fact-id" and error["sheet"] == "Metrics"
+    assert error["cell"] == f"{header_letter(twice, 'Metrics', 'Fact ID')}{error['row']}"
+    assert "M-G60-2023" in error["message"]
+
+
 def test_fact_ids_from_a_facts_file_are_known_only_with_it(tmp_path: Path) -> None:
     from tests.test_facts import EXTRA
 

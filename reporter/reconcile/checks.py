@@ -72,13 +72,14 @@ def _meeting(wb: Workbook, p: Pair) -> Check:
 
 def _figures(wb: Workbook, facts: FactBase, matching: Matching) -> Iterable[Check]:
     tied = {p.row.metric_id: p for p in matching.figures}
+    holder = {(p.row.meeting_id, p.fact.id): p.row for p in matching.figures}
     meetings = {m.meeting_id: m for m in wb.meetings}
     for metric in wb.metrics:
         pair = tied.get(metric.metric_id)
         if pair is not None:
             yield _figure(wb, pair)
         else:
-            yield _unsourced(wb, facts, matching, meetings[metric.meeting_id], metric)
+            yield _unsourced(wb, facts, matching, meetings[metric.meeting_id], metric, holder)
 
 
 def _figure_base(wb: Workbook, metric: Metric) -> dict[str, Any]:
@@ -115,7 +116,8 @@ def _figure(wb: Workbook, p: Pair) -> Check:
 
 
 def _unsourced(wb: Workbook, facts: FactBase, matching: Matching, meeting: Meeting,
-               metric: Metric) -> Check:
+               metric: Metric, holder: dict[tuple[str, str], Metric]) -> Check:
+    """A figure tied to no published one; `holder`: (meeting, fact) -> the row tied to it."""
     base = {**_figure_base(wb, metric), "cell": wb.cell("Metrics", "value", metric.row),
             "unit": metric.value.unit, "source": metric.source}
     scope = matching.scopes.get(meeting.meeting_id)
@@ -127,8 +129,7 @@ def _unsourced(wb: Workbook, facts: FactBase, matching: Matching, meeting: Meeti
     details: dict[str, Any] = {"scope": facts.scopes[scope].name, "reason": "none"}
     lost = matching.taken.get(metric.metric_id)
     if lost is not None:
-        other = next(p.row for p in matching.figures if p.fact.id == lost.fact.id
-                     and p.row.meeting_id == meeting.meeting_id)
+        other = holder[(meeting.meeting_id, lost.fact.id)]
         details.update(reason="taken", published=f"{lost.fact.source} paragraph "
                        f"{lost.fact.paragraph}", taken_by=wb.cell("Metrics", "value", other.row))
     elif any(f.metric.casefold() == metric.metric.casefold() for f in facts.figures_in(scope)):

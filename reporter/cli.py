@@ -266,9 +266,12 @@ def print_checks(outcome: Any) -> None:
     for c in outcome.checks:
         by_meeting.setdefault(c.meeting_id, []).append(c)
     for mid, checks in by_meeting.items():
-        scope = outcome.scopes.get(mid) if mid else None
-        console.print(f"\n[bold]{_escape(mid or '(no meeting)')}[/]  "
-                      f"scope: {scope or 'none'}; source event: {outcome.events.get(mid) or 'none'}")
+        if mid is None:
+            console.print("\n[bold](no meeting)[/]  published items the workbook has no "
+                          "meeting for")
+        else:
+            console.print(f"\n[bold]{_escape(mid)}[/]  scope: {outcome.scopes.get(mid) or 'none'}"
+                          f"; source event: {outcome.events.get(mid) or 'none'}")
         t = Table(header_style="bold", show_lines=False)
         for col in ("status", "kind", "where", "what it says"):
             t.add_column(col)

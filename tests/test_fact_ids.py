@@ -205,3 +205,28 @@ def test_a_fact_file_cannot_make_a_fact_id_ambiguous(tmp_path: Path, text: str,
     bad.write_text(text, encoding="utf-8")
     result = run_cli("reconcile", "--facts", bad)
     assert result.exit_code == 2 and fragment in result.stderr
+
+
+def test_a_meeting_possibly_an_event_is_settled_by_a_rows_fact_id(tmp_path: Path) -> None:
+    def rows() -> R.Rows:
+        made = R.blank_sources(R.sample_rows())
+        next(m for m in made["Meetings"] if m["meeting_id"] == "M-TSINGHUA")["title"] = (
+            "Shanghai–Tsinghua talks in Beijing")
+        return made
+
+    path = R.write(tmp_path / "talks.xlsx", rows())
+    outcome = run(path)
+    assert outcome.events["M-TSINGHUA"] is None
+    hints = {c.code: c for c in outcome.checks if c.status is Status.HINT}
+    assert hints["meeting-possible"].fact_id == "tsinghua-signing"
+    assert hints["agreement-possible"].fact_id == "tsinghua-cooperation-agreement"
+    assert "Fact ID" in hints["meeting-possible"].message
+    assert not [c for c in outcome.checks if c.meeting_id == "M-TSINGHUA" and c.cites]
+
+    settled = R.write(tmp_path / "settled.xlsx", set_fact_id(
+        rows(), "Agreements", "A-THU-01", "tsinghua-cooperation-agreement"))
+    outcome = run(settled)
+    assert outcome.events["M-TSINGHUA"] == "tsinghua-signing"
+    assert not [c for c in outcome.checks if c.status is Status.HINT]
+    assert {c.code for c in outcome.checks if c.meeting_id == "M-TSINGHUA"} == {
+        "meeting-matches", "agreement-matches"}

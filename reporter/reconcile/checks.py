@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from ..dates import PartialDate
 from ..facts import AgreementFact, FactBase, Figure
 from ..models import NO_FACT, Agreement, Meeting, Metric, Workbook
 from ..quantities import EXACT, Quantity, convert, format_quantity
@@ -44,6 +45,11 @@ def all_checks(wb: Workbook, facts: FactBase, matching: Matching,
     return checks
 
 
+def _stated(date: PartialDate) -> str | None:
+    """A source's date as it states it, or None when it states none."""
+    return None if date.is_empty() else date.describe()
+
+
 def _evidence(p: Pair) -> dict[str, Any]:
     return {"fact_id_cell": True} if p.evidence is None else p.evidence.details()
 
@@ -56,7 +62,7 @@ def _meeting(wb: Workbook, p: Pair) -> Check:
     where: dict[str, Any] = {"sheet": "Meetings", "row": m.row, "fact_id": e.id,
                              "source": e.source, "paragraph": e.paragraph,
                              "fact_text": e.date.describe()}
-    details = {"event_title": e.title, "event_date": e.date.describe(),
+    details = {"event_title": e.title, "event_date": _stated(e.date),
                "evidence": _evidence(p)}
     if m.date is not None and not e.date.is_empty() and not e.date.agrees_with(m.date):
         return Check("meeting-date-differs", "meeting", m.meeting_id,
@@ -207,36 +213,49 @@ def _party_difference(a: Agreement, fact: AgreementFact, key: Callable[[str], st
 # --- hints and what is missing ----------------------------------------------------------------
 
 def _hint(wb: Workbook, p: Pair) -> Check:
-    row, fact = p.row, p.fact
-    details: dict[str, Any] = {"evidence": _evidence(p), "fact_title": getattr(fact, "title", None)}
-    if isinstance(row, Meeting):
-        return Check("meeting-possible", "meeting", row.meeting_id, sheet="Meetings", row=row.row,
-                     cell=wb.cell("Meetings", "meeting_id", row.row), workbook_value=row.title,
-                     workbook_text=row.title, fact_id=fact.id, fact_value=fact.title,
-                     fact_text=fact.date.describe(), source=fact.source,
-                     paragraph=fact.paragraph,
-                     details={**details, "event_date": fact.date.describe()})
-    where = {"sheet": "Metrics" if isinstance(row, Metric) else "Agreements", "row": row.row,
-             "fact_id": fact.id, "source": fact.source, "paragraph": fact.paragraph}
-    sheet = where["sheet"]
-    cell = wb.cell(sheet, "fact_id", row.row) or wb.cell(sheet, sheet_id(sheet), row.row)
-    details["fact_id_column"] = wb.cell(sheet, "fact_id", row.row) is not None
-    if isinstance(row, Metric):
-        return Check("figure-possible", "figure", row.meeting_id, metric=row.metric, cell=cell,
-                     workbook_value=row.value.as_number(),
-                     workbook_text=format_quantity(row.value), fact_value=fact.quantity.as_number(),
-                     fact_text=format_quantity(fact.quantity), unit=fact.unit,
-                     details={**details, "metric_id": row.metric_id,
-                              "as_written": fact.as_written, "period": fact.period}, **where)
-    return Check("agreement-possible", "agreement", row.meeting_id, cell=cell,
-                 workbook_value=row.title, workbook_text=joined(row.parties),
-                 fact_value=fact.title, fact_text=joined(fact.parties),
-                 details={**details, "agreement_id": row.agreement_id, "fact_kind": fact.kind},
+    """A possible pairing: the row (or meeting), and the item it may be."""
+    details = {"evidence": _evidence(p)}
+    if isinstance(p.row, Meeting):
+        return _meeting_hint(wb, p.row, p.fact, details)
+    sheet, id_field = (("Metrics", "metric_id") if isinstance(p.row, Metric) else
+                       ("Agreements", "agreement_id"))
+    # Where staff settle it: the row's Fact ID cell (or, without the column, the row).
+    fact_id_cell = wb.cell(sheet, "fact_id", p.row.row)
+    details["fact_id_column"] = fact_id_cell is not None
+    where = {"sheet": sheet, "row": p.row.row, "fact_id": p.fact.id, "source": p.fact.source,
+             "paragraph": p.fact.paragraph,
+             "cell": fact_id_cell or wb.cell(sheet, id_field, p.row.row)}
+    if isinstance(p.row, Metric):
+        return _figure_hint(p.row, p.fact, details, where)
+    return _agreement_hint(p.row, p.fact, details, where)
+
+
+def _meeting_hint(wb: Workbook, m: Meeting, e: Any, details: dict[str, Any]) -> Check:
+    return Check("meeting-possible", "meeting", m.meeting_id, sheet="Meetings", row=m.row,
+                 cell=wb.cell("Meetings", "meeting_id", m.row), workbook_value=m.title,
+                 workbook_text=m.title, fact_id=e.id, fact_value=e.title,
+                 fact_text=e.date.describe(), source=e.source, paragraph=e.paragraph,
+                 details={**details, "fact_title": e.title, "event_date": _stated(e.date)})
+
+
+def _figure_hint(metric: Metric, fact: Figure, details: dict[str, Any],
+                 where: dict[str, Any]) -> Check:
+    return Check("figure-possible", "figure", metric.meeting_id, metric=metric.metric,
+                 workbook_value=metric.value.as_number(),
+                 workbook_text=format_quantity(metric.value),
+                 fact_value=fact.quantity.as_number(), fact_text=format_quantity(fact.quantity),
+                 unit=fact.unit, details={**details, "metric_id": metric.metric_id,
+                                          "as_written": fact.as_written, "period": fact.period},
                  **where)
 
 
-def sheet_id(sheet: str) -> str:
-    return {"Metrics": "metric_id", "Agreements": "agreement_id"}[sheet]
+def _agreement_hint(a: Agreement, fact: AgreementFact, details: dict[str, Any],
+                    where: dict[str, Any]) -> Check:
+    return Check("agreement-possible", "agreement", a.meeting_id, workbook_value=a.title,
+                 workbook_text=joined(a.parties), fact_value=fact.title,
+                 fact_text=joined(fact.parties),
+                 details={**details, "agreement_id": a.agreement_id, "fact_kind": fact.kind},
+                 **where)
 
 
 def _missing(facts: FactBase, matching: Matching) -> Iterable[Check]:
@@ -248,7 +267,7 @@ def _missing(facts: FactBase, matching: Matching) -> Iterable[Check]:
         if e.scope in scopes and e.id not in home:
             yield Check("meeting-missing", "meeting", None, fact_id=e.id, fact_value=e.title,
                         fact_text=e.title, source=e.source, paragraph=e.paragraph,
-                        details={"event_title": e.title, "event_date": e.date.describe()})
+                        details={"event_title": e.title, "event_date": _stated(e.date)})
     covered = {p.fact.id for p in matching.figures}
     for f in facts.figures:
         if f.scope in scopes and f.id not in covered:

@@ -83,8 +83,9 @@ def _meeting_date_differs(c: Check) -> str:
 
 
 def _meeting_missing(c: Check) -> str:
-    return (f"{_cite(c)} reports the {_d(c, 'event_title')} ({_d(c, 'event_date')}), which is "
-            "not on the Meetings sheet")
+    date = f" ({_d(c, 'event_date')})" if _d(c, "event_date") else ""
+    return (f"{_cite(c)} reports the {_d(c, 'event_title')}{date}, which is not on the Meetings "
+            "sheet")
 
 
 def _meeting_possible(c: Check) -> str:

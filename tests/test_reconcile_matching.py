@@ -279,3 +279,15 @@ def test_every_check_code_is_registered_with_its_status(tmp_path: Path) -> None:
         data = c.to_dict()
         assert data["code"] == c.code and data["status"] == c.status.value
         assert isinstance(data["details"], dict) and data["message"]
+
+
+def test_a_mistyped_source_cell_does_not_hide_the_agreement_it_is(tmp_path: Path) -> None:
+    rows = R.sample_rows()
+    next(a for a in rows["Agreements"] if a["agreement_id"] == "A-HK-02")["source"] = "g60"
+    path = R.write(tmp_path / "typo.xlsx", rows)
+    outcome = run(path)
+    assert cited(outcome, path)["A-HK-02"] == "hk-sjtu-cityu-partnership"
+    (check,) = [c for c in outcome.checks if c.fact_id == "hk-sjtu-cityu-partnership"]
+    assert check.code == "agreement-matches" and check.details["row_source"] == "g60"
+    assert "the row cites g60, but it is published in sh-hk" in check.message
+    assert outcome.summary["missing"] == 0

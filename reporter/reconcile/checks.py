@@ -175,6 +175,8 @@ def _agreement(wb: Workbook, p: Pair, key: Callable[[str], str]) -> list[Check]:
     details = {"agreement_id": a.agreement_id, "fact_kind": fact.kind,
                "workbook_parties": list(a.parties), "fact_parties": list(fact.parties),
                "evidence": _evidence(p)}
+    if a.source and a.source != fact.source:
+        details["row_source"] = a.source
     checks = []
     party = _party_difference(a, fact, key)
     if party is not None:

@@ -214,7 +214,7 @@ def agreement_evidence(row: AgreementView, fact: AgreementFact, title: frozenset
     A tie needs all of: titles alike (TITLE_TIE); a published party named; an anchor to
     the publication (the meeting is the agreement's event, the Source cell names its
     source, or the Signed on date agrees to the day and month); no contrary statement
-    (another event, another source, a year that cannot be); and AGREEMENT_TIE points.
+    (another event, a year that cannot be); and AGREEMENT_TIE points.
     """
     sim = similarity(row.title, title)
     shared = len(row.parties & parties)
@@ -234,7 +234,9 @@ def agreement_evidence(row: AgreementView, fact: AgreementFact, title: frozenset
     score = 4 * sim + shared + dated + place + cites + 0.5 * (row.kind == fact.kind)
     anchored = own_event or cites > 0 or fit.points >= 1.5
     impossible = not own_event and YEAR in (fit.off, meeting.off)
-    contrary = (row.event is not None and not own_event) or cites < 0 or impossible
+    # (A Source cell naming another source costs points but rules nothing out: a row that
+    # is the agreement on every other count is the agreement, with its source mistyped.)
+    contrary = (row.event is not None and not own_event) or impossible
     tie = (sim >= TITLE_TIE and shared >= 1 and anchored and not contrary
            and score >= AGREEMENT_TIE)
     hint = not tie and not impossible and score >= AGREEMENT_HINT and sim > 0
@@ -246,8 +248,8 @@ def agreement_evidence(row: AgreementView, fact: AgreementFact, title: frozenset
     if hint:  # what the tie lacks, for the message
         lacks = [what for what, ok in (
             ("title", sim >= TITLE_TIE), ("parties", shared >= 1),
-            ("other event", not (row.event and not own_event)), ("other source", cites >= 0),
-            ("anchor", anchored), ("points", score >= AGREEMENT_TIE)) if not ok]
+            ("other event", not (row.event and not own_event)), ("anchor", anchored),
+            ("points", score >= AGREEMENT_TIE)) if not ok]
         parts += (("lacks", lacks),)
     return Evidence(score, tie, hint, parts)
 

@@ -53,7 +53,6 @@ _LACKS = {
     "title": "the titles differ too much",
     "parties": "it names none of the published parties",
     "other event": "its meeting is another event the sources report",
-    "other source": "its Source cell names another source",
     "anchor": "nothing ties it to the publication (its meeting is not the source's event, "
               "its Source cell does not name the source, its date does not agree)",
     "points": "the evidence is not strong enough",
@@ -187,8 +186,15 @@ def _label(c: Check) -> str:
     return f"{_d(c, 'agreement_id')} '{c.workbook_value}'"
 
 
+def _row_source(c: Check) -> str:
+    if not _d(c, "row_source"):
+        return ""
+    return f" (the row cites {_d(c, 'row_source')}, but it is published in {c.source})"
+
+
 def _agreement_matches(c: Check) -> str:
-    return f"{_label(c)} is the {_d(c, 'fact_kind')} reported by {_cite(c)}{_by_fact_id(c)}"
+    return (f"{_label(c)} is the {_d(c, 'fact_kind')} reported by {_cite(c)}{_by_fact_id(c)}"
+            f"{_row_source(c)}")
 
 
 def _agreement_parties_differ(c: Check) -> str:
@@ -199,13 +205,13 @@ def _agreement_parties_differ(c: Check) -> str:
         text = (f"the source names {names} as its parties; the workbook has "
                 f"{joined(_d(c, 'workbook_parties'))}")
     return (f"{_at(c)}: {_label(c)} is the {_d(c, 'fact_kind')} reported by {_cite(c)}"
-            f"{_by_fact_id(c)}, but {text}")
+            f"{_by_fact_id(c)}, but {text}{_row_source(c)}")
 
 
 def _agreement_date_differs(c: Check) -> str:
     return (f"{_at(c)}: {_label(c)} is the {_d(c, 'fact_kind')} reported by {_cite(c)}"
             f"{_by_fact_id(c)}, but the workbook dates it {_d(c, 'workbook_date')}, the source "
-            f"{_d(c, 'fact_date')}")
+            f"{_d(c, 'fact_date')}{_row_source(c)}")
 
 
 def _agreement_missing(c: Check) -> str:

@@ -102,7 +102,9 @@ def test_title_similarity_is_kind_to_short_titles_but_not_to_one_word() -> None:
     ((2023, 5, 25), {"year": 2023, "month": 5, "day": 25}, None, ev.NONE),
     ((2023, 5, 26), {"year": 2023, "month": 5, "day": 25}, None, ev.DAY),
     ((2023, 6, 25), {"month": 5, "day": 25}, None, ev.MONTH),
-    ((2025, 5, 24), {"month": 5, "day": 24}, (2024, 5, 24), ev.YEAR),  # after publication
+    ((2025, 5, 24), {"month": 5, "day": 24}, (2024, 5, 24), ev.YEAR),  # a year after it
+    ((2024, 5, 10), {}, (2024, 4, 29), ev.MONTH),  # after publication, in its year
+    ((2024, 4, 30), {}, (2024, 4, 29), ev.DAY),
     ((2019, 11, 8), {"weekday": "Monday"}, None, ev.DAY),
     ((2019, 11, 4), {"weekday": "Monday"}, None, ev.NONE),
 ])

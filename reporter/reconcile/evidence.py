@@ -13,8 +13,8 @@ Points, for meetings and agreements:
   the shared share of all words and of the shorter title's words; plurals folded);
 - dates: a stated date that agrees scores by how much it pins down (day, month and
   year 2; day and month 1.5; less 0.5); one that contradicts costs by how far off it
-  is (the day or weekday 1, the month 2, the year 3, as does a date after the source
-  was published);
+  is (the day or weekday 1, the month 2, the year 3); a date after the source was
+  published contradicts it too (in a later year, by the year);
 - an agreement: +1 for each published party the row names (names resolved through
   the entity list), +1.5 when its meeting is the agreement's event (-2 when it is
   another event; within its own event a date that contradicts costs nothing, being a
@@ -130,11 +130,14 @@ def date_fit(day: dt.date | None, stated: PartialDate,
     if day is None:
         return _NO_DATE
     if (stated.year is not None and stated.year != day.year) or (
-            published is not None and day > published):
+            published is not None and day.year > published.year):
         return DateFit(_PENALTY[YEAR], YEAR)
-    if stated.month is not None and stated.month != day.month:
+    # After the article, but in its year: off by the month (or days), likely a slip.
+    late = published is not None and day > published
+    if (stated.month is not None and stated.month != day.month) or (
+            late and day.month != published.month):  # type: ignore[union-attr]
         return DateFit(_PENALTY[MONTH], MONTH)
-    if not stated.agrees_with(day):  # the day, or the weekday
+    if late or not stated.agrees_with(day):  # the day, or the weekday
         return DateFit(_PENALTY[DAY], DAY)
     if stated.is_complete():
         return DateFit(2.0, NONE)

@@ -498,8 +498,9 @@ class _Run:
             self.add("unknown-fact-id", f"'{value}' is not a fact id in the fact base"
                      f"{_hint(did_you_mean(value, same))}; {fix}", **where)
         else:
-            self.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not a "
-                     f"{kind}; on the {s.name} sheet {fix}", **where)
+            article = "an" if kind[0] in "aeiou" else "a"
+            self.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not "
+                     f"{article} {kind}; on the {s.name} sheet {fix}", **where)
         return None, False
 
     def _fact_ids_once(self, s: Sheet, records: Sequence[Agreement | Metric]) -> None:

@@ -120,7 +120,8 @@ def test_a_fact_id_of_another_metric_is_a_difference_at_the_metric_cell(tmp_path
      "did you mean 'suzhou-cooperation-agreement'"),
     ("Metrics", "F-G60-01", "g60-member-city", "unknown-fact-id",
      "did you mean 'g60-member-cities'"),
-    ("Agreements", "A-SZ-01", "suzhou-projects", "wrong-fact-kind", "a published figure"),
+    ("Agreements", "A-SZ-01", "suzhou-projects", "wrong-fact-kind",
+     "a published figure, not an agreement"),
     ("Metrics", "F-SZ-01", "suzhou-signing", "wrong-fact-kind", "a published event"),
 ])
 def test_a_bad_fact_id_is_a_validation_error_at_its_cell(tmp_path: Path, sheet: str,

@@ -221,8 +221,11 @@ def reconcile(
     """Compare the workbook's figures and agreements with the published sources.
 
     Each figure is a match, a mismatch, unsourced (no published figure) or missing
-    (published but not in the workbook). Exit 0 whatever the differences, unless --strict
-    and a mismatch (exit 1); a workbook with validation errors is refused (exit 1).
+    (published but not in the workbook). A row that is possibly a published item is a
+    hint, for staff to settle with its Fact ID cell.
+
+    Exit 0 whatever the differences, unless --strict and a mismatch (exit 1); a workbook
+    with validation errors is refused (exit 1).
     """
     from .facts import load_facts
     from .reconcile import reconcile as run

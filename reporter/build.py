@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .codes import Status
 from .errors import InputError, MismatchFound, OutputError, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .read import read_workbook
@@ -141,7 +142,8 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
     raw = read_workbook(workbook, sheets=READ_SHEETS)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(facts.sources))
+    validation = validate_workbook(raw, sources=list(facts.sources),
+                                   fact_ids=facts.fact_kinds())
     del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
@@ -182,7 +184,7 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
                 todo.append(b)
         clock = time.perf_counter()
         spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
-        jobs_list = [*todo, _Portfolio(briefings)]
+        jobs_list = [*todo, _Portfolio(briefings, outcome.for_meeting(None))]
         pending = {b.meeting.meeting_id: b for b in todo}
         for mid, names, seconds, digest in _render_all(jobs_list, template, template_sha,
                                                        staging, created, jobs):
@@ -271,7 +273,7 @@ def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation,
         scope = outcome.scopes.get(m.meeting_id)
         event_id = outcome.events.get(m.meeting_id)
         mine = checks.get(m.meeting_id, [])
-        cited = {c.source for c in mine if c.source}
+        cited = {c.source for c in mine if c.source and c.status is not Status.HINT}
         cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
         cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
         event = facts.events.get(event_id) if event_id else None
@@ -430,6 +432,8 @@ class _Portfolio:
     """The portfolio summary as one more job for the renderers."""
 
     briefings: list[MeetingBriefing]
+    #: checks of published items no meeting of the workbook is (see write_portfolio)
+    unattached: list[Any]
 
 
 def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
@@ -438,7 +442,8 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
 
     with paused_gc():
         t0 = time.perf_counter()
-        write_portfolio(p.briefings, staging / PORTFOLIO, created=created)
+        write_portfolio(p.briefings, staging / PORTFOLIO, created=created,
+                        unattached=p.unattached)
     return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 

@@ -72,24 +72,29 @@ def generate(path: Path, *, meetings: int, agreements: int, metrics: int, seed: 
                    rng.choice(["上海", "Shanghai ", "Suzhou", None]), counterpart,
                    _phrase(rng, 5, 60) if rng.random() < 0.6 else None])
     ws = wb.create_sheet(AGREEMENTS.name)
+    fields = AGREEMENTS.fields
     ws.append([*(c.header for c in AGREEMENTS.columns), "Owner"])  # an unknown column
     parties = [_phrase(rng, 2, 6) for _ in range(4000)]
     for n in range(agreements):
         if rng.random() < 0.002:
-            ws.append([None] * (len(AGREEMENTS.columns) + 1))  # a blank row
+            ws.append([None] * (len(fields) + 1))  # a blank row
         i = rng.randrange(meetings)
-        ws.append([
-            f"AG{n + 1:06d}", ids[i], _phrase(rng, 1, 40), rng.choice(parties),
-            rng.choice(parties) if rng.random() < 0.8 else None, _cased(rng, rng.choice(kinds)),
-            _typed_date(rng, dt.date(2015 + i % 10, 1, 1) + dt.timedelta(rng.randrange(360)))
+        row = {
+            "agreement_id": f"AG{n + 1:06d}", "meeting_id": ids[i],
+            "title": _phrase(rng, 1, 40), "party_a": rng.choice(parties),
+            "party_b": rng.choice(parties) if rng.random() < 0.8 else None,
+            "kind": _cased(rng, rng.choice(kinds)),
+            "signed_on": _typed_date(rng, dt.date(2015 + i % 10, 1, 1)
+                                     + dt.timedelta(rng.randrange(360)))
             if rng.random() < 0.7 else None,
-            "; ".join(rng.sample(focus, rng.randint(1, 4))) if rng.random() < 0.9 else None,
-            (f"{rng.randrange(10**6, 10**9):,}" if rng.random() < 0.3 else rng.randrange(10**8))
-            if rng.random() < 0.4 else None,
-            rng.choice(statuses) if rng.random() < 0.8 else None, None,
-            f" {_phrase(rng, 1, 30)} " if rng.random() < 0.3 else None,
-            rng.choice(["王伟", "Li Na", "张敏", None]),
-        ])
+            "focus_areas": "; ".join(rng.sample(focus, rng.randint(1, 4)))
+            if rng.random() < 0.9 else None,
+            "value_cny": (f"{rng.randrange(10**6, 10**9):,}" if rng.random() < 0.3
+                          else rng.randrange(10**8)) if rng.random() < 0.4 else None,
+            "status": rng.choice(statuses) if rng.random() < 0.8 else None,
+            "notes": f" {_phrase(rng, 1, 30)} " if rng.random() < 0.3 else None,
+        }
+        ws.append([*(row.get(f) for f in fields), rng.choice(["王伟", "Li Na", "张敏", None])])
     ws = wb.create_sheet(METRICS.name)
     ws.append([c.header for c in METRICS.columns])
     for n in range(metrics):

@@ -143,7 +143,8 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
     raw = read_workbook(workbook, sheets=READ_SHEETS)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(facts.sources))
+    validation = validate_workbook(raw, sources=list(facts.sources),
+                                   fact_ids=facts.fact_kinds())
     del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
@@ -184,7 +185,7 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
                 todo.append(b)
         clock = time.perf_counter()
         spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
-        jobs_list = [*todo, _Portfolio(briefings)]
+        jobs_list = [*todo, _Portfolio(briefings, outcome.for_meeting(None))]
         pending = {b.meeting.meeting_id: b for b in todo}
         for mid, names, seconds, digest in _render_all(jobs_list, template, template_sha,
                                                        staging, created, jobs):
@@ -404,6 +405,8 @@ class _Portfolio:
     """The portfolio summary as one more job for the renderers."""
 
     briefings: list[MeetingBriefing]
+    #: checks of published items no meeting of the workbook is (see write_portfolio)
+    unattached: list[Any]
 
 
 def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
@@ -412,7 +415,8 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
 
     with paused_gc():
         t0 = time.perf_counter()
-        write_portfolio(p.briefings, staging / PORTFOLIO, created=created)
+        write_portfolio(p.briefings, staging / PORTFOLIO, created=created,
+                        unattached=p.unattached)
     return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 

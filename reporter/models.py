@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .schema import Action, Agreement, Meeting, Metric, Participant
+from .schema import NO_FACT, Action, Agreement, Meeting, Metric, Participant
 
-__all__ = ["Action", "Agreement", "Meeting", "Metric", "Participant", "Workbook"]
+__all__ = ["NO_FACT", "Action", "Agreement", "Meeting", "Metric", "Participant", "Workbook"]
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from reporter.build import build
 from reporter.text import safe_filename
-from tests.conftest import run_cli
+from tests.conftest import cell_at, rename_meeting, run_cli
 
 HOSTILE_IDS = ["../../etc", "CON", "a/b\\c", "..", "nul.txt", "会议-01", " spaced ", "x" * 200]
 
@@ -27,14 +27,8 @@ def test_safe_filenames_stay_inside_and_are_distinct() -> None:
 def test_meeting_ids_cannot_write_outside_the_folder(tmp_path: Path, edited) -> None:
     def edit(wb) -> None:
         ws = wb["Meetings"]
-        ids = {"A2": "../../etc", "A3": "CON", "A4": "a/b\\\\c"}
-        for ref, new in ids.items():
-            old = ws[ref].value
-            ws[ref] = new
-            for sheet in ("Agreements", "Metrics"):
-                for row in wb[sheet].iter_rows(min_row=2):
-                    if row[1].value == old:
-                        row[1].value = new
+        for row, new in ((2, "../../etc"), (3, "CON"), (4, "a/b\\\\c")):
+            rename_meeting(wb, cell_at(ws, "Meeting ID", row).value, new)
 
     out = tmp_path / "deep" / "reports"
     result = run_cli("build", edited(edit), "--out", out, "-q")

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .. import __version__
+from ..codes import Status
 from ..facts import FactBase, name_key
 from ..models import Meeting, Workbook
 from ..reconcile import Reconciliation
@@ -53,7 +54,7 @@ def assemble(wb: Workbook, selected: Sequence[Meeting], outcome: Reconciliation,
         mine = checks.get(m.meeting_id, [])
         event_id = outcome.events.get(m.meeting_id)
         event = facts.events.get(event_id) if event_id else None
-        cited = {c.source for c in mine if c.source}
+        cited = {c.source for c in mine if c.source and c.status is not Status.HINT}
         cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
         cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
         if event is not None:

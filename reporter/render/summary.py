@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from ..codes import Status
 from ..quantities import format_quantity
 from ..schema import AGREEMENTS, METRICS
 from . import MeetingBriefing
@@ -30,10 +31,14 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     metrics = wb.add_worksheet("Metrics")
     differences = wb.add_worksheet("Differences")
     sources = wb.add_worksheet("Sources")
+    # A row's check, hints aside: a hint (a possible pairing for staff to confirm) is
+    # listed under Differences, and shows in the Agreements sheet only where nothing else does.
     by_row: dict[tuple[str, int], list] = {}
+    hints: dict[tuple[str, int], list] = {}
     for c in b.checks:
         if c.sheet and c.row:
-            by_row.setdefault((c.sheet, c.row), []).append(c)
+            (hints if c.status is Status.HINT else by_row).setdefault((c.sheet, c.row),
+                                                                      []).append(c)
 
     # --- Summary ------------------------------------------------------------------------
     ws = summary
@@ -127,11 +132,13 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
               TableColumn("Source paragraph", "int")]
     rows = []
     for a in b.agreements:
-        check = next((c for c in by_row.get(("Agreements", a.row), [])
+        check = next((c for c in [*by_row.get(("Agreements", a.row), []),
+                                  *hints.get(("Agreements", a.row), [])]
                       if c.kind == "agreement"), None)
+        cites = check is not None and check.cites
         rows.append([*(excel_value(AGREEMENTS, c, a) for c in a_shown),
-                     check.status if check else "", check.fact_id if check else "",
-                     check.paragraph if check else None])
+                     check.status if check else "", check.fact_id if cites else "",
+                     check.paragraph if cites else None])
     write_table(agreements, 0, a_cols, rows, "Agreements", fmt, status_col="Check")
     agreements.freeze_panes(1, 1)
 
@@ -144,20 +151,21 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     for f in b.metrics:
         check = next((c for c in by_row.get(("Metrics", f.row), []) if c.kind == "figure"),
                      None)
+        cites = check is not None and check.cites
         rows.append([*(excel_value(METRICS, c, f) for c in f_shown), format_quantity(f.value),
                      check.status if check else "unsourced",
-                     check.fact_text if check and check.fact_id else "",
-                     check.source if check and check.fact_id else "",
-                     check.paragraph if check and check.fact_id else None])
+                     check.fact_text if cites else "", check.source if cites else "",
+                     check.paragraph if cites else None])
     write_table(metrics, 0, f_cols, rows, "Metrics", fmt, status_col="Check")
     metrics.freeze_panes(1, 1)
 
     # --- Differences --------------------------------------------------------------------
-    d_cols = [TableColumn("Status"), TableColumn("Kind"), TableColumn("Workbook cell"), TableColumn("Metric"),
-              TableColumn("Workbook"), TableColumn("Published"), TableColumn("Source"),
-              TableColumn("Source paragraph", "int"), TableColumn("What it says", width=90)]
+    d_cols = [TableColumn("Status"), TableColumn("Kind"), TableColumn("Workbook cell"),
+              TableColumn("Metric"), TableColumn("Workbook"), TableColumn("Published"),
+              TableColumn("Source"), TableColumn("Source paragraph", "int"),
+              TableColumn("What it says", width=90), TableColumn("Code")]
     rows = [[c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.metric,
-             c.workbook_text, c.fact_text, c.source, c.paragraph, c.message]
+             c.workbook_text, c.fact_text, c.source, c.paragraph, c.message, c.code]
             for c in b.checks if c.status != "match"]
     write_table(differences, 0, d_cols, rows, "Differences", fmt, status_col="Status")
     differences.freeze_panes(1, 0)
@@ -165,7 +173,7 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     # --- Sources ------------------------------------------------------------------------
     cited: dict[str, set[int]] = {}
     for c in b.checks:
-        if c.source and c.paragraph:
+        if c.source and c.paragraph and c.status is not Status.HINT:
             cited.setdefault(c.source, set()).add(c.paragraph)
     s_cols = [TableColumn("Source id"), TableColumn("Title", width=70), TableColumn("Outlet"),
               TableColumn("Byline"), TableColumn("Date"), TableColumn("File"),

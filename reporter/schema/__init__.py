@@ -6,7 +6,7 @@ README's format tables all read these declarations (see `sheets.py`).
 
 from __future__ import annotations
 
-from .columns import TEXT_KINDS, Column, Kind, Sheet, column_letter, header_key
+from .columns import NO_FACT, TEXT_KINDS, Column, Kind, Sheet, column_letter, header_key
 from .lists import FOCUS_ALIASES, LISTS, VOCABULARIES, Vocabulary
 from .sheets import (
     ACTIONS,
@@ -49,6 +49,7 @@ __all__ = [
     "LISTS_SHEET",
     "MEETINGS",
     "METRICS",
+    "NO_FACT",
     "PARTICIPANTS",
     "README_SHEET",
     "READ_SHEETS",

@@ -38,6 +38,9 @@ class Kind(StrEnum):
     FACT = "fact"  # a fact id from the fact base, or 'none' (checked when reconciling)
 
 
+#: What a Fact ID cell says (in any case) for a row that is not a published item.
+NO_FACT = "none"
+
 #: Kinds whose cells are text as typed.
 TEXT_KINDS = frozenset({Kind.ID, Kind.TEXT, Kind.LINES, Kind.CHOICE, Kind.CHOICES, Kind.MEETING,
                         Kind.SOURCE, Kind.FACT})
@@ -78,6 +81,8 @@ class Column:
     #: For a QUANTITY: the fields holding its unit and qualifier.
     unit_field: str | None = None
     qualifier_field: str | None = None
+    #: For a FACT: the kind of published item it names ('agreement', 'figure').
+    fact_kind: str | None = None
     #: Set by Sheet.of: the record field it fills.
     field: str = ""
 
@@ -167,6 +172,9 @@ def _check_type(record: str, column: Column, annotation: Any) -> None:
                         f" {column.kind} column holds {expected}, not {annotation}")
     if column.kind in (Kind.CHOICE, Kind.CHOICES) and not column.vocabulary:
         raise TypeError(f"{record}.{column.field}: a {column.kind} column names its vocabulary")
+    if (column.kind is Kind.FACT) != bool(column.fact_kind):
+        raise TypeError(f"{record}.{column.field}: a fact column, and only one, names its "
+                        "fact_kind")
 
 
 def _normal(t: Any) -> Any:

@@ -87,6 +87,11 @@ class Agreement(NamedTuple):
         help="The id of the published source, e.g. g60 (see the README sheet).")]
     notes: Annotated[str | None, Column(
         "Notes", Kind.TEXT, width=40, help="Anything a reader should know.")]
+    fact_id: Annotated[str | None, Column(
+        "Fact ID", Kind.FACT, width=22, fact_kind="agreement", summary=False,
+        help="To say which published agreement this row is: its fact id (reporter facts lists "
+             "them), or none if it is not a published one. Blank: reporter judges from the "
+             "title, parties and date.")]
     row: int
 
     @property
@@ -123,6 +128,11 @@ class Metric(NamedTuple):
         help="The id of the published source, e.g. sh-hk (see the README sheet).")]
     notes: Annotated[str | None, Column(
         "Notes", Kind.TEXT, width=40, help="Anything a reader should know.")]
+    fact_id: Annotated[str | None, Column(
+        "Fact ID", Kind.FACT, width=22, fact_kind="figure", summary=False,
+        help="To say which published figure this row is: its fact id (reporter facts lists "
+             "them), or none if it is not a published one. Blank: reporter judges from the "
+             "metric, the meeting and the period.")]
     row: int
 
 

@@ -12,7 +12,7 @@ stable code. The steps, each in its own module:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from .columns import type_columns
 from .layout import find_layout, read_body
 from .lists import read_vocabularies
 from .records import build_records
-from .references import Names
+from .references import Names, fact_ids_once
 from .report import Findings, Report
 
 __all__ = ["Report", "Validation", "validate_file", "validate_workbook"]
@@ -38,25 +38,33 @@ class Validation:
     workbook: Workbook | None
 
 
-def validate_file(path: Path | str, *, sources: Collection[str] | None = None) -> Validation:
+def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
+                  fact_ids: Mapping[str, str] | None = None) -> Validation:
     """Read and validate a workbook file. Raises InputError when it cannot be read."""
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
-        result = validate_workbook(raw, sources=sources)
+        result = validate_workbook(raw, sources=sources, fact_ids=fact_ids)
         del raw  # while the collector is still paused: it would walk every row first
     return result
 
 
-def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None) -> Validation:
-    """Validate a workbook already read; `sources` are the source ids Source cells may name
-    (default: the built-in registry)."""
+def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None,
+                      fact_ids: Mapping[str, str] | None = None) -> Validation:
+    """Validate a workbook already read. `sources`: the source ids a Source cell may name;
+    `fact_ids`: fact id -> its kind ('agreement', 'figure', 'event'), what a Fact ID cell may
+    name. Both default to the built-in fact base's."""
     if sources is None:
         from ..facts import load_sources
 
         sources = [s.id for s in load_sources()]
+    if fact_ids is None:
+        from ..facts import load_facts
+
+        fact_ids = load_facts().fact_kinds()
     findings = Findings()
     stats: dict[str, Any] = {"blank_rows_skipped": 0}
-    names = Names(read_vocabularies(raw, findings), {s.casefold(): s for s in sources})
+    names = Names(read_vocabularies(raw, findings), {s.casefold(): s for s in sources},
+                  {k.casefold(): (k, kind) for k, kind in fact_ids.items()})
     records: dict[str, list[Any]] = {}
     letters: dict[str, dict[str, str]] = {}
     for spec in DATA_SHEETS:  # Meetings first: the other sheets refer to its IDs
@@ -67,6 +75,7 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
         letters[spec.name] = layout.letters
         cells = type_columns(layout, read_body(layout, findings, stats), raw, findings)
         records[spec.name], ids = build_records(layout, cells, names, findings)
+        fact_ids_once(layout, records[spec.name], findings)
         if spec is MEETINGS:
             names.meetings = ids
     stats.update({spec.name.lower(): len(records[spec.name]) for spec in DATA_SHEETS})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
-from ..schema import LISTS, LISTS_SHEET, Column, Kind
+from ..schema import LISTS, LISTS_SHEET, NO_FACT, Column, Kind
 from ..text import did_you_mean
 from .cells import INVALID
 from .layout import Layout
@@ -29,6 +29,8 @@ class Names:
     vocabularies: dict[str, tuple[str, ...]]
     #: source id as typed, casefolded -> the registry's id
     sources: dict[str, str]
+    #: fact id casefolded -> (the fact id, its kind: 'agreement', 'figure', 'event')
+    facts: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: Meeting ID casefolded -> the Meeting ID (known once the Meetings sheet is read)
     meetings: dict[str, str] = field(default_factory=dict)
 
@@ -59,6 +61,11 @@ def resolve(column: Column, values: Sequence[Any], numbers: list[int], layout: L
         return _lookup(column, values, numbers, layout, findings,
                        {**{v: v for v in names.sources.values()}, **names.sources},
                        _unknown_source(names.sources))
+    if kind is Kind.FACT:
+        ids = [i for i, k in names.facts.values() if k == column.fact_kind]
+        return _lookup(column, values, numbers, layout, findings,
+                       {**{i: i for i in ids}, **{i.casefold(): i for i in ids},
+                        NO_FACT: NO_FACT}, _not_a_fact(column.fact_kind or "", names.facts))
     if kind is Kind.LINES:
         return Resolved(list(map(_lines, values)), set())
     if column.required:  # typing left no cell empty
@@ -151,6 +158,41 @@ def _unknown_source(sources: dict[str, str]) -> Explain:
                      f"{hint(did_you_mean(value, known))}. Use one of {', '.join(known)} (see "
                      "the README sheet), or leave the cell blank", **where)
     return explain
+
+
+def _not_a_fact(kind: str, facts: dict[str, tuple[str, str]]) -> Explain:
+    same = [i for i, k in facts.values() if k == kind]
+
+    def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
+        fix = (f"use the id of a published {kind} (reporter facts lists them), '{NO_FACT}' if "
+               f"the row is not a published {kind}, or leave the cell blank")
+        found = facts.get(value.casefold())
+        if found is None:
+            findings.add("unknown-fact-id", f"'{value}' is not a fact id in the fact base"
+                         f"{hint(did_you_mean(value, same))}; {fix}", **where)
+        else:
+            article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
+            findings.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not "
+                         f"{article} {kind}; on the {where['sheet']} sheet {fix}", **where)
+    return explain
+
+
+def fact_ids_once(layout: Layout, records: Sequence[Any], findings: Findings) -> None:
+    """A published item is one row of a meeting: a Fact ID given twice within one meeting
+    is reported at the second row."""
+    column = next((c for c in layout.spec.columns if c.kind is Kind.FACT), None)
+    if column is None:
+        return
+    seen: dict[tuple[str, str], int] = {}
+    for r in records:
+        fact = getattr(r, column.field)
+        if fact and fact != NO_FACT:
+            first = seen.setdefault((r.meeting_id, fact), r.row)
+            if first != r.row:
+                findings.add("duplicate-fact-id", f"Fact ID '{fact}' is already given to row "
+                             f"{first}, in the same meeting ({r.meeting_id}); a published item "
+                             "is one row of a meeting. Correct one of them, or leave it blank",
+                             **layout.where(column.field, r.row, fact))
 
 
 # --- several values in one cell ---------------------------------------------------------------

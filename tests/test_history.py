@@ -61,6 +61,11 @@ def test_a_meeting_never_shows_a_later_one_or_another_counterpart() -> None:
     assert history().earlier(OTHER) == []
 
 
+def test_an_undated_meeting_lists_every_other_meeting_of_its_counterpart() -> None:
+    others = history().earlier(UNDATED)
+    assert [e.meeting.meeting_id for e in others] == ["M-SZ-2024", "M-SZ-2025"]
+
+
 def test_follow_ups_are_overdue_against_the_meetings_own_date() -> None:
     actions = [action("X-1", "M-SZ-2024", "open", dt.date(2025, 1, 1)),
                action("X-2", "M-SZ-2024", None, dt.date(2025, 12, 1)),
@@ -88,3 +93,4 @@ def test_changes_since_the_previous_meeting() -> None:
     assert (before.value.as_number(), now.value.as_number()) == (193, 210)
     assert (changes.closed, changes.overdue) == (1, 1)
     assert h.changes(OTHER, h.earlier(OTHER)) is None
+    assert h.changes(UNDATED, h.earlier(UNDATED)) is None  # nothing is known to precede it

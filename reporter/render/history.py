@@ -8,7 +8,9 @@ Order follows what is known. A meeting's date is the workbook's, else the paired
 source event's when the source states it in full. Dated meetings are in date order;
 a meeting whose date is not stated cannot be placed, so it is listed, marked so, in
 every history of its group: it is never silently left out, and never placed where
-it may not belong.
+it may not belong. For a meeting whose own date is not stated, nothing is known to
+come before it: its history is every other meeting of the group, and it inherits no
+follow-ups and has no "previous meeting".
 """
 
 from __future__ import annotations
@@ -120,7 +122,10 @@ class History:
                 for a in self._actions.get(agreed_at.meeting_id, ())]
 
     def changes(self, m: Meeting, earlier: list[Earlier]) -> Changes | None:
-        """Since the previous meeting: the latest dated earlier one, else the only one."""
+        """Since the previous meeting: the latest dated earlier one, else the only one.
+        None when this meeting's own date is not known (no meeting is known to precede it)."""
+        if self._dates[m.meeting_id][0] is None:
+            return None
         dated = [e for e in earlier if e.date is not None]
         if dated:
             previous = dated[-1]

@@ -62,8 +62,10 @@ def _summary(ctx: Context) -> None:
                   "In summary:", keep=True)
     kinds = Counter(a.kind for a in agreements).most_common()
     statuses = Counter(a.status or "not stated" for a in agreements).most_common()
+    ctx.page.para("By kind:", keep=True)
     ctx.page.table([COLUMNS["kind"].en, COLUMNS["count"].en],
                    [[k, f"{n:,}"] for k, n in kinds])
+    ctx.page.para("By status:", keep=True)
     ctx.page.table([COLUMNS["status"].en, COLUMNS["count"].en],
                    [[k, f"{n:,}"] for k, n in statuses])
     valued = sorted((a for a in agreements if a.value_cny is not None),

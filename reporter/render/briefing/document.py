@@ -208,6 +208,8 @@ _NARROW = frozenset("iljtf.,;:'!|()[] ")
 #: Centimetres per character of 10.5-point body text, erring wide (a substitute font
 #: may be wider than the template's), and the cell's own padding.
 _CM_NARROW, _CM_LATIN, _CM_CAPITAL, _CM_WIDE, _PADDING = 0.1, 0.2, 0.26, 0.38, 0.3
+#: A column whose longest line is at most this wide is never wrapped if it can be helped.
+SHORT_CM = 3.6
 
 
 def text_cm(text: str) -> float:
@@ -249,6 +251,17 @@ def fit_widths(header: Sequence[str] | None, rows: Sequence[Sequence[Cell]],
         return [w + spare * w / sum(want) for w in want]
     if sum(least) >= total:  # even the longest words do not fit: shrink in proportion
         return [w * total / sum(least) for w in least]
-    spare = total - sum(least)
-    extra = [w - m for w, m in zip(want, least, strict=True)]
-    return [m + spare * e / sum(extra) for m, e in zip(least, extra, strict=True)]
+    # Short columns (a date, a status) keep their one line; the long ones share what is
+    # left by how much more than their longest word each would need (as browsers lay out
+    # tables), so the column with the most text gets the most room.
+    short = [j for j in range(columns) if want[j] <= SHORT_CM]
+    rest = [j for j in range(columns) if j not in short]
+    room = total - sum(want[j] for j in short)
+    if not rest or room < sum(least[j] for j in rest):
+        short, rest, room = [], list(range(columns)), total
+    widths = [want[j] if j in short else least[j] for j in range(columns)]
+    spare = room - sum(least[j] for j in rest)
+    extra = sum(want[j] - least[j] for j in rest) or 1.0
+    for j in rest:
+        widths[j] += spare * (want[j] - least[j]) / extra
+    return widths

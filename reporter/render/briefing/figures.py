@@ -22,12 +22,10 @@ def key_figures(ctx: Context) -> None:
     shown = metrics[:PAGE_OF_ROWS * 2]  # short rows: two tables' worth fit a page
     notes: list[str] = []
     rows = [_row(ctx, f, notes) for f in shown]
-    with_notes = any(f.notes for f in shown)
     header = [COLUMNS["figure"].en, COLUMNS["value"].en, COLUMNS["period"].en,
-              *([COLUMNS["notes"].en] if with_notes else []), COLUMNS["source"].en]
-    if not with_notes:
-        rows = [[*r[:3], r[4]] for r in rows]
-    ctx.page.table(header, rows)
+              COLUMNS["notes"].en, COLUMNS["source"].en]
+    keep = [j for j in range(len(header)) if j < 2 or any(r[j] for r in rows)]
+    ctx.page.table([header[j] for j in keep], [[r[j] for j in keep] for r in rows])
     for note in notes:
         ctx.page.para(note, "Source Note")
     if len(metrics) > len(shown):

@@ -20,7 +20,13 @@ def history(ctx: Context) -> None:
     earlier = ctx.b.earlier
     if not earlier:
         return
-    ctx.page.heading(HEADINGS["history"].en.format(counterpart=ctx.counterpart))
+    if ctx.b.date is None:
+        ctx.page.heading(HEADINGS["others"].en.format(counterpart=ctx.counterpart))
+        ctx.page.para("This meeting's date is not stated, so which meetings came before it "
+                      f"cannot be told: every other meeting with {ctx.counterpart} in the "
+                      "register is listed.")
+    else:
+        ctx.page.heading(HEADINGS["history"].en.format(counterpart=ctx.counterpart))
     dated = [e for e in earlier if e.date is not None]
     undated = [e for e in earlier if e.date is None]
     shown = dated[-RECALLED:] + undated[:max(0, RECALLED - len(dated[-RECALLED:]))]
@@ -59,7 +65,8 @@ def follow_ups(ctx: Context) -> None:
     b = ctx.b
     agreed_here = [FollowUp(a, b.meeting.meeting_id, (a.status or "open") not in
                             ("done", "dropped"), False) for a in b.actions]
-    items = [f for e in b.earlier for f in e.follow_ups if f.open]
+    # Follow-ups are inherited only from meetings known to come first (see history.py).
+    items = [f for e in b.earlier for f in e.follow_ups if f.open] if b.date else []
     items += [f for f in agreed_here if f.open]
     if not items:
         return

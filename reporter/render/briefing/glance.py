@@ -85,6 +85,9 @@ def _checked(ctx: Context) -> str:
     if agree == n:
         return (f"All {n:,} figures agree with their published sources." if n > 1 else
                 "The figure agrees with its published source.")
+    if status[Status.UNSOURCED] == n:
+        return (f"None of the {n:,} figures has a published source (marked under Key figures)."
+                if n > 1 else "The figure has no published source (marked under Key figures).")
     parts = [f"{agree:,} of {n:,} {plural('figure', n)} agree with their published sources"]
     if status[Status.MISMATCH]:
         k = status[Status.MISMATCH]

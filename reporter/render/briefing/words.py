@@ -16,6 +16,7 @@ HEADINGS = {
     "background": Label("Background"),
     "agenda": Label("Agenda"),
     "history": Label("History with {counterpart}"),
+    "others": Label("Other meetings with {counterpart}"),
     "figures": Label("Key figures"),
     "agreements": Label("Agreements"),
     "follow_ups": Label("Open follow-ups"),

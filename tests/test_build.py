@@ -16,8 +16,6 @@ from openpyxl import load_workbook
 from reporter import build as build_module
 from reporter.build import build
 from reporter.facts import load_facts
-from reporter.quantities import format_quantity
-from reporter.reconcile import reconcile
 from reporter.validate import validate_file
 from reporter.write import OutputFolder
 from tests.conftest import SAMPLE, run_cli, tree
@@ -72,39 +70,6 @@ def test_manifest_lists_every_file_with_its_hash(built: Path) -> None:
     assert hk["reconciliation"]["match"] > 0 and hk["reconciliation"]["mismatch"] == 0
 
 
-@pytest.mark.parametrize("meeting", [m.meeting_id for m in WB.meetings])
-def test_briefing_has_the_meetings_figures_and_their_sources(built: Path, meeting: str) -> None:
-    m = WB.meeting(meeting)
-    text, tables = doc_text(built / meeting / f"{meeting}-briefing.docx")
-    cells = "\n".join(c for t in tables for row in t for c in row)
-    assert m.title in text.split("\n")[0]
-    metrics = [f for f in WB.metrics if f.meeting_id == meeting]
-    figure_table = next((t for t in tables if t[0][:2] == ["Figure", "Value"]), None)
-    if metrics:
-        assert figure_table is not None
-        assert len(figure_table) == len(metrics) + 1
-        for f, row in zip(metrics, figure_table[1:], strict=True):
-            assert row[0] == f.metric
-            assert row[1] == format_quantity(f.value)
-            assert row[3] == "Matches source"
-            note = row[4]
-            assert note.startswith("[")
-            # the numbered note names the source and the paragraph of the published figure
-            fact = next(x for x in FACTS.figures if x.metric == f.metric
-                        and x.unit == f.value.unit)
-            line = next(ln for ln in text.split("\n") if ln.startswith(note + " "))
-            assert f"paragraph {fact.paragraph}" in line
-            assert FACTS.sources[fact.source].title in line
-    # other meetings' figures are not here
-    others = {f.metric for f in WB.metrics if f.meeting_id != meeting} - {
-        f.metric for f in metrics}
-    assert not [x for x in others if x in cells]
-    for a in (a for a in WB.agreements if a.meeting_id == meeting):
-        assert a.party_a in cells
-    assert "Differences from published sources" in text
-    assert "Sources" in text.split("\n")
-
-
 def test_briefing_formats_figures_for_readers(built: Path) -> None:
     _, tables = doc_text(built / "M-G60-2024" / "M-G60-2024-briefing.docx")
     values = {r[0]: r[1] for r in tables[1][1:]}
@@ -130,7 +95,9 @@ def test_briefing_uses_the_template(built: Path) -> None:
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}rFonts")
     assert rfonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
-    assert d.inline_shapes, "the focus-area chart is missing"
+    baoshan = docx.Document(str(built / "M-BAOSHAN-2024" / "M-BAOSHAN-2024-briefing.docx"))
+    assert baoshan.inline_shapes, "the focus-area chart is missing"  # its areas' counts differ
+    assert not d.inline_shapes  # Suzhou's four areas have one agreement each: no chart
 
 
 def test_summary_workbook_reads_back(built: Path) -> None:
@@ -189,38 +156,18 @@ def test_differences_are_reported_where_a_reader_looks(tmp_path: Path, edited) -
     result = run_cli("build", path, "--out", out, "-q")
     assert result.exit_code == 0
     text, tables = doc_text(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-briefing.docx")
-    section = text.split("Differences from published sources")[1].split("\nSources\n")[0]
-    assert f"Metrics!D{row}" in section and "31.3 billion yuan" in section
-    assert "32.3 billion yuan" in section and "sh-hk paragraph 12" in section
-    figure_rows = {r[0]: r for r in tables[1][1:]}
-    assert figure_rows["Technology contract value"][3] in ("Differs from source",
-                                                           "Matches source")
+    # the reader sees the figure marked, and what the source says; no cell reference
+    values = [r[1] for r in tables[1][1:] if r[0] == "Technology contract value"]
+    assert "31.3 billion yuan (a)" in values
+    assert "(a) Technology contract value: the published source gives 32.3 billion yuan" in text
+    assert f"Metrics!D{row}" not in text
+    # staff find the cell to check in the summary workbook
     diffs = load(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx")["Differences"]
     rows = list(diffs.iter_rows(min_row=2, values_only=True))
     assert any(r[0] == "mismatch" and r[2] == f"Metrics!D{row}" for r in rows)
     strict = run_cli("build", path, "--out", tmp_path / "strict", "--strict")
     assert strict.exit_code == 1 and "mismatch" in strict.stdout
     assert not (tmp_path / "strict").exists()
-
-
-def test_long_agreement_lists_move_to_an_appendix(tmp_path: Path, edited) -> None:
-    def edit(wb) -> None:
-        ws = wb["Agreements"]
-        for i in range(30):
-            r = ws.max_row + 1
-            for col, v in zip("ABCDFH", [f"A-EXTRA-{i:02d}", "M-SUZHOU", f"Project {i}",
-                                          "苏州大学", "project", "biomedicine"], strict=True):
-                ws[f"{col}{r}"] = v
-
-    out = tmp_path / "reports"
-    build(edited(edit), out)
-    text, tables = doc_text(out / "M-SUZHOU" / "M-SUZHOU-briefing.docx")
-    assert "Appendix A: all 31 agreements" in text
-    appendix = tables[-1]
-    assert appendix[0][0] == "Agreement" and len(appendix) == 32
-    assert any("苏州大学" in row[1] for row in appendix)
-    body = text.split("Appendix A: all")[0]
-    assert "full list is in Appendix A" in body
 
 
 def test_table_rows_keep_markup_characters_as_text(tmp_path: Path, edited) -> None:
@@ -410,25 +357,13 @@ def test_reuse_works_across_processes(tmp_path: Path) -> None:
     assert rows and all("reused" in ln for ln in rows), result.stdout
 
 
-def test_a_python_docx_that_skips_the_rows_fails_loudly(tmp_path: Path, monkeypatch) -> None:
-    """Should a new python-docx save the document another way, no briefing goes out with
-    empty tables."""
-    from reporter.render import briefing
-
-    monkeypatch.setattr(briefing, "_splice_on_save", lambda part, rows: None)
-    b = build_module._briefings(WB, WB.meetings[:1], reconcile(WB, FACTS), FACTS)[0]
-    with pytest.raises(RuntimeError, match="python-docx"):
-        briefing.write_briefing(b, build_module.default_template(), tmp_path / "b.docx",
-                                created=build_module.pinned_time())
-
-
 def test_headings_title_and_captions_take_the_template_styles(built: Path) -> None:
     """Word names built-in styles in lower case ("heading 1"): they must still be found."""
-    d = docx.Document(str(built / "M-G60-2024" / "M-G60-2024-briefing.docx"))
-    styles = {p.text: p.style.name for p in d.paragraphs if p.text}
+    styles = {p.text: p.style.name for meeting in ("M-BAOSHAN-2024", "M-HK-FORUM-2024")
+              for p in docx.Document(str(built / meeting / f"{meeting}-briefing.docx")).paragraphs
+              if p.text}
     assert styles["At a glance"] == "Heading 1"
     assert styles["Key figures"] == "Heading 1"
-    assert styles["Focus areas"] == "Heading 2"
     assert next(v for k, v in styles.items() if k.startswith("Briefing:")) == "Title"
     assert next(v for k, v in styles.items() if k.startswith("Agreements by focus area")) == (
         "Caption")

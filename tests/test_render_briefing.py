@@ -244,3 +244,21 @@ def test_a_corridor_of_thousands_of_agreements_stays_a_briefing(tmp_path: Path) 
     assert size is not None and size.pt >= 10
     pages = _pages(_pdf(path))
     assert len(pages) <= 12
+
+
+def test_a_column_declared_for_the_briefing_is_shown_there(tmp_path: Path, monkeypatch) -> None:
+    """The declaration decides: a column marked briefing=True joins the briefing's table."""
+    from dataclasses import replace
+
+    from reporter.render.briefing import agreements
+    from reporter.schema import AGREEMENTS
+
+    columns = tuple(replace(c, briefing=True) if c.field == "notes" else c
+                    for c in AGREEMENTS.columns)
+    monkeypatch.setattr(agreements, "AGREEMENTS", replace(AGREEMENTS, columns=columns))
+    out = tmp_path / "reports"
+    build(SAMPLE, out, jobs=1)
+    _, tables, _ = read(briefing_of(out, "M-SUZHOU"))
+    (row,) = table(tables, "Agreement")
+    suzhou = next(a for a in WB.agreements if a.meeting_id == "M-SUZHOU")
+    assert row["Notes"] == suzhou.notes

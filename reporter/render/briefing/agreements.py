@@ -10,6 +10,8 @@ from collections import Counter
 from typing import Any
 
 from ...quantities import format_amount
+from ...schema import AGREEMENTS
+from ..tables import shown_columns, text_value
 from .context import PAGE_OF_ROWS, Context
 from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, plural
 
@@ -38,9 +40,11 @@ def agreements(ctx: Context) -> None:
 
 
 def _table(ctx: Context, rows: list[Any]) -> None:
+    extra = shown_columns(AGREEMENTS, "briefing")  # declared to be shown here as well
     header = [COLUMNS["agreement"].en, COLUMNS["parties"].en, COLUMNS["signed"].en,
-              COLUMNS["value"].en, COLUMNS["status"].en, COLUMNS["focus"].en]
-    body = [_row(ctx, a) for a in rows]
+              COLUMNS["value"].en, COLUMNS["status"].en, COLUMNS["focus"].en,
+              *(c.title.en for c in extra)]
+    body = [[*_row(ctx, a), *(text_value(AGREEMENTS, c, a) for c in extra)] for a in rows]
     keep = [j for j in range(len(header)) if j < 2 or any(r[j] for r in body)]
     ctx.page.table([header[j] for j in keep],
                    [[r[j] or NOT_STATED.en for j in keep] for r in body])

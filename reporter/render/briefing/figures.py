@@ -7,6 +7,8 @@ from typing import Any
 
 from ...codes import Status
 from ...quantities import format_quantity
+from ...schema import METRICS
+from ..tables import shown_columns, text_value
 from .context import PAGE_OF_ROWS, Context
 from .document import Run
 from .words import COLUMNS, HEADINGS, count, plural
@@ -21,9 +23,11 @@ def key_figures(ctx: Context) -> None:
     ctx.page.heading(HEADINGS["figures"].en)
     shown = metrics[:PAGE_OF_ROWS * 2]  # short rows: two tables' worth fit a page
     notes: list[str] = []
-    rows = [_row(ctx, f, notes) for f in shown]
+    extra = shown_columns(METRICS, "briefing")  # declared to be shown here as well
+    rows = [[*_row(ctx, f, notes), *(text_value(METRICS, c, f) for c in extra)]
+            for f in shown]
     header = [COLUMNS["figure"].en, COLUMNS["value"].en, COLUMNS["period"].en,
-              COLUMNS["notes"].en, COLUMNS["source"].en]
+              COLUMNS["notes"].en, COLUMNS["source"].en, *(c.title.en for c in extra)]
     keep = [j for j in range(len(header)) if j < 2 or any(r[j] for r in rows)]
     ctx.page.table([header[j] for j in keep], [[r[j] for j in keep] for r in rows])
     for note in notes:

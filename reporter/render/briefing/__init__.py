@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ...text import xml_safe
 from .. import MeetingBriefing
-from .agreements import agreements
+from .agreements import agreements_section
 from .context import Context
 from .document import Page
 from .figures import key_figures
@@ -26,7 +26,7 @@ from .people import participants
 from .words import HEADINGS
 
 SECTIONS = (title_block, at_a_glance, background, agenda, history, key_figures,
-            agreements, follow_ups, participants, talking_points)
+            agreements_section, follow_ups, participants, talking_points)
 
 EAST_ASIAN_FONT = "Microsoft YaHei"
 

@@ -19,7 +19,7 @@ from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, plural
 TOP = 5
 
 
-def agreements(ctx: Context) -> None:
+def agreements_section(ctx: Context) -> None:
     b = ctx.b
     published = next((c for c in b.checks if c.kind == "count"), None)
     if not b.agreements and published is None:

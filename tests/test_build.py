@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from reporter import build as build_module
 from reporter.build import build
 from reporter.facts import load_facts
+from reporter.output import OutputFolder
 from reporter.quantities import format_quantity
 from reporter.reconcile import reconcile
 from reporter.validate import validate_file
-from reporter.write import OutputFolder
 from tests.conftest import SAMPLE, run_cli, tree
 
 FACTS = load_facts()
@@ -357,17 +357,17 @@ def test_a_second_build_at_once_is_refused(tmp_path: Path) -> None:
     build(SAMPLE, out)
     before = tree(out)
     holder = OutputFolder(out)
-    holder._lock()  # what a running build holds
+    holder.lock.acquire()  # what a running build holds
     try:
         result = run_cli("build", SAMPLE, "--out", out)
     finally:
-        holder._unlock()
+        holder.lock.release()
     assert result.exit_code == 3 and "another reporter build" in result.stderr
     assert tree(out) == before
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(build_module, "soffice", lambda: None)
+    monkeypatch.setattr("reporter.pdf.soffice", lambda: None)
     result = run_cli("build", SAMPLE, "--out", tmp_path / "r", "--pdf", "-m", "M-SUZHOU")
     assert result.exit_code == 0
     assert "LibreOffice (soffice) is not on PATH" in result.stderr

@@ -187,8 +187,8 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
     clock = time.perf_counter()
     folders = reuse.folder_names([m.meeting_id for m in wb.meetings])
     briefings = _briefings(wb, _select(wb.meetings, meetings), outcome, ins.facts, folders)
-    say("start", total=len(briefings))
     with folder:
+        say("start", total=len(briefings))
         plan = reuse.Plan(folder, briefings, force=force, partial=meetings is not None,
                           inputs_hash=lambda b: _inputs_hash(b, ins.template_sha, ins.created),
                           build_id=ins.build_id)

@@ -63,6 +63,10 @@ def main_options(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """reporter: cooperation workbooks to checked briefings."""
+    if not os.environ.get("REPORTER_DEBUG"):
+        from .write import quiet_failed_closes
+
+        quiet_failed_closes()
 
 
 def _console(stderr: bool = False):

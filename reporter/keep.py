@@ -89,36 +89,41 @@ class Ownership:
         return self._intact[rel]
 
 
+#: per entry of the previous folder: its signature when carried, and where it went
+Records = dict[str, tuple[Signature, str | None]]
+
+
 @dataclass(slots=True)
 class Carried:
     """What carrying found: per entry of the old folder, its signature then and where it
     went in the new set (None: it is reporter's and not needed, so it goes)."""
 
-    records: dict[str, tuple[Signature, str | None]] = field(default_factory=dict)
+    records: Records = field(default_factory=dict)
     kept: list[Kept] = field(default_factory=list)
     #: reporter's unchanged files the new set does without
     dropped: list[str] = field(default_factory=list)
 
 
 def place(src_dir: int, name: str, st: os.stat_result, dst_root: int, dst_folder: str,
-          label: str) -> tuple[str, Signature]:
-    """Put the entry `name` of src_dir into dst_root/dst_folder under its own name if free,
-    else under a kept name; return where it went and the signature of what was placed."""
+          label: str, *, own_name: bool = True) -> tuple[str, Signature]:
+    """Put the entry `name` of src_dir into dst_root/dst_folder under its own name if free
+    (and `own_name`), else under a kept name; return where it went and the signature of
+    what was placed."""
     with safefs.subdir(dst_root, dst_folder, create=True) as dst:
-        for n in range(1, 1000):
+        for n in range(1 if own_name else 2, 1000):
             target = name if n == 1 else kept_name(name, label, st.st_mtime, n - 1,
                                                     folder=stat.S_ISDIR(st.st_mode))
             if not dst_folder and target.casefold() in RESERVED:
                 continue
             try:
-                placed = _place_one(src_dir, name, st, dst, target)
+                placed = place_entry(src_dir, name, st, dst, target)
             except FileExistsError:
                 continue
             return _join(dst_folder, target), placed
     raise OSError(errno.EEXIST, f"no free name for {name}")
 
 
-def _place_one(src_dir: int, name: str, st: os.stat_result, dst: int, target: str
+def place_entry(src_dir: int, name: str, st: os.stat_result, dst: int, target: str
                ) -> Signature:
     """One entry, placed as it is: a link recreated, a file linked (else copied)."""
     if stat.S_ISLNK(st.st_mode):
@@ -138,12 +143,15 @@ class Carrier:
     """Carries everything in the reports folder that is not reporter's into staging.
 
     `placed` are reporter's files already linked into staging (reused meetings), with
-    the signature they had.
+    the signature they had. A generated file a person edited always takes an `edited`
+    name (its own name is reporter's), except in `in_place`, the folders of meetings
+    that are left as they were (--meeting).
     """
 
     def __init__(self, live: int, staging: int, ownership: Ownership,
-                 placed: dict[str, Signature]):
+                 placed: dict[str, Signature], in_place: set[str] | None = None):
         self.live, self.staging, self.own, self.placed = live, staging, ownership, placed
+        self.in_place = in_place or set()
         self.root_dev = os.fstat(live).st_dev
         self.out = Carried()
 
@@ -188,8 +196,9 @@ class Carrier:
                 self.out.dropped.append(rel)
             return
         edited = self.own.owned(rel)
+        own_name = not edited or rel.split("/")[0] in self.in_place
         dest, placed = place(fd, name, st, self.staging, _parent(rel),
-                             "edited" if edited else "kept")
+                             "edited" if edited else "kept", own_name=own_name)
         self.out.records[rel] = (placed, dest)
         self.out.kept.append(Kept(dest, rel, edited))
 
@@ -233,10 +242,7 @@ def _fill(src: int, dst: int, rel: str, dest: str, dev: int, record) -> None:
                 _fill(s, d, child_rel, child_dest, dev, record)
             safefs.copy_meta(st, dst, child)
         else:
-            record(child_rel, _place_one(src, child, st, dst, child), child_dest)
-
-
-Records = dict[str, tuple[Signature, str | None]]
+            record(child_rel, place_entry(src, child, st, dst, child), child_dest)
 
 
 class Sweeper:

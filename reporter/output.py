@@ -31,7 +31,7 @@ from pathlib import Path
 from . import manifest as manifest_file
 from . import safefs
 from .errors import OutputError
-from .keep import Carried, Carrier, Kept, Ownership, Sweeper, _place_one
+from .keep import Carried, Carrier, Kept, Ownership, Records, Sweeper, place_entry
 from .manifest import Manifest
 from .safefs import Signature, signature
 from .write import describe, write_failure
@@ -194,6 +194,127 @@ def _real_dir(path: Path) -> bool:
         return False
 
 
+def check_folder(given: Path, target: Path, inputs: Iterable[Path]) -> None:
+    """Refuse a folder reporter may not replace (every check that needs no lock)."""
+    why = _protected(target)
+    if why:
+        raise _refuse(given, why, "output-protected")
+    for p in inputs:
+        real = Path(os.path.realpath(p))
+        if os.path.exists(real) and (real == target or target in real.parents):
+            raise OutputError(f"the output folder {given} holds the input {p}; a build replaces "
+                              "its output folder, so choose an empty or new folder with --out",
+                              code="output-contains-input")
+    for p in (target, *target.parents):
+        if os.path.lexists(p) and not os.path.isdir(p):
+            where = "is" if p == target else f"lies inside {p}, which is"
+            raise OutputError(f"the output folder {given} {where} a file; choose another "
+                              "folder with --out", code="output-is-file")
+    if os.path.isdir(target):
+        _judge_contents(given, target)
+
+
+def _judge_contents(given: Path, target: Path) -> None:
+    """An existing folder: reporter's (it has a reporter manifest) or empty, on this disk."""
+    try:
+        fd = safefs.open_dir(target)
+    except OSError as exc:
+        raise OutputError(f"cannot open the output folder {given}: {describe(exc)}",
+                          code="output-unwritable") from None
+    try:
+        if os.fstat(fd).st_dev != os.stat(target.parent).st_dev:
+            raise OutputError(
+                f"the output folder {given} is a mount point (a disk of its own): a build "
+                "writes a new folder beside it and swaps the two, which cannot cross disks. "
+                f"Build into a folder inside it, e.g. --out {given / 'reports'}",
+                code="output-mount-point")
+        if not safefs.is_empty(fd) and manifest_file.read(fd) is None:
+            raise _refuse(given, "is not empty and has no reporter manifest (manifest.json)",
+                          "output-not-reporters")
+    finally:
+        os.close(fd)
+
+
+class Beside:
+    """What lives beside a reports folder: its lock, staging folders, previous folders."""
+
+    def __init__(self, given: Path, target: Path):
+        self.given, self.target, self.parent = given, target, target.parent
+        name = target.name
+        self.prefix, self.old_prefix = f".{name}.building-", f".{name}.old-"
+        self.lock = FolderLock(self.parent / f".{name}.lock", target)
+        self.kept: list[Kept] = []
+        self.notes: list[str] = []
+
+    def staging_name(self) -> Path:
+        return self.parent / f"{self.prefix}{os.getpid()}-{secrets.token_hex(4)}"
+
+    def old_name(self) -> Path:
+        return self.parent / f"{self.old_prefix}{os.getpid()}-{secrets.token_hex(4)}"
+
+    def sweep(self, old: Path, records: Records | None) -> None:
+        """Empty the previous folder into the current one (see keep.Sweeper), then remove it."""
+        empty, failed = False, []
+        try:
+            with _dir(old) as old_fd, _dir(self.target) as live_fd:
+                sweeper = Sweeper(old_fd, live_fd, records)
+                empty = sweeper.run()
+                self.kept += sweeper.kept
+                failed = sweeper.failed
+            if empty:
+                os.rmdir(old)
+        except OSError:
+            empty = False
+        if not empty:
+            what = f" ({', '.join(failed[:3])}{'...' if len(failed) > 3 else ''})" if failed else ""
+            self.notes.append(f"some entries of the previous reports could not be carried into "
+                              f"{self.given}{what}; they are still in {old}, and the next build "
+                              "tries again")
+
+    def cleanup(self, own_staging: Path | None = None) -> None:
+        """Deal with what killed builds left beside the folder (call with the lock held).
+
+        A staging folder holds only reporter's files and links to files that are still
+        in the reports folder: it is removed. A previous folder (swapped out, not yet
+        emptied) is emptied into the reports folder as after a swap; if the reports
+        folder is missing (a build died between the two renames of the fallback swap),
+        the previous folder is put back.
+        """
+        self._resolve_journal()
+        with os.scandir(self.parent) as it:
+            names = sorted(e.name for e in it if e.name.startswith((self.prefix, self.old_prefix)))
+        stale = [self.parent / n for n in names
+                 if _real_dir(self.parent / n) and self.parent / n != own_staging]
+        with _dir(self.parent) as parent:
+            for p in stale:
+                if p.name.startswith(self.prefix):
+                    with contextlib.suppress(OSError):
+                        safefs.remove_tree(parent, p.name)
+        olds = [p for p in stale if p.name.startswith(self.old_prefix)]
+        if olds and not os.path.lexists(self.target):
+            newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
+            os.rename(newest, self.target)
+            olds.remove(newest)
+        for old in olds:
+            if _real_dir(self.target):
+                self.sweep(old, None)
+        self.lock.write("")
+
+    def _resolve_journal(self) -> None:
+        """If the last recorded swap happened, its staging name holds the previous folder."""
+        for line in self.lock.read().splitlines():
+            parts = line.split()
+            if len(parts) != 4 or parts[0] != "swap" or not parts[1].startswith(self.prefix):
+                continue
+            path = self.parent / parts[1]
+            try:
+                t = os.stat(self.target, follow_symlinks=False)
+                if _real_dir(path) and [str(t.st_dev), str(t.st_ino)] == parts[2:]:
+                    rename_new(path, self.old_name())
+            except OSError:
+                continue
+
+
 class OutputFolder:
     """A reports folder rebuilt as a whole: readers see the old one or the new one, never half.
 
@@ -207,64 +328,35 @@ class OutputFolder:
         self.given = Path(out)
         self.target = resolve(self.given)
         self.parent = self.target.parent
-        name = self.target.name
-        self.prefix, self.old_prefix = f".{name}.building-", f".{name}.old-"
-        self.lock = FolderLock(self.parent / f".{name}.lock", self.target)
-        self.staging = self.parent / f"{self.prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        self.beside = Beside(self.given, self.target)
+        self.lock = self.beside.lock
+        self.staging = self.beside.staging_name()
         self.inputs = [Path(p) for p in inputs]
         #: the current folder's manifest (None: no folder yet, or an empty one)
         self.previous: Manifest | None = None
         self.ownership: Ownership | None = None
         self.placed: dict[str, Signature] = {}
-        self.kept: list[Kept] = []
+        #: folders left as they were (meetings not chosen with --meeting)
+        self.in_place: set[str] = set()
         #: reporter's unchanged files that the new set does without (they went)
         self.dropped: list[str] = []
-        self.notes: list[str] = []
         self._live: int | None = None
         self._live_id: tuple[int, int] | None = None
         self._staging_fd: int | None = None
         self._swapped = False
 
-    # --- judging -----------------------------------------------------------------------
+    @property
+    def kept(self) -> list[Kept]:
+        """People's entries kept, and where (after the block, or after `unchanged`)."""
+        return self.beside.kept
+
+    @property
+    def notes(self) -> list[str]:
+        return self.beside.notes
 
     def check(self) -> None:
         """Refuse a folder reporter may not replace (every check that needs no lock)."""
-        t, out = self.target, self.given
-        why = _protected(t)
-        if why:
-            raise _refuse(out, why, "output-protected")
-        for p in self.inputs:
-            real = Path(os.path.realpath(p))
-            if os.path.exists(real) and (real == t or t in real.parents):
-                raise OutputError(f"the output folder {out} holds the input {p}; a build replaces "
-                                  "its output folder, so choose an empty or new folder with --out",
-                                  code="output-contains-input")
-        for p in (t, *t.parents):
-            if os.path.lexists(p) and not os.path.isdir(p):
-                where = "is" if p == t else f"lies inside {p}, which is"
-                raise OutputError(f"the output folder {out} {where} a file; choose another "
-                                  "folder with --out", code="output-is-file")
-        if os.path.isdir(t):
-            self._judge()
-
-    def _judge(self) -> None:
-        try:
-            fd = safefs.open_dir(self.target)
-        except OSError as exc:
-            raise OutputError(f"cannot open the output folder {self.given}: {describe(exc)}",
-                              code="output-unwritable") from None
-        try:
-            if os.fstat(fd).st_dev != os.stat(self.parent).st_dev:
-                raise OutputError(
-                    f"the output folder {self.given} is a mount point (a disk of its own): a build "
-                    "writes a new folder beside it and swaps the two, which cannot cross disks. "
-                    f"Build into a folder inside it, e.g. --out {self.given / 'reports'}",
-                    code="output-mount-point")
-            if not safefs.is_empty(fd) and manifest_file.read(fd) is None:
-                raise _refuse(self.given, "is not empty and has no reporter manifest "
-                              "(manifest.json)", "output-not-reporters")
-        finally:
-            os.close(fd)
+        check_folder(self.given, self.target, self.inputs)
 
     # --- the build's block -------------------------------------------------------------
 
@@ -277,7 +369,7 @@ class OutputFolder:
                               code="output-unwritable") from None
         self.lock.acquire()
         try:
-            self.cleanup()
+            self.beside.cleanup(self.staging)
             self.check()  # again, now that no other build can change it
             self._open_live()
             os.mkdir(self.staging, 0o777)
@@ -347,7 +439,7 @@ class OutputFolder:
             st = os.stat(name, dir_fd=src, follow_symlinks=False)
             if signature(st) != sig:
                 return False
-            if _place_one(src, name, st, dst, name) != sig:  # changed while being copied
+            if place_entry(src, name, st, dst, name) != sig:  # changed while being copied
                 os.unlink(name, dir_fd=dst)
                 return False
         self.placed[rel] = sig
@@ -367,9 +459,10 @@ class OutputFolder:
         carried = Carried()
         if self._live is not None and self.ownership is not None:
             assert self._staging_fd is not None
-            carried = Carrier(self._live, self._staging_fd, self.ownership, self.placed).run()
+            carried = Carrier(self._live, self._staging_fd, self.ownership, self.placed,
+                              self.in_place).run()
             os.chmod(self._staging_fd, stat.S_IMODE(os.fstat(self._live).st_mode))
-        self.kept += carried.kept
+        self.kept.extend(carried.kept)
         self.dropped = carried.dropped
         if self._live is None:
             try:
@@ -383,94 +476,28 @@ class OutputFolder:
         if (st.st_dev, st.st_ino) != self._live_id:
             raise OutputError(f"the output folder {self.given} was replaced while reporter was "
                               "building; build again", code="output-unwritable")
-        self._exchange(carried)
+        self._exchange(carried.records)
 
-    def _exchange(self, carried: Carried) -> None:
+    def _exchange(self, records: Records) -> None:
+        """Swap staging and target, then empty the previous folder (now at staging's name)."""
         assert self._staging_fd is not None
         st = os.fstat(self._staging_fd)
         self.lock.write(f"swap {self.staging.name} {st.st_dev} {st.st_ino}\n")
         if _renameat2(self.staging, self.target, _RENAME_EXCHANGE):
-            old = self.staging  # which now holds the previous reports
+            old = self.staging
         else:
-            old = self._old_name()
+            old = self.beside.old_name()
             os.rename(self.target, old)
             os.rename(self.staging, self.target)
         self._swapped = True
         if old == self.staging:
-            new_name = self._old_name()
+            new_name = self.beside.old_name()
             with contextlib.suppress(OSError):
                 rename_new(old, new_name)
                 old = new_name
-        self._sweep(old, carried.records)
+        self.beside.sweep(old, records)
         with contextlib.suppress(OSError):
             self.lock.write("")
-
-    def _old_name(self) -> Path:
-        return self.parent / f"{self.old_prefix}{os.getpid()}-{secrets.token_hex(4)}"
-
-    def _sweep(self, old: Path, records: dict | None) -> None:
-        """Empty the previous folder into the current one (see keep.Sweeper), then remove it."""
-        empty, failed = False, []
-        try:
-            with _dir(old) as old_fd, _dir(self.target) as live_fd:
-                sweeper = Sweeper(old_fd, live_fd, records)
-                empty = sweeper.run()
-                self.kept += sweeper.kept
-                failed = sweeper.failed
-            if empty:
-                os.rmdir(old)
-        except OSError:
-            empty = False
-        if not empty:
-            what = f" ({', '.join(failed[:3])}{'...' if len(failed) > 3 else ''})" if failed else ""
-            self.notes.append(f"some entries of the previous reports could not be carried into "
-                              f"{self.given}{what}; they are still in {old}, and the next build "
-                              "tries again")
-
-    # --- what killed builds left --------------------------------------------------------
-
-    def cleanup(self) -> None:
-        """Deal with what killed builds left beside the folder (call with the lock held).
-
-        A staging folder holds only reporter's files and links to files that are still
-        in the reports folder: it is removed. A previous folder (swapped out, not yet
-        emptied) is emptied into the reports folder as after a swap; if the reports
-        folder is missing (a build died between the two renames of the fallback swap),
-        the previous folder is put back.
-        """
-        self._resolve_journal()
-        with os.scandir(self.parent) as it:
-            names = sorted(e.name for e in it if e.name.startswith((self.prefix, self.old_prefix)))
-        stale = [n for n in names if _real_dir(self.parent / n)
-                 and self.parent / n != self.staging]
-        with _dir(self.parent) as parent:
-            for n in stale:
-                if n.startswith(self.prefix):
-                    with contextlib.suppress(OSError):
-                        safefs.remove_tree(parent, n)
-        olds = [self.parent / n for n in stale if n.startswith(self.old_prefix)]
-        if olds and not os.path.lexists(self.target):
-            newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
-            os.rename(newest, self.target)
-            olds.remove(newest)
-        for old in olds:
-            if _real_dir(self.target):
-                self._sweep(old, None)
-        self.lock.write("")
-
-    def _resolve_journal(self) -> None:
-        """If the last recorded swap happened, its staging name holds the previous folder."""
-        for line in self.lock.read().splitlines():
-            parts = line.split()
-            if len(parts) != 4 or parts[0] != "swap" or not parts[1].startswith(self.prefix):
-                continue
-            path = self.parent / parts[1]
-            try:
-                t = os.stat(self.target, follow_symlinks=False)
-                if _real_dir(path) and [str(t.st_dev), str(t.st_ino)] == parts[2:]:
-                    rename_new(path, self._old_name())
-            except OSError:
-                continue
 
     def unchanged(self, build_key: str) -> Manifest | None:
         """The folder's manifest, if it records this build key and every file it lists is
@@ -484,7 +511,7 @@ class OutputFolder:
             return None
         self.lock.acquire()
         try:
-            self.cleanup()
+            self.beside.cleanup()
             with _dir(self.target) as fd:
                 found = manifest_file.read(fd)
                 if found is None or found.build_key != build_key or any(

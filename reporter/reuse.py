@@ -116,6 +116,7 @@ class Plan:
         for mid, info in sorted(self.previous.meetings.items()):
             if mid in self.briefings or str(info["folder"]).casefold() in taken:
                 continue  # built now, or its folder now belongs to a meeting built now
+            self.folder.in_place.add(str(info["folder"]))
             files = [f for f in info.get("files", ()) if self.folder.place(f)]
             if files:
                 self.carried[mid] = info

@@ -17,6 +17,7 @@ import hashlib
 import os
 import secrets
 import struct
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,28 @@ def write_failure(exc: BaseException, what: Path | str) -> OutputError | None:
     if err is None:
         return None
     return OutputError(f"cannot write {what}: {describe(err)}", code="output-unwritable")
+
+
+def quiet_failed_closes() -> None:
+    """Keep a failed write to one line.
+
+    When a disk fills up while python-docx, openpyxl or xlsxwriter writes a file, the
+    library's zip file is left open; when Python collects it, closing it fails again,
+    and Python prints "Exception ignored in ZipFile.__del__" with a traceback, after
+    reporter has already said what went wrong. This drops that echo, and nothing else.
+    """
+    previous = sys.unraisablehook
+    if getattr(previous, "reporter", False):
+        return
+
+    def hook(unraisable) -> None:  # type: ignore[no-untyped-def]
+        exc = unraisable.exc_value
+        if unraisable.object is zipfile.ZipFile.__del__ and isinstance(exc, OSError | ValueError):
+            return
+        previous(unraisable)
+
+    hook.reporter = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import datetime as dt
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import safefs
@@ -133,9 +134,14 @@ def place_entry(src_dir: int, name: str, st: os.stat_result, dst: int, target: s
     try:
         os.link(name, target, src_dir_fd=src_dir, dst_dir_fd=dst, follow_symlinks=False)
     except OSError as exc:
-        if exc.errno not in _NO_LINK or not stat.S_ISREG(st.st_mode):
+        if exc.errno not in _NO_LINK:
             raise
-        return signature(safefs.copy_file(src_dir, name, dst, target))
+        if stat.S_ISREG(st.st_mode):
+            return signature(safefs.copy_file(src_dir, name, dst, target))
+        # A pipe, socket or device node: made anew, the same kind with the same mode.
+        os.mknod(target, st.st_mode, st.st_rdev, dir_fd=dst)
+        safefs.copy_meta(st, dst, target)
+        return signature(st)
     return signature(os.stat(target, dir_fd=dst, follow_symlinks=False))
 
 
@@ -171,12 +177,14 @@ class Carrier:
 
     def _subfolder(self, fd: int, name: str, rel: str, st: os.stat_result) -> None:
         if st.st_dev != self.root_dev:
-            raise OSError(errno.EXDEV, "a disk is mounted there", rel)
+            with _carrying(rel + "/"):
+                raise OSError(errno.EXDEV, "a disk is mounted there", rel)
         if self.own.owned_folder(rel) or self._staging_has_folder(rel):
             with safefs.subdir(fd, name) as sub:  # judged entry by entry
                 self._folder(sub, rel)
             return
-        dest = carry_folder(fd, name, st, self.staging, _parent(rel), self._record, rel)
+        with _carrying(rel + "/"):
+            dest = carry_folder(fd, name, st, self.staging, _parent(rel), self._record, rel)
         self.out.kept.append(Kept(dest + "/", rel + "/"))
 
     def _record(self, rel: str, placed: Signature, dest: str) -> None:
@@ -197,10 +205,30 @@ class Carrier:
             return
         edited = self.own.owned(rel)
         own_name = not edited or rel.split("/")[0] in self.in_place
-        dest, placed = place(fd, name, st, self.staging, _parent(rel),
-                             "edited" if edited else "kept", own_name=own_name)
+        with _carrying(rel):
+            dest, placed = place(fd, name, st, self.staging, _parent(rel),
+                                 "edited" if edited else "kept", own_name=own_name)
         self.out.records[rel] = (placed, dest)
         self.out.kept.append(Kept(dest, rel, edited))
+
+
+@contextlib.contextmanager
+def _carrying(rel: str) -> Iterator[None]:
+    """A failure to carry an entry stops the build, naming the entry (nothing is lost:
+    the reports folder is not touched until everything has been carried)."""
+    from .errors import OutputError
+    from .write import describe
+
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            raise OutputError(f"{rel} in the reports folder is a mount point (another disk), "
+                              "which reporter cannot carry into the new reports; unmount it or "
+                              "move it out of the folder, and build again",
+                              code="output-mount-point") from None
+        raise OutputError(f"cannot keep {rel} in the new reports ({describe(exc)}); nothing "
+                          "was changed", code="output-unwritable") from None
 
 
 def _parent(rel: str) -> str:

@@ -135,8 +135,9 @@ class FolderLock:
                 "finish, or build into another folder with --out", code="output-locked",
             ) from None
         self.fd = fd
-        try:
-            self.write("")
+        try:  # the pid of this build, and the journal of the last swap as it was
+            self.write("".join(ln + "\n" for ln in self.read().splitlines()
+                               if not ln.startswith("pid ")))
         except OSError as exc:
             self.release()
             raise OutputError(f"cannot write the lock file {self.path}: {describe(exc)}",
@@ -483,12 +484,18 @@ class OutputFolder:
         assert self._staging_fd is not None
         st = os.fstat(self._staging_fd)
         self.lock.write(f"swap {self.staging.name} {st.st_dev} {st.st_ino}\n")
-        if _renameat2(self.staging, self.target, _RENAME_EXCHANGE):
-            old = self.staging
-        else:
-            old = self.beside.old_name()
-            os.rename(self.target, old)
-            os.rename(self.staging, self.target)
+        try:
+            if _renameat2(self.staging, self.target, _RENAME_EXCHANGE):
+                old = self.staging
+            else:
+                old = self.beside.old_name()
+                os.rename(self.target, old)
+                os.rename(self.staging, self.target)
+        except BaseException:
+            if _real_dir(self.target):  # not swapped: the journal is void
+                with contextlib.suppress(OSError):
+                    self.lock.write("")
+            raise
         self._swapped = True
         if old == self.staging:
             new_name = self.beside.old_name()

@@ -42,9 +42,10 @@ def snapshot(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, Entry]:
     return out
 
 
-def plant(reports: Path, outside: Path) -> dict[str, Entry]:
-    """People's entries at every level of a reports folder built from the sample, and
-    links to a sentinel folder outside it. Returns a snapshot of just these entries."""
+def plant(reports: Path, outside: Path, meeting: str = "M-SUZHOU") -> dict[str, Entry]:
+    """People's entries at every level of a reports folder (`meeting` is one of its meeting
+    folders), and links to a sentinel folder outside it. Returns a snapshot of just these
+    entries."""
     outside.mkdir(parents=True, exist_ok=True)
     (outside / "secret.txt").write_text("outside: never to be written or deleted\n")
     (reports / "talking-points.txt").write_text("points for the minister\n")
@@ -55,23 +56,18 @@ def plant(reports: Path, outside: Path) -> dict[str, Entry]:
     (reports / "drafts" / "to-secret").symlink_to(outside / "secret.txt")
     (reports / "link-out").symlink_to(outside)
     (reports / "dangling").symlink_to(reports / "nothing-here")
-    meeting = reports / "M-SUZHOU"
-    (meeting / "minister-notes.txt").write_text("notes in a meeting's folder\n")
-    (meeting / "photos").mkdir()
-    (meeting / "photos" / "p1.jpg").write_bytes(b"\xff\xd8\xff jpeg")
-    (meeting / "secret-link").symlink_to(outside / "secret.txt")
-    (meeting / "M-SUZHOU-briefing.docx.bak").write_bytes(b"a backup Word made")
+    m = reports / meeting
+    (m / "minister-notes.txt").write_text("notes in a meeting's folder\n")
+    (m / "photos").mkdir()
+    (m / "photos" / "p1.jpg").write_bytes(b"\xff\xd8\xff jpeg")
+    (m / "secret-link").symlink_to(outside / "secret.txt")
+    (m / f"{meeting}-briefing.docx.bak").write_bytes(b"a backup Word made")
     os.mkfifo(reports / "a-fifo")
-    return {rel: e for rel, e in snapshot(reports).items() if _planted(rel)}
-
-
-_PLANTED = ("talking-points.txt", ".hidden-notes", "drafts", "link-out", "dangling", "a-fifo",
-            "M-SUZHOU/minister-notes.txt", "M-SUZHOU/photos", "M-SUZHOU/secret-link",
-            "M-SUZHOU/M-SUZHOU-briefing.docx.bak")
-
-
-def _planted(rel: str) -> bool:
-    return any(rel == p or rel.startswith(p + "/") for p in _PLANTED)
+    planted = ("talking-points.txt", ".hidden-notes", "drafts", "link-out", "dangling", "a-fifo",
+               *(f"{meeting}/{n}" for n in ("minister-notes.txt", "photos", "secret-link",
+                                             f"{meeting}-briefing.docx.bak")))
+    return {rel: e for rel, e in snapshot(reports).items()
+            if any(rel == p or rel.startswith(p + "/") for p in planted)}
 
 
 def assert_people_kept(before: dict[str, Entry], after: dict[str, Entry],

@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__, reuse
+from . import __version__, output, reuse
 from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .fingerprint import tool_fingerprint
@@ -205,7 +205,8 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
         manifest = plan.manifest(ins, outcome, len(validation.report.warnings))
         (folder.staging / MANIFEST).write_bytes(reuse.manifest_bytes(manifest))
     timings["write"] = time.perf_counter() - clock
-    notes += plan.dropped_notes(folder.dropped) + folder.notes
+    notes += plan.dropped_notes(folder.dropped, {m.meeting_id for m in wb.meetings})
+    notes += folder.notes
     return BuildResult(folder.target, plan.results(), manifest, validation.report, outcome,
                        timings, notes, kept=folder.kept)
 
@@ -337,7 +338,7 @@ def _build_key(workbook_sha: str, facts_digest: str, template_sha: str, created:
 
 def _up_to_date(folder: OutputFolder, key: str, strict: bool) -> BuildResult | None:
     """The previous build's result, if it was made from exactly these inputs and is intact."""
-    manifest = folder.unchanged(key)
+    manifest = output.unchanged(folder, key)
     if manifest is None:
         return None
     data = manifest.data

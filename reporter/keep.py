@@ -23,12 +23,15 @@ import datetime as dt
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from . import safefs
+from .errors import OutputError
 from .manifest import MANIFEST, Manifest
+from .manifest import read as read_manifest
 from .safefs import Signature, signature
+from .write import describe
 
 #: Names at the top of a reports folder that a person's entry can never take.
 RESERVED = {MANIFEST.casefold()}
@@ -216,9 +219,6 @@ class Carrier:
 def _carrying(rel: str) -> Iterator[None]:
     """A failure to carry an entry stops the build, naming the entry (nothing is lost:
     the reports folder is not touched until everything has been carried)."""
-    from .errors import OutputError
-    from .write import describe
-
     try:
         yield
     except OSError as exc:
@@ -235,8 +235,11 @@ def _parent(rel: str) -> str:
     return rel.rpartition("/")[0]
 
 
+Record = Callable[[str, Signature, str], None]
+
+
 def carry_folder(src_dir: int, name: str, st: os.stat_result, dst_root: int, dst_folder: str,
-                 record, rel: str) -> str:
+                 record: Record, rel: str) -> str:
     """Carry a person's folder whole into dst_root/dst_folder (under a kept name if its
     own is taken): folders made anew with the same mode and times, every entry placed
     as it is. record(rel, signature, dest) is told of every entry; returns the dest."""
@@ -259,7 +262,7 @@ def carry_folder(src_dir: int, name: str, st: os.stat_result, dst_root: int, dst
     return _join(dst_folder, target)
 
 
-def _fill(src: int, dst: int, rel: str, dest: str, dev: int, record) -> None:
+def _fill(src: int, dst: int, rel: str, dest: str, dev: int, record: Record) -> None:
     for child, st in safefs.entries(src):
         child_rel, child_dest = _join(rel, child), _join(dest, child)
         if stat.S_ISDIR(st.st_mode):
@@ -285,7 +288,7 @@ class Sweeper:
 
     def __init__(self, old: int, live: int, records: Records | None):
         self.old, self.live, self.records = old, live, records
-        self.own = Ownership(old, _read(old))
+        self.own = Ownership(old, read_manifest(old))
         self.kept: list[Kept] = []
         self.failed: list[str] = []
         self._live_inodes: set[tuple[int, int]] | None = None
@@ -318,7 +321,7 @@ class Sweeper:
             return sig == signature(manifest.stat)
         if self.own.owned(rel) and self.own.intact(rel) == sig:
             return True
-        return (st.st_dev, st.st_ino) in self.live_inodes() or self._same_bytes(rel, st)
+        return (st.st_dev, st.st_ino) in self.live_inodes() or self._same_in_live(rel, st)
 
     def _in_live(self, dest: str, st: os.stat_result) -> bool:
         try:
@@ -333,8 +336,16 @@ class Sweeper:
             _inodes(self.live, self._live_inodes)
         return self._live_inodes
 
-    def _same_bytes(self, rel: str, st: os.stat_result) -> bool:
-        """A copy carried by the killed build: the same bytes at the same place."""
+    def _same_in_live(self, rel: str, st: os.stat_result) -> bool:
+        """A copy the killed build carried: the same bytes (or link) at the same place."""
+        if stat.S_ISLNK(st.st_mode):
+            *folder, name = safefs.parts(rel)
+            try:
+                with safefs.subdir(self.old, "/".join(folder)) as a, \
+                        safefs.subdir(self.live, "/".join(folder)) as b:
+                    return os.readlink(name, dir_fd=a) == os.readlink(name, dir_fd=b)
+            except OSError:
+                return False
         if not stat.S_ISREG(st.st_mode):
             return False
         mine = safefs.digest(self.old, rel)
@@ -343,18 +354,13 @@ class Sweeper:
     def _carry(self, fd: int, name: str, rel: str, st: os.stat_result) -> None:
         edited = self.own.owned(rel)
         try:
-            dest, _ = place(fd, name, st, self.live, _parent(rel), "edited" if edited else "kept")
+            dest, _ = place(fd, name, st, self.live, _parent(rel), "edited" if edited else "kept",
+                            own_name=not edited)
             os.unlink(name, dir_fd=fd)
         except OSError:
             self.failed.append(rel)
             return
         self.kept.append(Kept(dest, rel, edited))
-
-
-def _read(fd: int) -> Manifest | None:
-    from . import manifest
-
-    return manifest.read(fd)
 
 
 def _inodes(fd: int, out: set[tuple[int, int]]) -> None:

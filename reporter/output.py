@@ -370,35 +370,24 @@ class OutputFolder:
                               code="output-unwritable") from None
         self.lock.acquire()
         try:
-            self.beside.cleanup(self.staging)
-            self.check()  # again, now that no other build can change it
-            self._open_live()
-            os.mkdir(self.staging, 0o777)
-            self._staging_fd = safefs.open_dir(self.staging)
-        except BaseException as exc:
+            with _write_failures(self.given):
+                self.beside.cleanup(self.staging)
+                self.check()  # again, now that no other build can change it
+                self._open_live()
+                os.mkdir(self.staging, 0o777)
+                self._staging_fd = safefs.open_dir(self.staging)
+        except BaseException:
             self._close()
-            failure = write_failure(exc, self.given) if isinstance(exc, OSError) else None
-            if failure is not None:
-                raise failure from None
             raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            if exc_type is None:
-                try:
+            with _write_failures(self.given):
+                if exc_type is None:
                     self._finish()
-                except OutputError:
-                    raise
-                except Exception as e:
-                    failure = write_failure(e, self.given)
-                    if failure is None:
-                        raise
-                    raise failure from None
-            elif isinstance(exc, Exception):
-                failure = write_failure(exc, self.given)
-                if failure is not None:
-                    raise failure from None
+                elif isinstance(exc, Exception):  # rendering failed to write: one line
+                    raise exc
         finally:
             self._close()
 
@@ -506,28 +495,43 @@ class OutputFolder:
         with contextlib.suppress(OSError):
             self.lock.write("")
 
-    def unchanged(self, build_key: str) -> Manifest | None:
-        """The folder's manifest, if it records this build key and every file it lists is
-        there with its listed bytes (checked under the lock, after cleaning up)."""
-        self.check()
-        if not os.path.isdir(self.target):
-            return None
-        with _dir(self.target) as fd:
+
+def unchanged(folder: OutputFolder, build_key: str) -> Manifest | None:
+    """The folder's manifest, if it records this build key and every file it lists is
+    there with its listed bytes (checked under the lock, after cleaning up)."""
+    folder.check()
+    if not os.path.isdir(folder.target):
+        return None
+    with _dir(folder.target) as fd:
+        found = manifest_file.read(fd)
+    if found is None or found.build_key != build_key:
+        return None
+    folder.lock.acquire()
+    try:
+        folder.beside.cleanup()
+        with _dir(folder.target) as fd:
             found = manifest_file.read(fd)
-        if found is None or found.build_key != build_key:
-            return None
-        self.lock.acquire()
-        try:
-            self.beside.cleanup()
-            with _dir(self.target) as fd:
-                found = manifest_file.read(fd)
-                if found is None or found.build_key != build_key or any(
-                        safefs.verify(fd, f.path, f.sha256, f.size) is None
-                        for f in found.files.values()):
-                    return None
-                return found
-        finally:
-            self.lock.release()
+            if found is None or found.build_key != build_key or any(
+                    safefs.verify(fd, f.path, f.sha256, f.size) is None
+                    for f in found.files.values()):
+                return None
+            return found
+    finally:
+        folder.lock.release()
+
+
+@contextlib.contextmanager
+def _write_failures(given: Path) -> Iterator[None]:
+    """Any failure to write, whichever library met it, as one OutputError (exit 3)."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except Exception as exc:
+        failure = write_failure(exc, given)
+        if failure is None:
+            raise
+        raise failure from None
 
 
 @contextlib.contextmanager

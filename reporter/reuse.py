@@ -161,8 +161,9 @@ class Plan:
             self.sha[rel] = sha256_file(self.folder.staging / rel)
         return self.sha[rel]
 
-    def dropped_notes(self, dropped: list[str]) -> list[str]:
-        """What the build's output says about reporter's files that went."""
+    def dropped_notes(self, dropped: list[str], on_sheet: set[str]) -> list[str]:
+        """What the build's output says about reporter's files that went (`on_sheet`: the
+        IDs on the Meetings sheet now)."""
         notes = []
         folders = {f.split("/")[0] for files in self.files.values() for f in files}
         for rel in dropped:
@@ -170,7 +171,7 @@ class Plan:
                 notes.append(f"{rel} was out of date (its briefing changed) and was removed; "
                              "build with --pdf to make it again")
         if self.previous is not None:
-            gone = sorted(set(self.previous.meetings) - set(self.files))
+            gone = sorted(set(self.previous.meetings) - set(self.files) - on_sheet)
             if gone:
                 notes.append(f"{len(gone)} meeting(s) of the previous build are no longer on the "
                              f"Meetings sheet, and their files were removed: {', '.join(gone)}")

@@ -321,6 +321,28 @@ def test_meeting_option_leaves_other_meetings_as_they_were(tmp_path: Path, repor
     assert {m.meeting_id: m.origin for m in full.meetings}[HK] == "rebuilt"
 
 
+def test_meeting_option_leaves_edits_in_other_meetings_where_they_are(reports: Path) -> None:
+    briefing = reports / HK / f"{HK}-briefing.docx"
+    with open(briefing, "ab") as f:
+        f.write(b"edited in Word")
+    os.utime(briefing, (noon("2026-11-27"), noon("2026-11-27")))
+    edited_bytes = briefing.read_bytes()
+    (reports / "M-TONGJI" / "M-TONGJI-summary.xlsx").unlink()  # a person deleted it
+    result = build(SAMPLE, reports, meetings=["M-SUZHOU"])
+    assert briefing.read_bytes() == edited_bytes  # left where it was, as it was
+    manifest = result.manifest
+    assert f"{HK}/{HK}-briefing.docx" not in {f["path"] for f in manifest["files"]}
+    assert manifest["meetings"][HK]["files"] == [f"{HK}/{HK}-summary.xlsx"]
+    assert manifest["meetings"]["M-TONGJI"]["files"] == ["M-TONGJI/M-TONGJI-briefing.docx"]
+    assert not result.notes, result.notes
+    # The next full build writes a fresh briefing, and keeps the edited one beside it.
+    again = build(SAMPLE, reports)
+    assert (reports / HK / f"{HK}-briefing.kept-2026-11-27.docx").read_bytes() == edited_bytes
+    assert briefing.read_bytes()[:2] == b"PK" and briefing.read_bytes() != edited_bytes
+    assert (reports / "M-TONGJI" / "M-TONGJI-summary.xlsx").is_file()
+    assert [k.was for k in again.kept] == [f"{HK}/{HK}-briefing.docx"]
+
+
 # --- PDFs ------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -54,12 +54,27 @@ class Kept:
         return f"{self.was} ({why}) is now {self.path}"
 
 
+#: The longest file name most file systems take, in bytes.
+NAME_MAX = 255
+
+
 def kept_name(name: str, label: str, mtime: float, n: int, *, folder: bool = False) -> str:
-    """`M-X-briefing.docx` -> `M-X-briefing.edited-2026-11-30.docx` (n > 1 adds `-n`)."""
-    date = dt.date.fromtimestamp(mtime).isoformat()  # local time, as a file manager shows it
+    """`M-X-briefing.docx` -> `M-X-briefing.edited-2026-11-30.docx` (n > 1 adds `-n`).
+
+    Dated by the file's own modification time (local, as a file manager shows it), so
+    equal builds give equal names; the stem is shortened if the name would be too long.
+    """
+    try:
+        date = dt.date.fromtimestamp(mtime).isoformat()
+    except (OverflowError, OSError, ValueError):  # a time no calendar holds
+        date = "undated"
     dot = name.rfind(".")
     stem, ext = (name[:dot], name[dot:]) if dot > 0 and not folder else (name, "")
-    return f"{stem[:180]}.{label}-{date}{f'-{n}' if n > 1 else ''}{ext[:20]}"
+    ext = ext if len(ext) <= 20 else ""
+    tail = f".{label}-{date}{f'-{n}' if n > 1 else ''}{ext}"
+    while len(os.fsencode(stem + tail)) > NAME_MAX:
+        stem = stem[:-1]
+    return stem + tail
 
 
 def _join(folder: str, name: str) -> str:

@@ -223,6 +223,9 @@ def test_kept_names() -> None:
     assert kept_name("notes", "kept", t, 1) == "notes.kept-2026-11-30"
     assert kept_name("a.folder", "kept", t, 1, folder=True) == "a.folder.kept-2026-11-30"
     assert kept_name(".hidden", "kept", t, 1) == ".hidden.kept-2026-11-30"
+    long = kept_name("会" * 84 + ".docx", "edited", t, 2)  # 257 bytes: a name at the limit
+    assert len(os.fsencode(long)) <= 255 and long.endswith(".edited-2026-11-30-2.docx")
+    assert kept_name("x.txt", "kept", 1e20, 1) == "x.kept-undated.txt"
 
 
 def test_a_generated_file_replaced_by_a_link_is_not_written_through(tmp_path: Path,

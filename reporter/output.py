@@ -237,13 +237,20 @@ def _judge_contents(given: Path, target: Path) -> None:
 
 
 class Beside:
-    """What lives beside a reports folder: its lock, staging folders, previous folders."""
+    """What lives beside a reports folder: its lock, staging folders, previous folders.
+
+    Every folder a build makes beside the target is first written into the lock file's
+    journal (`staging NAME`, `swap NAME DEV INO`, `old NAME`), so after a kill the next
+    build knows each leftover for what it is, and touches no folder it did not make,
+    whatever its name.
+    """
 
     def __init__(self, given: Path, target: Path):
         self.given, self.target, self.parent = given, target, target.parent
         name = target.name
         self.prefix, self.old_prefix = f".{name}.building-", f".{name}.old-"
         self.lock = FolderLock(self.parent / f".{name}.lock", target)
+        self.journal: list[str] = []
         self.kept: list[Kept] = []
         self.notes: list[str] = []
 
@@ -253,8 +260,19 @@ class Beside:
     def old_name(self) -> Path:
         return self.parent / f"{self.old_prefix}{os.getpid()}-{secrets.token_hex(4)}"
 
-    def sweep(self, old: Path, records: Records | None) -> None:
-        """Empty the previous folder into the current one (see keep.Sweeper), then remove it."""
+    def note(self, *lines: str) -> None:
+        """Record folders about to be made (or swapped) in the journal, before making them."""
+        self.journal += lines
+        self.lock.write("".join(f"{ln}\n" for ln in self.journal))
+
+    def forget(self, *lines: str) -> None:
+        self.journal = [ln for ln in self.journal if ln not in lines]
+        with contextlib.suppress(OSError):
+            self.lock.write("".join(f"{ln}\n" for ln in self.journal))
+
+    def sweep(self, old: Path, records: Records | None) -> bool:
+        """Empty the previous folder into the current one (see keep.Sweeper), then remove
+        it; True when it is gone."""
         empty, failed = False, []
         try:
             with _dir(old) as old_fd, _dir(self.target) as live_fd:
@@ -271,49 +289,48 @@ class Beside:
             self.notes.append(f"some entries of the previous reports could not be carried into "
                               f"{self.given}{what}; they are still in {old}, and the next build "
                               "tries again")
+        return empty
 
-    def cleanup(self, own_staging: Path | None = None) -> None:
+    def cleanup(self) -> None:
         """Deal with what killed builds left beside the folder (call with the lock held).
 
-        A staging folder holds only reporter's files and links to files that are still
-        in the reports folder: it is removed. A previous folder (swapped out, not yet
-        emptied) is emptied into the reports folder as after a swap; if the reports
-        folder is missing (a build died between the two renames of the fallback swap),
-        the previous folder is put back.
+        A staging folder holds only reporter's files and links to files that are still in
+        the reports folder: it is removed. A previous folder (swapped out, not yet
+        emptied) is emptied into the reports folder as after a swap; if the reports folder
+        is missing (a build died between the two renames of the fallback swap), the
+        previous folder is put back. Folders the journal does not name are left alone.
         """
-        self._resolve_journal()
-        with os.scandir(self.parent) as it:
-            names = sorted(e.name for e in it if e.name.startswith((self.prefix, self.old_prefix)))
-        stale = [self.parent / n for n in names
-                 if _real_dir(self.parent / n) and self.parent / n != own_staging]
+        entries = [ln.split() for ln in self.lock.read().splitlines() if not ln.startswith("pid ")]
+        stagings = [self.parent / e[1] for e in entries if len(e) == 2 and e[0] == "staging"]
+        olds = [self.parent / e[1] for e in entries if len(e) == 2 and e[0] == "old"]
+        for e in entries:
+            if len(e) == 4 and e[0] == "swap" and self._swapped(e):
+                old = self.old_name()
+                self.note(f"old {old.name}")
+                rename_new(self.parent / e[1], old)  # it holds the previous reports
+                olds.append(old)
         with _dir(self.parent) as parent:
-            for p in stale:
-                if p.name.startswith(self.prefix):
-                    with contextlib.suppress(OSError):
-                        safefs.remove_tree(parent, p.name)
-        olds = [p for p in stale if p.name.startswith(self.old_prefix)]
+            for p in stagings:
+                if p.name.startswith(self.prefix) and _real_dir(p):
+                    safefs.remove_tree(parent, p.name)
+        olds = [p for p in olds if p.name.startswith(self.old_prefix) and _real_dir(p)]
         if olds and not os.path.lexists(self.target):
             newest = max(olds, key=lambda p: os.lstat(p).st_mtime_ns)
             os.rename(newest, self.target)
             olds.remove(newest)
-        for old in olds:
-            if _real_dir(self.target):
-                self.sweep(old, None)
-        self.lock.write("")
+        left = [p for p in olds if not (_real_dir(self.target) and self.sweep(p, None))]
+        self.journal = []
+        self.note(*(f"old {p.name}" for p in left))
 
-    def _resolve_journal(self) -> None:
-        """If the last recorded swap happened, its staging name holds the previous folder."""
-        for line in self.lock.read().splitlines():
-            parts = line.split()
-            if len(parts) != 4 or parts[0] != "swap" or not parts[1].startswith(self.prefix):
-                continue
-            path = self.parent / parts[1]
-            try:
-                t = os.stat(self.target, follow_symlinks=False)
-                if _real_dir(path) and [str(t.st_dev), str(t.st_ino)] == parts[2:]:
-                    rename_new(path, self.old_name())
-            except OSError:
-                continue
+    def _swapped(self, entry: list[str]) -> bool:
+        """Whether the journaled swap happened: the target is now the staging folder."""
+        path = self.parent / entry[1]
+        try:
+            t = os.stat(self.target, follow_symlinks=False)
+        except OSError:
+            return False
+        return (entry[1].startswith(self.prefix) and _real_dir(path)
+                and [str(t.st_dev), str(t.st_ino)] == entry[2:])
 
 
 class OutputFolder:
@@ -371,9 +388,10 @@ class OutputFolder:
         self.lock.acquire()
         try:
             with _write_failures(self.given):
-                self.beside.cleanup(self.staging)
+                self.beside.cleanup()
                 self.check()  # again, now that no other build can change it
                 self._open_live()
+                self.beside.note(f"staging {self.staging.name}")
                 os.mkdir(self.staging, 0o777)
                 self._staging_fd = safefs.open_dir(self.staging)
         except BaseException:
@@ -407,6 +425,8 @@ class OutputFolder:
         if not self._swapped and _real_dir(self.staging):
             with contextlib.suppress(OSError), _dir(self.parent) as parent:
                 safefs.remove_tree(parent, self.staging.name)
+        if self.lock.fd is not None and not _real_dir(self.staging):
+            self.beside.forget(f"staging {self.staging.name}")
         if self._live is not None:
             os.close(self._live)
             self._live = None
@@ -469,31 +489,44 @@ class OutputFolder:
         self._exchange(carried.records)
 
     def _exchange(self, records: Records) -> None:
-        """Swap staging and target, then empty the previous folder (now at staging's name)."""
+        """Swap staging and target, then empty the previous folder into the new one.
+
+        Each step is in the journal before it is taken (see Beside), so that a kill at
+        any moment leaves the next build knowing where everything is.
+        """
         assert self._staging_fd is not None
         st = os.fstat(self._staging_fd)
-        self.lock.write(f"swap {self.staging.name} {st.st_dev} {st.st_ino}\n")
+        swap, old = f"swap {self.staging.name} {st.st_dev} {st.st_ino}", self.beside.old_name()
+        self.beside.note(swap, f"old {old.name}")
         try:
             if _renameat2(self.staging, self.target, _RENAME_EXCHANGE):
-                old = self.staging
+                previous = self.staging  # the exchange put the previous reports here
             else:
-                old = self.beside.old_name()
                 os.rename(self.target, old)
                 os.rename(self.staging, self.target)
+                previous = old
         except BaseException:
-            if _real_dir(self.target):  # not swapped: the journal is void
-                with contextlib.suppress(OSError):
-                    self.lock.write("")
+            self._swapped = _same_folder(self.target, st)
+            if not self._swapped and not os.path.lexists(old):  # nothing moved
+                self.beside.forget(swap, f"old {old.name}")
             raise
         self._swapped = True
-        if old == self.staging:
-            new_name = self.beside.old_name()
+        if previous == self.staging:
             with contextlib.suppress(OSError):
-                rename_new(old, new_name)
-                old = new_name
-        self.beside.sweep(old, records)
-        with contextlib.suppress(OSError):
-            self.lock.write("")
+                rename_new(self.staging, old)
+                previous = old
+        if previous == old:
+            self.beside.forget(f"staging {self.staging.name}", swap)
+        if self.beside.sweep(previous, records):
+            self.beside.forget(f"old {old.name}", swap)
+
+
+def _same_folder(path: Path, st: os.stat_result) -> bool:
+    try:
+        now = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino)
 
 
 def unchanged(folder: OutputFolder, build_key: str) -> Manifest | None:

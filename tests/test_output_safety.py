@@ -177,15 +177,20 @@ def test_links_planted_beside_the_folder_are_not_followed(tmp_path: Path, sample
     for name in (".reports.building-1-deadbeef", ".reports.old-1-deadbeef", ".reports.old-2"):
         (tmp_path / name).symlink_to(victim)
     (tmp_path / ".reports.old-3").write_text("a file, not a folder")
+    for name in (".reports.building-4-cafe", ".reports.old-5-cafe"):  # folders of a person's
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "mine.txt").write_text("named like reporter's, but not reporter's")
     before = snapshot(victim)
+    beside = {n: snapshot(tmp_path / n) for n in (".reports.building-4-cafe", ".reports.old-5-cafe")}
     assert run_cli("build", sample, "--out", out, "--force", "-q").exit_code == 0
     shutil.rmtree(out)  # a missing folder: cleanup must not put a link in its place
     assert run_cli("build", sample, "--out", out, "-q").exit_code == 0
     assert snapshot(victim) == before
     assert out.is_dir() and not out.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".reports.")) == [
-        ".reports.building-1-deadbeef", ".reports.lock", ".reports.old-1-deadbeef",
-        ".reports.old-2", ".reports.old-3"]
+        ".reports.building-1-deadbeef", ".reports.building-4-cafe", ".reports.lock",
+        ".reports.old-1-deadbeef", ".reports.old-2", ".reports.old-3", ".reports.old-5-cafe"]
+    assert {n: snapshot(tmp_path / n) for n in beside} == beside
 
 
 # --- names ---------------------------------------------------------------------------------

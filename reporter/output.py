@@ -99,6 +99,12 @@ def _refuse(out: Path, why: str, code: str) -> OutputError:
                        "Choose an empty or new folder with --out", code=code)
 
 
+def _never(out: Path, why: str) -> OutputError:
+    return OutputError(f"the output folder {out} {why}, which a build never replaces (it "
+                       "replaces its output folder as a whole). Choose an empty or new folder "
+                       "with --out", code="output-protected")
+
+
 class FolderLock:
     """The lock file beside a reports folder: one build at a time, and its swap journal."""
 
@@ -199,7 +205,7 @@ def check_folder(given: Path, target: Path, inputs: Iterable[Path]) -> None:
     """Refuse a folder reporter may not replace (every check that needs no lock)."""
     why = _protected(target)
     if why:
-        raise _refuse(given, why, "output-protected")
+        raise _never(given, why)
     for p in inputs:
         real = Path(os.path.realpath(p))
         if os.path.exists(real) and (real == target or target in real.parents):

@@ -121,6 +121,10 @@ def atomic_file(path: Path) -> Iterator[Path]:
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name ending in {path.suffix or '.xlsx'}",
                           code="output-is-folder")
+    for p in (parent, *parent.parents):
+        if os.path.lexists(p) and not p.is_dir():
+            raise OutputError(f"cannot write {path}: {p} is a file, not a folder",
+                              code="output-is-file")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

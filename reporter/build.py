@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, output, reuse
+from .codes import Status
 from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .fingerprint import tool_fingerprint
@@ -167,7 +168,8 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
     raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(ins.facts.sources))
+    validation = validate_workbook(raw, sources=list(ins.facts.sources),
+                                   fact_ids=ins.facts.fact_kinds())
     del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
@@ -198,7 +200,8 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
         clock = time.perf_counter()
         extra = _briefings(wb, [m for m in wb.meetings if m.meeting_id in plan.carried],
                            outcome, ins.facts, {m: i["folder"] for m, i in plan.carried.items()})
-        _render(plan, _in_order(wb, briefings, extra), ins, jobs, say, timings)
+        _render(plan, _Portfolio(_in_order(wb, briefings, extra), outcome.for_meeting(None)),
+                ins, jobs, say, timings)
         timings["render"] = time.perf_counter() - clock
         notes = plan.pdfs(pdf, force, say)
         clock = time.perf_counter()
@@ -217,11 +220,11 @@ def _in_order(wb: Any, *groups: list[MeetingBriefing]) -> list[MeetingBriefing]:
     return sorted((b for g in groups for b in g), key=lambda b: order[b.meeting.meeting_id])
 
 
-def _render(plan: reuse.Plan, portfolio: list[MeetingBriefing], ins: _Inputs,
-            jobs: int | None, say: Progress, timings: dict[str, float]) -> None:
-    """Render the meetings the plan did not reuse, and the portfolio of `portfolio`."""
+def _render(plan: reuse.Plan, portfolio: _Portfolio, ins: _Inputs, jobs: int | None,
+            say: Progress, timings: dict[str, float]) -> None:
+    """Render the meetings the plan did not reuse, and the portfolio."""
     spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
-    for mid, names, seconds, digest in _render_all([*plan.todo, _Portfolio(portfolio)],
+    for mid, names, seconds, digest in _render_all([*plan.todo, portfolio],
                                                    ins.template, ins.template_sha,
                                                    plan.folder.staging, ins.created, jobs):
         for k, v in seconds.items():
@@ -280,7 +283,7 @@ def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation, facts: Fac
         scope = outcome.scopes.get(m.meeting_id)
         event_id = outcome.events.get(m.meeting_id)
         mine = checks.get(m.meeting_id, [])
-        cited = {c.source for c in mine if c.source}
+        cited = {c.source for c in mine if c.source and c.status is not Status.HINT}
         cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
         cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
         event = facts.events.get(event_id) if event_id else None
@@ -398,6 +401,8 @@ class _Portfolio:
     """The portfolio summary as one more job for the renderers."""
 
     briefings: list[MeetingBriefing]
+    #: checks of published items no meeting of the workbook is (see write_portfolio)
+    unattached: list[Any]
 
 
 def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
@@ -406,7 +411,8 @@ def render_portfolio(p: _Portfolio, staging: Path, created: dt.datetime
 
     with paused_gc():
         t0 = time.perf_counter()
-        write_portfolio(p.briefings, staging / PORTFOLIO, created=created)
+        write_portfolio(p.briefings, staging / PORTFOLIO, created=created,
+                        unattached=p.unattached)
     return None, [PORTFOLIO], {"portfolio": time.perf_counter() - t0}, ""
 
 

@@ -225,8 +225,11 @@ def reconcile(
     """Compare the workbook's figures and agreements with the published sources.
 
     Each figure is a match, a mismatch, unsourced (no published figure) or missing
-    (published but not in the workbook). Exit 0 whatever the differences, unless --strict
-    and a mismatch (exit 1); a workbook with validation errors is refused (exit 1).
+    (published but not in the workbook). A row that is possibly a published item is a
+    hint, for staff to settle with its Fact ID cell.
+
+    Exit 0 whatever the differences, unless --strict and a mismatch (exit 1); a workbook
+    with validation errors is refused (exit 1).
     """
     from .facts import load_facts
     from .reconcile import reconcile as run
@@ -234,7 +237,8 @@ def reconcile(
 
     try:
         base = load_facts(extra or [])
-        result = validate_file(workbook, sources=list(base.sources))
+        result = validate_file(workbook, sources=list(base.sources),
+                               fact_ids=base.fact_kinds())
     except ReporterError as exc:
         _fail(exc, format, workbook)
     if result.workbook is None:
@@ -269,9 +273,12 @@ def print_checks(outcome: Any) -> None:
     for c in outcome.checks:
         by_meeting.setdefault(c.meeting_id, []).append(c)
     for mid, checks in by_meeting.items():
-        scope = outcome.scopes.get(mid) if mid else None
-        console.print(f"\n[bold]{_escape(mid or '(no meeting)')}[/]  "
-                      f"scope: {scope or 'none'}; source event: {outcome.events.get(mid) or 'none'}")
+        if mid is None:
+            console.print("\n[bold](no meeting)[/]  published items the workbook has no "
+                          "meeting for")
+        else:
+            console.print(f"\n[bold]{_escape(mid)}[/]  scope: {outcome.scopes.get(mid) or 'none'}"
+                          f"; source event: {outcome.events.get(mid) or 'none'}")
         t = Table(header_style="bold", show_lines=False)
         for col in ("status", "kind", "where", "what it says"):
             t.add_column(col)

@@ -67,6 +67,11 @@ PROBLEM_CODES: dict[str, ProblemCode] = {code: ProblemCode(severity, title) for 
     ("text-too-long", Severity.ERROR, "Text longer than a cell can hold"),
     ("control-characters", Severity.WARNING, "Invisible control characters (removed)"),
     ("time-dropped", Severity.WARNING, "A date with a time of day (the time is ignored)"),
+    # references to the fact base
+    ("unknown-fact-id", Severity.ERROR, "A Fact ID that is not in the fact base"),
+    ("wrong-fact-kind", Severity.ERROR,
+     "A Fact ID of the wrong kind (a figure on Agreements, an agreement on Metrics)"),
+    ("duplicate-fact-id", Severity.ERROR, "The same Fact ID on two rows of one meeting"),
 )}
 
 #: Why an input could not be read (exit 2) or an output written (exit 3): `error.code`.
@@ -124,6 +129,9 @@ class Status(StrEnum):
     UNSOURCED = "unsourced"
     MISSING = "missing"
     INFO = "info"
+    #: A possible pairing that the evidence does not settle: for staff to confirm with a
+    #: Fact ID. Neither a match nor a difference; never shown in a briefing.
+    HINT = "hint"
 
     @property
     def label(self) -> Label:
@@ -162,6 +170,8 @@ _STATUS_LOOK: dict[Status, tuple[Label, str, str, str, str]] = {
     Status.MISSING: (Label("Published, not in workbook"), "#7030A0", "#E4DFEC", "#7030A0",
                      "magenta"),
     Status.INFO: (Label("Noted"), "#1F4E79", "#DDEBF7", "#5B9BD5", "cyan"),
+    Status.HINT: (Label("Possibly the same: staff to confirm"), "#404040", "#EDEDED", "#A5A5A5",
+                  "blue"),
 }
 
 
@@ -172,4 +182,40 @@ class CheckCode:
 
 
 #: What reconciliation found, one code per kind of finding: `checks[].code`.
-CHECK_CODES: dict[str, CheckCode] = {}
+CHECK_CODES: dict[str, CheckCode] = {code: CheckCode(status, title) for code, status, title in (
+    # meetings and the events the sources report
+    ("meeting-matches", Status.MATCH, "The meeting is the event a source reports"),
+    ("meeting-date-differs", Status.MISMATCH,
+     "The meeting is the event a source reports, but its date disagrees"),
+    ("meeting-missing", Status.MISSING, "An event a source reports is not on the Meetings sheet"),
+    ("meeting-possible", Status.HINT,
+     "The meeting may be an event a source reports; the evidence does not settle it"),
+    # figures
+    ("figure-matches", Status.MATCH, "The figure agrees with the published figure"),
+    ("figure-differs", Status.MISMATCH, "The figure disagrees with the published figure"),
+    ("figure-unit-differs", Status.MISMATCH,
+     "The figure is in a unit the published figure cannot be compared with"),
+    ("figure-metric-differs", Status.MISMATCH,
+     "The Fact ID names a published figure of another metric"),
+    ("figure-unsourced", Status.UNSOURCED, "No published figure for this row"),
+    ("figure-not-covered", Status.UNSOURCED,
+     "The meeting's counterpart is not a cooperation the fact base covers"),
+    ("figure-marked-unpublished", Status.UNSOURCED,
+     "Fact ID none: staff say the figure is not a published one"),
+    ("figure-missing", Status.MISSING, "A published figure is not on the Metrics sheet"),
+    ("figure-possible", Status.HINT,
+     "The figure may be a published one; the evidence does not settle it"),
+    # counts of agreements
+    ("count-matches", Status.MATCH, "The workbook lists as many agreements as the source counts"),
+    ("count-noted", Status.INFO, "The source counts more (or fewer) agreements than are listed"),
+    # agreements
+    ("agreement-matches", Status.MATCH, "The agreement is one a source names, and agrees with it"),
+    ("agreement-parties-differ", Status.MISMATCH,
+     "The agreement is one a source names, but its parties disagree"),
+    ("agreement-date-differs", Status.MISMATCH,
+     "The agreement is one a source names, but its date disagrees"),
+    ("agreement-missing", Status.MISSING,
+     "An agreement a source names is not on the Agreements sheet"),
+    ("agreement-possible", Status.HINT,
+     "The agreement may be one a source names; the evidence does not settle it"),
+)}

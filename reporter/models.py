@@ -15,6 +15,9 @@ from typing import NamedTuple
 
 from .quantities import Quantity
 
+#: What a Fact ID cell says (in any case) for a row that is not a published item.
+NO_FACT = "none"
+
 
 class Meeting(NamedTuple):
     meeting_id: str
@@ -40,6 +43,8 @@ class Agreement(NamedTuple):
     status: str | None
     source: str | None
     notes: str | None
+    #: the published agreement staff say this is (its fact id), "none" for none, or None
+    fact_id: str | None
     row: int
 
     @property
@@ -55,6 +60,8 @@ class Metric(NamedTuple):
     period: str | None
     source: str | None
     notes: str | None
+    #: the published figure staff say this is (its fact id), "none" for none, or None
+    fact_id: str | None
     row: int
 
 

@@ -103,6 +103,10 @@ AGREEMENTS = Sheet(
         Column("Source", "source", Kind.SOURCE, width=12,
                help="The id of the published source, e.g. g60 (see the README sheet)."),
         Column("Notes", "notes", Kind.TEXT, width=40, help="Anything a reader should know."),
+        Column("Fact ID", "fact_id", Kind.TEXT, width=22,
+               help="To say which published agreement this row is: its fact id (reporter facts "
+                    "lists them), or none if it is not a published one. Blank: reporter judges "
+                    "from the title, parties and date."),
     ),
     help="One row per agreement, memorandum, partnership, project or platform.",
 )
@@ -128,6 +132,10 @@ METRICS = Sheet(
         Column("Source", "source", Kind.SOURCE, width=12,
                help="The id of the published source, e.g. sh-hk (see the README sheet)."),
         Column("Notes", "notes", Kind.TEXT, width=40, help="Anything a reader should know."),
+        Column("Fact ID", "fact_id", Kind.TEXT, width=22,
+               help="To say which published figure this row is: its fact id (reporter facts "
+                    "lists them), or none if it is not a published one. Blank: reporter judges "
+                    "from the metric, the meeting and the period."),
     ),
     help="One row per figure quoted about a meeting's cooperation.",
 )

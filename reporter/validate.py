@@ -8,7 +8,7 @@ must fix, with a stable code. Types are checked in bulk by pydantic (see
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from . import cells
 from .cells import INVALID, column_letter, convert, row_adapter
-from .models import Agreement, Meeting, Metric, Workbook
+from .models import NO_FACT, Agreement, Meeting, Metric, Workbook
 from .problems import Problem, Severity, problem
 from .quantities import (
     EXACT,
@@ -89,11 +89,12 @@ class Validation:
     workbook: Workbook | None
 
 
-def validate_file(path: Path | str, *, sources: Collection[str] | None = None) -> Validation:
+def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
+                  fact_ids: Mapping[str, str] | None = None) -> Validation:
     """Read and validate a workbook file. Raises InputError when it cannot be read."""
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
-        result = validate_workbook(raw, sources=sources)
+        result = validate_workbook(raw, sources=sources, fact_ids=fact_ids)
         del raw  # now, not once the collector is back: it would walk every row first
     return result
 
@@ -123,21 +124,32 @@ def paused_gc(*, long_lived: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None) -> Validation:
+def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None,
+                      fact_ids: Mapping[str, str] | None = None) -> Validation:
+    """`sources`: the source ids a Source cell may name; `fact_ids`: fact id -> its kind
+    ('agreement', 'figure', 'event'), what a Fact ID cell may name. Both default to the
+    built-in fact base's."""
     if sources is None:
         from .facts import load_sources
 
         sources = [s.id for s in load_sources()]
-    run = _Run(raw, {s.casefold(): s for s in sources})
+    if fact_ids is None:
+        from .facts import load_facts
+
+        fact_ids = load_facts().fact_kinds()
+    run = _Run(raw, {s.casefold(): s for s in sources},
+               {k.casefold(): (k, kind) for k, kind in fact_ids.items()})
     return run.validate()
 
 
 class _Run:
     """One validation run: problems accumulate here."""
 
-    def __init__(self, raw: RawWorkbook, sources: dict[str, str]):
+    def __init__(self, raw: RawWorkbook, sources: dict[str, str],
+                 fact_ids: dict[str, tuple[str, str]]):
         self.raw = raw
         self.sources = sources
+        self.fact_ids = fact_ids  # casefolded id -> (id, kind)
         self.problems: list[Problem] = []
         self.columns: dict[str, dict[str, str]] = {}
         self.stats: dict[str, Any] = {"blank_rows_skipped": 0}
@@ -153,6 +165,8 @@ class _Run:
         meetings, ids = self._meetings(sheets[MEETINGS.name], vocab)
         agreements = self._agreements(sheets[AGREEMENTS.name], vocab, ids)
         metrics = self._metrics(sheets[METRICS.name], vocab, ids)
+        self._fact_ids_once(AGREEMENTS, agreements)
+        self._fact_ids_once(METRICS, metrics)
         self.stats.update(meetings=len(meetings), agreements=len(agreements),
                           metrics=len(metrics))
         order = {s.name: i for i, s in enumerate(DATA_SHEETS)}
@@ -461,6 +475,47 @@ class _Run:
             self._source(value, self._where(s, "source", n, value))
         return found, found is not None
 
+    def _fact_cell(self, s: Sheet, n: int, value: Any, kind: str) -> tuple[str | None, bool]:
+        """An optional Fact ID cell: (the fact's id, 'none' or None; whether it is acceptable).
+
+        It must name a fact of the sheet's kind (an agreement on Agreements, a figure on
+        Metrics), or say none (in any case).
+        """
+        if value == "":
+            return None, True
+        if value is INVALID:
+            return None, False
+        if value.casefold() == NO_FACT:
+            return NO_FACT, True
+        found = self.fact_ids.get(value.casefold())
+        if found is not None and found[1] == kind:
+            return found[0], True
+        where = self._where(s, "fact_id", n, value)
+        fix = (f"use the id of a published {kind} (reporter facts lists them), '{NO_FACT}' if "
+               f"the row is not a published {kind}, or leave the cell blank")
+        if found is None:
+            same = [k for k, kd in self.fact_ids.values() if kd == kind]
+            self.add("unknown-fact-id", f"'{value}' is not a fact id in the fact base"
+                     f"{_hint(did_you_mean(value, same))}; {fix}", **where)
+        else:
+            article = "an" if kind[0] in "aeiou" else "a"
+            self.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not "
+                     f"{article} {kind}; on the {s.name} sheet {fix}", **where)
+        return None, False
+
+    def _fact_ids_once(self, s: Sheet, records: Sequence[Agreement | Metric]) -> None:
+        """A published item is one row of a meeting: a Fact ID given twice within one
+        meeting is reported at the second row."""
+        seen: dict[tuple[str, str], int] = {}
+        for r in records:
+            if r.fact_id and r.fact_id != NO_FACT:
+                first = seen.setdefault((r.meeting_id, r.fact_id), r.row)
+                if first != r.row:
+                    self.add("duplicate-fact-id", f"Fact ID '{r.fact_id}' is already given to "
+                             f"row {first}, in the same meeting ({r.meeting_id}); a published "
+                             "item is one row of a meeting. Correct one of them, or leave it "
+                             "blank", **self._where(s, "fact_id", r.row, r.fact_id))
+
     def _ids(self, rows: _Rows) -> dict[str, str]:
         """Report duplicate IDs (marking their rows bad); return the usable IDs by key."""
         spec = rows.spec
@@ -547,23 +602,27 @@ class _Run:
         meeting_of = {v: v for v in ids.values()}.get
         kind_of, status_of = _exact(kinds).get, _exact(statuses).get
         source_of = _exact(tuple(self.sources.values())).get
+        fact_of = _exact(tuple(k for k, kind in self.fact_ids.values()
+                               if kind == "agreement")).get
         areas_of, areas_cached = focus.known, focus.cache.get
         bad = rows.bad
         new = tuple.__new__
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
             (aid, mid, title, party_a, party_b, kind, signed_on, areas, value, status, source,
-             notes) = t
+             notes, fact) = t
             meeting = meeting_of(mid)
             kind_ = kind_of(kind, _MISS)
             status_ = status_of(status, _MISS)
             source_ = source_of(source, _MISS)
+            fact_ = fact_of(fact, _MISS)
             found = areas_cached(areas) or areas_of(areas)
             if (meeting is not None and found is not None and kind_ is not _MISS
-                    and status_ is not _MISS and source_ is not _MISS and i not in bad):
+                    and status_ is not _MISS and source_ is not _MISS and fact_ is not _MISS
+                    and i not in bad):
                 # tuple.__new__ is what NamedTuple._make calls, without a Python frame.
                 append(new(Agreement, (aid, meeting, title, party_a, party_b or None, kind_,
                                        signed_on or None, found, None if value == "" else value,
-                                       status_, source_, notes or None, n)))
+                                       status_, source_, notes or None, fact_, n)))
                 continue
             meeting = self._meeting_ref(s, n, mid, ids)
             kind, kind_ok = self._optional(s, "kind", n, kind, kind_lookup, kinds,
@@ -572,12 +631,13 @@ class _Run:
             status, status_ok = self._optional(s, "status", n, status, status_lookup, statuses,
                                                "Statuses")
             source, source_ok = self._source_cell(s, n, source)
-            if meeting is None or not (kind_ok and areas_ok and status_ok and source_ok) or (
-                    i in rows.bad):
+            fact, fact_ok = self._fact_cell(s, n, fact, "agreement")
+            if meeting is None or not (kind_ok and areas_ok and status_ok and source_ok
+                                       and fact_ok) or i in rows.bad:
                 continue
             append(Agreement(aid, meeting, title, party_a, party_b or None, kind,  # type: ignore
                              signed_on or None, areas, None if value == "" else value, status,
-                             source or None, notes or None, n))
+                             source or None, notes or None, fact, n))
         return out
 
     def _metrics(self, rows: _Rows, vocab: dict[str, tuple[str, ...]],
@@ -589,16 +649,17 @@ class _Run:
         lookups = {name: _lookup(vocab[name]) for name in ("Units", "Qualifiers")}
         out: list[Metric] = []
         for i, (n, t) in enumerate(zip(rows.numbers, rows.values, strict=True)):
-            mid, meeting_id, metric, _value, _unit, _qualifier, period, source, notes = t
+            mid, meeting_id, metric, _value, _unit, _qualifier, period, source, notes, fact = t
             meeting = self._meeting_ref(s, n, meeting_id, ids)
             metric, metric_ok = self._optional(s, "metric", n, metric, lookup, names, "Metrics")
             quantity = self._quantity(n, t, vocab, lookups)
             source, source_ok = self._source_cell(s, n, source)
-            if meeting is None or not (metric_ok and source_ok) or quantity is None or (
+            fact, fact_ok = self._fact_cell(s, n, fact, "figure")
+            if meeting is None or not (metric_ok and source_ok and fact_ok) or quantity is None or (
                     i in rows.bad):
                 continue
             out.append(Metric(mid, meeting, metric, quantity, period or None,  # type: ignore
-                              source or None, notes or None, n))
+                              source or None, notes or None, fact, n))
         return out
 
     def _quantity(self, n: int, t: tuple[Any, ...], vocab: dict[str, tuple[str, ...]],

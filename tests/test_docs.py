@@ -7,8 +7,10 @@ import re
 import typer.main
 
 from reporter.cli import app
+from reporter.codes import CHECK_CODES, Status
 from reporter.errors import ExitCode
 from reporter.problems import CODES
+from reporter.reconcile.wording import _EN as ENGLISH
 from reporter.schema import DATA_SHEETS
 from tests.conftest import ROOT, run_cli
 
@@ -49,3 +51,15 @@ def test_readme_documents_commands_codes_and_format() -> None:
     for spec in DATA_SHEETS:
         for c in spec.columns:
             assert c.header in README
+
+
+def test_readme_lists_every_check_code_with_its_status_and_every_status() -> None:
+    for code, spec in CHECK_CODES.items():
+        assert re.search(rf"^\| `{re.escape(code)}` \| {spec.status.value} \|", README, re.M), (
+            f"README does not list check code {code} as {spec.status.value}")
+    for status in Status:
+        assert re.search(rf"^\| `{status.value}` \|", README, re.M), f"status {status.value}"
+
+
+def test_every_check_code_has_an_english_message() -> None:
+    assert set(ENGLISH) == set(CHECK_CODES)

@@ -214,8 +214,9 @@ def test_json_contract_and_exit_codes(edited) -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {"workbook", "ok", "checks", "summary"} <= set(data)
-    keys = {"status", "kind", "meeting_id", "metric", "cell", "workbook_value", "fact_id",
-            "fact_value", "unit", "source", "message"}
+    keys = {"code", "status", "kind", "meeting_id", "metric", "sheet", "row", "cell",
+            "workbook_value", "workbook_text", "fact_id", "fact_value", "fact_text", "unit",
+            "source", "paragraph", "message", "details"}
     assert all(keys <= set(c) for c in data["checks"])
     assert data["summary"] == {s: sum(c["status"] == s for c in data["checks"])
                                for s in data["summary"]}

@@ -63,6 +63,12 @@ class FactBase:
     def events_in(self, scope: str) -> list[Event]:
         return [e for e in self.events.values() if e.scope == scope]
 
+    def fact_kinds(self) -> dict[str, str]:
+        """Every id a workbook's Fact ID cell may name, with its kind: 'agreement',
+        'figure' or 'event' (ids are unique across the three)."""
+        return {**{e: "event" for e in self.events}, **{f.id: "figure" for f in self.figures},
+                **{a.id: "agreement" for a in self.agreements}}
+
     def to_dict(self, source: str | None = None) -> dict[str, Any]:
         """The JSON shape of `reporter facts --format json`."""
         keep = (lambda s: s == source) if source else (lambda s: True)
@@ -236,6 +242,19 @@ def _merge(files: list[FactFile], digest: str, names: list[str]) -> FactBase:
     agreements = [x for f in files for x in f.agreements]
     unique("figure", figures)
     unique("agreement", agreements)
+    # A workbook's Fact ID cell names one item, of any of the three kinds, or says "none".
+    kinds: dict[str, str] = {}
+    for kind, items in (("event", list(events.values())), ("figure", figures),
+                        ("agreement", agreements)):
+        for item in items:
+            if item.id == "none":
+                problems.append(f"{kind} id 'none' is reserved (a Fact ID cell's 'none' says "
+                                "the row is not a published item); choose another id")
+            elif kinds.setdefault(item.id, kind) != kind:
+                other = kinds[item.id]
+                problems.append(f"{kind} id {item.id!r} is also the id of "
+                                f"{'an' if other[0] in 'aeiou' else 'a'} {other}; ids must be "
+                                "unique across events, figures and agreements")
     entity_list = [x for f in files for x in f.entities]
     unique("entity", entity_list)
     for item in [*events.values(), *figures, *agreements]:

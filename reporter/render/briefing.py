@@ -95,8 +95,11 @@ class _Briefing:
         #: whether any text was cut to CELL_LIMIT (the page then says where the rest is)
         self.shortened = False
         self.meta: Any = None  # the "Prepared by" paragraph, under the title block
+        # Hints (possible pairings for staff to confirm) are never shown to a briefing's
+        # reader: they are neither a citation nor a difference.
+        self.checks = [c for c in b.checks if c.status is not Status.HINT]
         self.checks_by_row: dict[tuple[str, int], list[Check]] = {}
-        for c in b.checks:
+        for c in self.checks:
             if c.sheet and c.row:
                 self.checks_by_row.setdefault((c.sheet, c.row), []).append(c)
 
@@ -223,7 +226,7 @@ class _Briefing:
     def at_a_glance(self) -> None:
         b = self.b
         self.heading("At a glance")
-        figures = [c for c in b.checks if c.kind == "figure" and c.row]
+        figures = [c for c in self.checks if c.kind == "figure" and c.row]
         status = Counter(c.status for c in figures)
         lines = [f"{len(b.metrics)} figure(s) recorded: {status['match']} agree with the "
                  f"published sources, {status['mismatch']} differ, {status['unsourced']} have "
@@ -238,7 +241,7 @@ class _Briefing:
         if b.focus_counts:
             top = ", ".join(f for f, _ in b.focus_counts[:3])
             lines.append(f"Leading focus areas: {top}.")
-        missing = [c for c in b.checks if c.status == "missing"]
+        missing = [c for c in self.checks if c.status == "missing"]
         if missing:
             lines.append(f"{len(missing)} published item(s) are not in the workbook (see "
                          "Differences from published sources).")
@@ -256,7 +259,7 @@ class _Briefing:
             check = next((c for c in self.checks_by_row.get(("Metrics", f.row), [])
                           if c.kind == "figure"), None)
             status = check.status if check else "unsourced"
-            if check is not None and check.fact_id:
+            if check is not None and check.cites:
                 note = self.cite(check.source, check.paragraph)
             else:
                 note = self.cite(f.source, None) if f.source else "workbook only"
@@ -269,7 +272,7 @@ class _Briefing:
         """The agreements section; True when the full list goes to an appendix."""
         b = self.b
         self.heading("Agreements signed")
-        count = next((c for c in b.checks if c.kind == "count"), None)
+        count = next((c for c in self.checks if c.kind == "count"), None)
         if count is not None:
             self.para(f"The source reports {count.fact_text} {count.metric.lower()} "
                       f"{self.cite(count.source, count.paragraph)}; the workbook lists "
@@ -293,7 +296,7 @@ class _Briefing:
         check = next((c for c in self.checks_by_row.get(("Agreements", a.row), [])
                       if c.kind == "agreement"), None)
         title = a.title
-        if check is not None:
+        if check is not None and check.cites:
             title += f" {self.cite(check.source, check.paragraph)}"
         return [title, parties, a.kind, "; ".join(a.focus_areas),
                 a.signed_on.isoformat() if a.signed_on else "not stated"]
@@ -315,11 +318,10 @@ class _Briefing:
                   "may have several areas).", "Caption")
 
     def differences(self) -> None:
-        b = self.b
         self.heading("Differences from published sources")
-        mismatches = [c for c in b.checks if c.status == "mismatch"]
-        missing = [c for c in b.checks if c.status == "missing"]
-        unsourced = [c for c in b.checks if c.status == "unsourced"]
+        mismatches = [c for c in self.checks if c.status == "mismatch"]
+        missing = [c for c in self.checks if c.status == "missing"]
+        unsourced = [c for c in self.checks if c.status == "unsourced"]
         if not (mismatches or missing or unsourced):
             self.para("Every figure, agreement and date in this briefing that the published "
                       "sources cover agrees with them.")

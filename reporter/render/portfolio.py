@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..codes import Status
 from ..quantities import format_quantity
+from ..reconcile import Check
 from . import STATUS_LABELS, MeetingBriefing
 from .xlsx import Column, Formats, new_workbook, write_table
 
 
-def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime) -> None:
+def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime,
+                    unattached: Sequence[Check] = ()) -> None:
+    """`unattached`: checks of published items that no meeting of the workbook is (an event
+    with no meeting, and its figures and agreements); listed under Reconciliation."""
     wb = new_workbook(out, created, "Cooperation portfolio")
     fmt = Formats(wb)
     overview = wb.add_worksheet("Overview")
@@ -76,7 +81,7 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
 
     # --- every figure ---------------------------------------------------------------------
     by_row = {(b.meeting.meeting_id, c.row): c for b in briefings for c in b.checks
-              if c.kind == "figure" and c.row}
+              if c.kind == "figure" and c.row and c.status is not Status.HINT}
     f_cols = [Column("Meeting ID"), Column("Metric ID"), Column("Metric"),
               Column("Value", "number"), Column("Unit"), Column("Qualifier"),
               Column("Reads as"), Column("Period"), Column("Check"), Column("Published"),
@@ -95,10 +100,12 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     # --- every check ----------------------------------------------------------------------
     c_cols = [Column("Meeting ID"), Column("Status"), Column("Kind"), Column("Workbook cell"),
               Column("Workbook"), Column("Published"), Column("Source"),
-              Column("Source paragraph", "int"), Column("What it says", width=90)]
-    c_rows = [[b.meeting.meeting_id, c.status, c.kind,
-               f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text, c.fact_text,
-               c.source, c.paragraph, c.message] for b in briefings for c in b.checks]
+              Column("Source paragraph", "int"), Column("What it says", width=90),
+              Column("Code")]
+    listed = [(b.meeting.meeting_id, c) for b in briefings for c in b.checks]
+    listed += [("", c) for c in unattached]
+    c_rows = [[mid, c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text,
+               c.fact_text, c.source, c.paragraph, c.message, c.code] for mid, c in listed]
     write_table(checks, 0, c_cols, c_rows, "Checks", fmt, status_col="Status")
     checks.freeze_panes(1, 1)
     overview.activate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..codes import Status
 from ..quantities import format_quantity
 from . import MeetingBriefing
 from .xlsx import (
@@ -27,10 +28,14 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     metrics = wb.add_worksheet("Metrics")
     differences = wb.add_worksheet("Differences")
     sources = wb.add_worksheet("Sources")
+    # A row's check, hints aside: a hint (a possible pairing for staff to confirm) is
+    # listed under Differences, and shows in the Agreements sheet only where nothing else does.
     by_row: dict[tuple[str, int], list] = {}
+    hints: dict[tuple[str, int], list] = {}
     for c in b.checks:
         if c.sheet and c.row:
-            by_row.setdefault((c.sheet, c.row), []).append(c)
+            (hints if c.status is Status.HINT else by_row).setdefault((c.sheet, c.row),
+                                                                      []).append(c)
 
     # --- Summary ------------------------------------------------------------------------
     ws = summary
@@ -126,12 +131,14 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
               Column("Source paragraph", "int")]
     rows = []
     for a in b.agreements:
-        check = next((c for c in by_row.get(("Agreements", a.row), [])
+        check = next((c for c in [*by_row.get(("Agreements", a.row), []),
+                                  *hints.get(("Agreements", a.row), [])]
                       if c.kind == "agreement"), None)
+        cites = check is not None and check.cites
         rows.append([a.agreement_id, a.title, a.party_a, a.party_b, a.kind, a.signed_on,
                      "; ".join(a.focus_areas), a.value_cny, a.status, a.source, a.notes,
-                     check.status if check else "", check.fact_id if check else "",
-                     check.paragraph if check else None])
+                     check.status if check else "", check.fact_id if cites else "",
+                     check.paragraph if cites else None])
     write_table(agreements, 0, a_cols, rows, "Agreements", fmt, status_col="Check")
     agreements.freeze_panes(1, 1)
 
@@ -144,21 +151,22 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     for f in b.metrics:
         check = next((c for c in by_row.get(("Metrics", f.row), []) if c.kind == "figure"),
                      None)
+        cites = check is not None and check.cites
         rows.append([f.metric_id, f.metric, f.value.as_number(), f.value.unit,
                      f.value.qualifier, format_quantity(f.value), f.period, f.source, f.notes,
                      check.status if check else "unsourced",
-                     check.fact_text if check and check.fact_id else "",
-                     check.source if check and check.fact_id else "",
-                     check.paragraph if check and check.fact_id else None])
+                     check.fact_text if cites else "", check.source if cites else "",
+                     check.paragraph if cites else None])
     write_table(metrics, 0, f_cols, rows, "Metrics", fmt, status_col="Check")
     metrics.freeze_panes(1, 1)
 
     # --- Differences --------------------------------------------------------------------
     d_cols = [Column("Status"), Column("Kind"), Column("Workbook cell"), Column("Metric"),
               Column("Workbook"), Column("Published"), Column("Source"),
-              Column("Source paragraph", "int"), Column("What it says", width=90)]
+              Column("Source paragraph", "int"), Column("What it says", width=90),
+              Column("Code")]
     rows = [[c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.metric,
-             c.workbook_text, c.fact_text, c.source, c.paragraph, c.message]
+             c.workbook_text, c.fact_text, c.source, c.paragraph, c.message, c.code]
             for c in b.checks if c.status != "match"]
     write_table(differences, 0, d_cols, rows, "Differences", fmt, status_col="Status")
     differences.freeze_panes(1, 0)
@@ -166,7 +174,7 @@ def write_summary(b: MeetingBriefing, out: Path, *, created: dt.datetime) -> Non
     # --- Sources ------------------------------------------------------------------------
     cited: dict[str, set[int]] = {}
     for c in b.checks:
-        if c.source and c.paragraph:
+        if c.source and c.paragraph and c.status is not Status.HINT:
             cited.setdefault(c.source, set()).add(c.paragraph)
     s_cols = [Column("Source id"), Column("Title", width=70), Column("Outlet"),
               Column("Byline"), Column("Date"), Column("File"), Column("Paragraphs cited")]

@@ -25,6 +25,13 @@ from ..text import xml_safe
 from . import STATUS_LABELS, MeetingBriefing, SourceNotes
 
 AGREEMENT_WIDTHS = [4.5, 4.3, 2.6, 3.3, 1.9]
+#: The most a table cell (or the title) shows. A cell of 30,000 characters fills pages on
+#: its own, and a table row that spans pages makes LibreOffice take minutes to lay the
+#: briefing out; the summary workbook keeps the full text, and the page says so.
+CELL_LIMIT = 1000
+#: The title and subtitle are set large: they are cut shorter.
+TITLE_LIMIT = 200
+SHORTENED = " … [shortened]"
 #: Agreements listed in the body; longer lists move to an appendix.
 INLINE_AGREEMENTS = 20
 EAST_ASIAN_FONT = "Microsoft YaHei"
@@ -85,6 +92,9 @@ class _Briefing:
                            if name.casefold() in self.by_name}
         #: Table rows as XML, by the marker that stands for them until the file is saved.
         self.rows: dict[bytes, bytes] = {}
+        #: whether any text was cut to CELL_LIMIT (the page then says where the rest is)
+        self.shortened = False
+        self.meta: Any = None  # the "Prepared by" paragraph, under the title block
         # Hints (possible pairings for staff to confirm) are never shown to a briefing's
         # reader: they are neither a citation nor a difference.
         self.checks = [c for c in b.checks if c.status is not Status.HINT]
@@ -154,10 +164,17 @@ class _Briefing:
                 look.set(qn(f"w:{attr}"), value)
         marker = f"reporter-rows-{len(self.rows) + 1}"
         t._tbl.append(etree.Comment(marker))
-        self.rows[f"<!--{marker}-->".encode()] = _rows_xml(proto, rows, self.status_ids)
+        xml, cut = _rows_xml(proto, rows, self.status_ids)
+        self.rows[f"<!--{marker}-->".encode()] = xml
+        self.shortened |= cut
 
     def cite(self, source: str | None, paragraph: int | None) -> str:
         return self.notes.cite(source, paragraph)
+
+    def cap(self, text: str) -> str:
+        text, cut = shorten(text, TITLE_LIMIT)
+        self.shortened |= cut
+        return text
 
     # --- the briefing -----------------------------------------------------------------------
 
@@ -173,15 +190,20 @@ class _Briefing:
         self.sources()
         if appendix:
             self.appendix()
+        if self.shortened:
+            self.meta.add_run(xml_safe(
+                f" Text longer than {CELL_LIMIT:,} characters ({TITLE_LIMIT} in the title) is "
+                "shortened here (marked "
+                f"“{SHORTENED.strip()}”); the full text is in {self.b.folder}-summary.xlsx."))
 
     def title_block(self) -> None:
         b, m = self.b, self.b.meeting
-        self.para(f"Briefing: {m.title}", "Title")
+        self.para(self.cap(f"Briefing: {m.title}"), "Title")
         date = f"{m.date.day} {m.date:%B %Y}" if m.date else (
             b.event.date.describe() if b.event and not b.event.date.is_empty() else
             "date not stated")
         place = m.location or (b.event.place if b.event and b.event.place else "place not stated")
-        self.para(f"{m.kind.capitalize()} · {date} · {place}", "Subtitle")
+        self.para(self.cap(f"{m.kind.capitalize()} · {date} · {place}"), "Subtitle")
         rows: list[list[Cell]] = [
             ["Meeting", f"{m.title} ({m.meeting_id})"],
             ["Kind", m.kind],
@@ -197,7 +219,7 @@ class _Briefing:
             rows.append(["Notes", m.notes])
         self.table(["", ""], rows, [3.6, 13.0], DETAILS_STYLE, header_row=False)
         p = b.provenance
-        self.para(f"Prepared by reporter {p.tool_version} from {p.workbook_name} and fact base "
+        self.meta = self.para(f"Prepared by reporter {p.tool_version} from {p.workbook_name} and fact base "
                   f"{p.facts_version}. Numbers in brackets refer to the sources listed at the "
                   "end.", "Meta")
 
@@ -353,8 +375,17 @@ def _qn(tag: str) -> str:
 _NS_DECL = re.compile(r' xmlns:\w+="[^"]*"')
 
 
-def _rows_xml(proto: Any, rows: list[list[Cell]], style_ids: dict[str, str]) -> bytes:
-    """Rows shaped like proto, as the XML text that goes in their table.
+def shorten(text: str, limit: int = CELL_LIMIT) -> tuple[str, bool]:
+    """text cut to `limit` characters (marked as shortened), and whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    return text[:limit].rstrip() + SHORTENED, True
+
+
+def _rows_xml(proto: Any, rows: list[list[Cell]], style_ids: dict[str, str]
+              ) -> tuple[bytes, bool]:
+    """Rows shaped like proto, as the XML text that goes in their table; and whether any
+    cell was shortened (see CELL_LIMIT).
 
     Text is escaped here, so the result is well-formed by construction. Building the
     text costs a fraction of building the elements (or of parsing the text into
@@ -366,13 +397,16 @@ def _rows_xml(proto: Any, rows: list[list[Cell]], style_ids: dict[str, str]) -> 
     if len(pieces) != len(proto.findall(f"{{{_W}}}tc")) + 1:
         raise ValueError("unexpected table row prototype")  # a change in python-docx
     out = []
+    cut = False
     for row in rows:
         out.append(pieces[0])
         for k, value in enumerate(row):
             text, char_style = value if isinstance(value, tuple) else (value, None)
+            if len(text) > CELL_LIMIT:
+                text, cut = shorten(text)[0], True
             out.append(_paragraph(text, style_ids.get(char_style or "")))
             out.append(pieces[k + 1])
-    return "".join(out).encode()
+    return "".join(out).encode(), cut
 
 
 def _splice_on_save(part: Any, rows: dict[bytes, bytes]) -> None:

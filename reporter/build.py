@@ -1,11 +1,13 @@
 """Build: validate, reconcile, and write a briefing and a summary for every meeting.
 
 The whole reports folder is written into a staging folder beside it and swapped
-in only when every file is complete (see `write.OutputFolder`), so a failure or
-a kill leaves the previous reports as they were. Meetings whose inputs have not
-changed since the last build are not rendered again: their files are reused
-(hard-linked) from the previous folder, which gives the same bytes. Large builds
-render meetings in parallel processes; the files are identical to a serial build.
+in only when every file is complete (see `output.OutputFolder`), so a failure or
+a kill leaves the previous reports as they were. reporter owns only what it wrote:
+people's files in the folder are carried into the new set (see `keep.py`).
+Meetings whose inputs have not changed since the last build are not rendered
+again: their files are reused (hard-linked) from the previous folder, which gives
+the same bytes (see `reuse.py`). Large builds render meetings in parallel
+processes; the files are identical to a serial build.
 """
 
 from __future__ import annotations
@@ -16,14 +18,10 @@ import datetime as dt
 import gc
 import hashlib
 import io
-import json
 import os
 import pickle
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -33,10 +31,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import InputError, MismatchFound, OutputError, UsageError, WorkbookInvalid
+from . import output, reuse
+from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
+from .fingerprint import tool_fingerprint
+from .keep import Kept
+from .manifest import MANIFEST
 from .memory import paused_gc
+from .output import OutputFolder
+from .pdf import soffice, to_pdf  # noqa: F401  (part of this module's interface)
 from .read import read_workbook
 from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing
@@ -44,10 +47,9 @@ from .render.assemble import assemble
 from .schema import READ_SHEETS
 from .text import did_you_mean
 from .validate import Report, validate_workbook
-from .write import OutputFolder, normalise_zip, pinned_time, sha256_file
+from .write import normalise_zip, pinned_time, sha256_file
 
-MANIFEST = "manifest.json"
-PORTFOLIO = "portfolio-summary.xlsx"
+PORTFOLIO = reuse.PORTFOLIO
 DEFAULT_TEMPLATE = Path("templates") / "briefing.docx"
 #: Below this many rows to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 4000
@@ -62,6 +64,11 @@ class MeetingResult:
     files: list[str]
     summary: dict[str, int]
     reused: bool
+    #: "rebuilt" (rendered now), "reused" (inputs unchanged: the earlier files, the same
+    #: bytes) or "carried over" (not chosen with --meeting: left as they were)
+    origin: str = "rebuilt"
+    #: the build that rendered the files
+    build_id: str = ""
 
 
 @dataclass(slots=True)
@@ -75,6 +82,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     up_to_date: bool = False
+    #: people's entries the build kept (added, or generated and then edited), and where
+    kept: list[Kept] = field(default_factory=list)
 
     @property
     def warnings(self) -> int:
@@ -88,6 +97,23 @@ def default_template() -> Path:
     if DEFAULT_TEMPLATE.is_file():
         return DEFAULT_TEMPLATE
     return Path(str(resources.files("reporter.render") / "data" / "briefing.docx"))
+
+
+@dataclass(slots=True)
+class _Inputs:
+    """What one build is made from, beyond the workbook's records."""
+
+    workbook: Path
+    workbook_sha: str
+    facts: FactBase
+    template: Path
+    template_sha: str
+    created: dt.datetime
+    key: str
+
+    @property
+    def build_id(self) -> str:
+        return self.key[:16]
 
 
 def build(
@@ -109,11 +135,13 @@ def build(
     workbook, out = Path(workbook), Path(out)
     template = Path(template) if template is not None else default_template()
     facts_files = [Path(p) for p in facts_files]
+    meetings = list(meetings) if meetings else None
     clock = time.perf_counter()
 
     facts = load_facts(facts_files)
     _check_template(template)
-    _check_paths(workbook, out, [template, *facts_files])
+    folder = OutputFolder(out, inputs=[workbook, template, *facts_files])
+    folder.check()
     created = pinned_time()
     template_sha = sha256_file(template)
     try:
@@ -121,38 +149,37 @@ def build(
     except OSError:
         workbook_sha = ""  # reading it properly below gives the clear message
     key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, pdf)
+    ins = _Inputs(workbook, workbook_sha, facts, template, template_sha, created, key)
     if not force and workbook_sha:
-        done = _up_to_date(Path(out), key, strict)
+        done = _up_to_date(folder, key, strict)
         if done is not None:
             done.timings["check"] = time.perf_counter() - clock
             say("start", total=len(done.meetings))
             return done
     with paused_gc():
-        return _build(workbook, out, key, facts, template, template_sha, created, workbook_sha,
-                      meetings=meetings, strict=strict, pdf=pdf, force=force, jobs=jobs,
-                      say=say, timings=timings, clock=clock)
+        return _build(ins, folder, meetings=meetings, strict=strict, pdf=pdf, force=force,
+                      jobs=jobs, say=say, timings=timings, clock=clock)
 
 
-def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
-           template_sha: str, created: dt.datetime, workbook_sha: str, *,
-           meetings: Iterable[str] | None, strict: bool, pdf: bool, force: bool,
-           jobs: int | None, say: Progress, timings: dict[str, float], clock: float
-           ) -> BuildResult:
+def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, strict: bool,
+           pdf: bool, force: bool, jobs: int | None, say: Progress, timings: dict[str, float],
+           clock: float) -> BuildResult:
     """The build proper, with the cyclic garbage collector paused: it would walk the
     hundreds of thousands of records again and again, and find nothing to collect."""
-    raw = read_workbook(workbook, sheets=READ_SHEETS)
+    raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(facts.sources),
-                                   fact_ids=facts.fact_kinds())
+    validation = validate_workbook(raw, sources=list(ins.facts.sources),
+                                   fact_ids=ins.facts.fact_kinds())
     del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
-        raise WorkbookInvalid(validation.report, f"{workbook} has {len(validation.report.errors)} "
-                              "validation error(s); nothing was written")
+        raise WorkbookInvalid(validation.report, f"{ins.workbook} has "
+                              f"{len(validation.report.errors)} validation error(s); nothing "
+                              "was written")
     wb = validation.workbook
     clock = time.perf_counter()
-    outcome = reconcile(wb, facts)
+    outcome = reconcile(wb, ins.facts)
     timings["reconcile"] = time.perf_counter() - clock
     if strict and not outcome.ok:
         n = outcome.summary["mismatch"]
@@ -160,61 +187,54 @@ def _build(workbook: Path, out: Path, key: str, facts: FactBase, template: Path,
                               "nothing was written")
         error.reconciliation = outcome  # type: ignore[attr-defined]
         raise error
-    selected = _select(wb.meetings, meetings)
     clock = time.perf_counter()
-    briefings = assemble(wb, selected, outcome, facts)
-    say("start", total=len(briefings))
-
-    with OutputFolder(out) as folder:
-        staging = folder.staging
-        previous = {} if force else _previous(folder.previous())
-        # Hashes decide what to reuse; with nothing to reuse, the workers compute them.
-        inputs = {b.meeting.meeting_id: _inputs_hash(b, template_sha, created)
-                  for b in briefings} if previous else {}
+    folders = reuse.folder_names([m.meeting_id for m in wb.meetings])
+    briefings = assemble(wb, _select(wb.meetings, meetings), outcome, ins.facts, folders)
+    with folder:
+        say("start", total=len(briefings))
+        plan = reuse.Plan(folder, briefings, force=force, partial=meetings is not None,
+                          inputs_hash=lambda b: _inputs_hash(b, ins.template_sha, ins.created),
+                          build_id=ins.build_id)
+        for mid in plan.reused:
+            say("meeting", meeting_id=mid, reused=True)
         timings["prepare"] = time.perf_counter() - clock
-        results: dict[str, MeetingResult] = {}
-        todo: list[MeetingBriefing] = []
-        for b in briefings:
-            mid = b.meeting.meeting_id
-            reused = _reuse(previous.get(mid), inputs.get(mid, ""), folder.previous(), staging,
-                            b.folder)
-            if reused is not None:
-                results[mid] = MeetingResult(mid, b.folder, reused, b.status_counts(), True)
-                say("meeting", meeting_id=mid, reused=True)
-            else:
-                todo.append(b)
         clock = time.perf_counter()
-        spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
-        jobs_list = [*todo, _Portfolio(briefings, outcome.for_meeting(None))]
-        pending = {b.meeting.meeting_id: b for b in todo}
-        for mid, names, seconds, digest in _render_all(jobs_list, template, template_sha,
-                                                       staging, created, jobs):
-            for k, v in seconds.items():
-                spent[k] += v
-            if mid is None:
-                continue
-            inputs[mid] = digest
-            b = pending[mid]
-            results[mid] = MeetingResult(mid, b.folder, names, b.status_counts(), False)
-            say("meeting", meeting_id=mid, reused=False)
+        extra = assemble(wb, [m for m in wb.meetings if m.meeting_id in plan.carried],
+                         outcome, ins.facts, {m: i["folder"] for m, i in plan.carried.items()})
+        _render(plan, _Portfolio(_in_order(wb, briefings, extra), outcome.for_meeting(None)),
+                ins, jobs, say, timings)
         timings["render"] = time.perf_counter() - clock
-        timings["render_docx"], timings["render_xlsx"] = spent["docx"], spent["xlsx"]
-        timings["portfolio"] = spent["portfolio"]
-        ordered = [results[b.meeting.meeting_id] for b in briefings]
-        notes: list[str] = []
-        if pdf:
-            say("pdf")
-            notes += _convert_pdfs(staging, ordered)
+        notes = plan.pdfs(pdf, force, say)
         clock = time.perf_counter()
-        manifest = _manifest(staging, workbook, workbook_sha, facts, template, template_sha,
-                             created, ordered, outcome, inputs)
-        manifest["build_key"] = key
-        manifest["validation"] = {"warnings": len(validation.report.warnings)}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False,
-                                                   sort_keys=True) + "\n", encoding="utf-8")
+        manifest = plan.manifest(ins, outcome, len(validation.report.warnings))
+        (folder.staging / MANIFEST).write_bytes(reuse.manifest_bytes(manifest))
     timings["write"] = time.perf_counter() - clock
-    return BuildResult(folder.target, ordered, manifest, validation.report, outcome, timings,
-                       notes)
+    notes += plan.dropped_notes(folder.dropped, {m.meeting_id for m in wb.meetings})
+    notes += folder.notes
+    return BuildResult(folder.target, plan.results(), manifest, validation.report, outcome,
+                       timings, notes, kept=folder.kept)
+
+
+def _in_order(wb: Any, *groups: list[MeetingBriefing]) -> list[MeetingBriefing]:
+    """The briefings of every group, in the workbook's order of meetings."""
+    order = {m.meeting_id: k for k, m in enumerate(wb.meetings)}
+    return sorted((b for g in groups for b in g), key=lambda b: order[b.meeting.meeting_id])
+
+
+def _render(plan: reuse.Plan, portfolio: _Portfolio, ins: _Inputs, jobs: int | None,
+            say: Progress, timings: dict[str, float]) -> None:
+    """Render the meetings the plan did not reuse, and the portfolio."""
+    spent = {"docx": 0.0, "xlsx": 0.0, "portfolio": 0.0}
+    for mid, names, seconds, digest in _render_all([*plan.todo, portfolio],
+                                                   ins.template, ins.template_sha,
+                                                   plan.folder.staging, ins.created, jobs):
+        for k, v in seconds.items():
+            spent[k] += v
+        if mid is not None:
+            plan.rendered(mid, names, digest)
+            say("meeting", meeting_id=mid, reused=False)
+    timings["render_docx"], timings["render_xlsx"] = spent["docx"], spent["xlsx"]
+    timings["portfolio"] = spent["portfolio"]
 
 
 # --- checks before anything is written ----------------------------------------------------------
@@ -230,18 +250,6 @@ def _check_template(template: Path) -> None:
     except (zipfile.BadZipFile, OSError):
         raise InputError("the briefing template is not a Word document (.docx)", path=template,
                          code="not-a-template") from None
-
-
-def _check_paths(workbook: Path, out: Path, inputs: list[Path]) -> None:
-    target = out.absolute()
-    for p in [workbook, *inputs]:
-        if not p.exists():
-            continue
-        resolved = p.resolve()
-        if resolved == target.resolve() or target.resolve() in resolved.parents:
-            raise OutputError(f"the output folder {out} contains the input {p}; a build replaces "
-                              "its output folder, so choose another folder with --out",
-                              code="output-contains-input")
 
 
 def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
@@ -265,12 +273,14 @@ def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
 def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) -> str:
     """Everything a meeting's files depend on; equal hashes give equal files.
 
-    The bundle is pickled without pickle's memo (which records which values are the
-    same object, and that differs from run to run), so equal data hashes equal.
+    That is its records and checks, the template, the pinned time, and reporter's
+    own code and the libraries that write the files (`fingerprint.py`). The bundle
+    is pickled without pickle's memo (which records which values are the same
+    object, and that differs from run to run), so equal data hashes equal.
     Different data can never hash equal.
     """
     h = hashlib.sha256()
-    h.update(f"{__version__}|{template_sha}|{created.isoformat()}|{sys.version_info[:2]}".encode())
+    h.update(f"{tool_fingerprint()}|{template_sha}|{created.isoformat()}".encode())
     buf = io.BytesIO()
     pickler = pickle.Pickler(buf, protocol=5)
     pickler.fast = True
@@ -285,87 +295,44 @@ def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) ->
     return h.hexdigest()
 
 
-# --- reusing unchanged meetings ------------------------------------------------------------------
+# --- nothing changed since the last build --------------------------------------------------------
 
 def _build_key(workbook_sha: str, facts_digest: str, template_sha: str, created: dt.datetime,
                meetings: Iterable[str] | None, pdf: bool) -> str:
-    """Everything a whole build depends on: when it is unchanged, so is the output."""
+    """Everything a whole build depends on: when it is unchanged, so is the output.
+
+    reporter's code and its writers' versions (`tool_fingerprint`), the workbook, the
+    fact base, the template, the pinned time and the options that change the files.
+    """
     chosen = sorted({m.casefold() for m in meetings}) if meetings else ["*"]
-    parts = [__version__, workbook_sha, facts_digest, template_sha, created.isoformat(),
-             ",".join(chosen), str(pdf), ".".join(map(str, sys.version_info[:2]))]
+    parts = [tool_fingerprint(), workbook_sha, facts_digest, template_sha, created.isoformat(),
+             ",".join(chosen), str(pdf)]
     return hashlib.sha256("|".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _up_to_date(out: Path, key: str, strict: bool) -> BuildResult | None:
+def _up_to_date(folder: OutputFolder, key: str, strict: bool) -> BuildResult | None:
     """The previous build's result, if it was made from exactly these inputs and is intact."""
+    manifest = output.unchanged(folder, key)
+    if manifest is None:
+        return None
+    data = manifest.data
+    if strict and data.get("reconciliation", {}).get("mismatch", 0):
+        return None  # the full path reports the mismatches and refuses
     try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("build_key") != key:
-            return None
-        if strict and manifest["reconciliation"].get("mismatch", 0):
-            return None  # the full path reports the mismatches and refuses
-        folder = OutputFolder(out)
-        with folder.locked():
-            folder.cleanup()  # what a killed build left beside the folder
-            for f in manifest["files"]:
-                path = out / f["path"]
-                if path.stat().st_size != f["size"] or sha256_file(path) != f["sha256"]:
-                    return None
-        meetings = [MeetingResult(mid, info["folder"], info["files"], info["reconciliation"],
-                                  True) for mid, info in manifest["meetings"].items()]
-        return BuildResult(folder.target, meetings, manifest, None, None, up_to_date=True)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        meetings = [MeetingResult(mid, info["folder"], list(info["files"]),
+                                  dict(info["reconciliation"]), True,
+                                  reuse.CARRIED if info.get("origin") == reuse.CARRIED
+                                  else reuse.REUSED, manifest.meeting_build(mid))
+                    for mid, info in manifest.meetings.items()]
+    except (KeyError, TypeError, ValueError):
         return None
-
-
-def _previous(folder: Path | None) -> dict[str, dict[str, Any]]:
-    """The previous build's record of each meeting, if its manifest can be read."""
-    if folder is None:
-        return {}
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        if data.get("tool", {}).get("version") != __version__:
-            return {}
-        files = {f["path"]: f for f in data.get("files", [])}
-        out = {}
-        for mid, info in data.get("meetings", {}).items():
-            out[mid] = {"inputs": info["inputs"], "files": [files[p] for p in info["files"]]}
-        return out
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
-def _reuse(record: dict[str, Any] | None, inputs: str, previous: Path | None, staging: Path,
-           folder: str) -> list[str] | None:
-    """Link the previous files of a meeting into staging if its inputs are unchanged."""
-    if record is None or previous is None or record["inputs"] != inputs:
-        return None
-    if {f["path"] for f in record["files"]} != set(meeting_files(folder)):
-        return None
-    for f in record["files"]:
-        src = previous / f["path"]
-        try:
-            if src.stat().st_size != f["size"] or sha256_file(src) != f["sha256"]:
-                return None
-        except OSError:
-            return None
-    (staging / folder).mkdir(exist_ok=True)
-    names = []
-    for f in record["files"]:
-        src, dst = previous / f["path"], staging / f["path"]
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-        names.append(f["path"])
-    return sorted(names)
+    return BuildResult(folder.target, meetings, data, None, None, up_to_date=True,
+                       kept=folder.kept, notes=folder.notes)
 
 
 # --- rendering -------------------------------------------------------------------------------
 
-def meeting_files(folder: str) -> tuple[str, str]:
-    """A meeting's briefing and summary, relative to the reports folder."""
-    return f"{folder}/{folder}-briefing.docx", f"{folder}/{folder}-summary.xlsx"
+meeting_files = reuse.meeting_files
 
 
 def render_meeting(b: MeetingBriefing, template: Path, template_sha: str, staging: Path,
@@ -489,72 +456,3 @@ def _size(job: Any) -> int:
     if isinstance(job, _Portfolio):  # a row per meeting, but it reads all of them
         return sum(len(b.agreements) + len(b.metrics) + len(b.checks) for b in job.briefings) // 4
     return len(job.agreements) + len(job.metrics)
-
-
-# --- PDF ---------------------------------------------------------------------------------------
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(files: list[Path], outdir: Path, *, timeout: int = 300) -> list[str]:
-    """Convert Office files to PDF with headless LibreOffice; return its error lines."""
-    exe = soffice()
-    if exe is None:
-        return ["LibreOffice (soffice) is not on PATH"]
-    with tempfile.TemporaryDirectory(prefix="reporter-lo-") as profile:
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  preexec_fn=_die_with_parent)
-        except subprocess.TimeoutExpired:
-            return [f"LibreOffice took longer than {timeout} s"]
-    errors = [ln for ln in (proc.stdout + proc.stderr).splitlines()
-              if "error" in ln.lower() and "warning" not in ln.lower()]
-    if proc.returncode != 0:
-        errors.append(f"soffice exited with {proc.returncode}")
-    for f in files:
-        if not (outdir / f"{f.stem}.pdf").is_file():
-            errors.append(f"no PDF was made from {f.name}")
-    return errors
-
-
-def _convert_pdfs(staging: Path, results: list[MeetingResult]) -> list[str]:
-    if soffice() is None:
-        return ["--pdf: LibreOffice (soffice) is not on PATH, so no PDFs were made. Install it "
-                "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui) and build again."]
-    notes = []
-    for r in results:
-        docx = staging / r.folder / f"{r.folder}-briefing.docx"
-        errors = to_pdf([docx], docx.parent)
-        if errors:
-            notes.append(f"--pdf: {r.meeting_id}: " + "; ".join(errors))
-        else:
-            r.files.append(f"{r.folder}/{r.folder}-briefing.pdf")
-    return notes
-
-
-# --- manifest ------------------------------------------------------------------------------------
-
-def _manifest(staging: Path, workbook: Path, workbook_sha: str, facts: FactBase, template: Path,
-              template_sha: str, created: dt.datetime, results: list[MeetingResult],
-              outcome: Reconciliation, inputs: dict[str, str]) -> dict[str, Any]:
-    files = []
-    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
-        rel = path.relative_to(staging).as_posix()
-        files.append({"path": rel, "sha256": sha256_file(path), "size": path.stat().st_size})
-    return {
-        "tool": {"name": "reporter", "version": __version__},
-        "created": created.isoformat(),
-        "workbook": {"name": workbook.name, "sha256": workbook_sha},
-        "facts": {"version": facts.version, "digest": facts.digest},
-        "template": {"name": template.name, "sha256": template_sha},
-        "files": files,
-        "meetings": {
-            r.meeting_id: {"folder": r.folder, "files": sorted(r.files), "inputs":
-                           inputs[r.meeting_id], "reconciliation": r.summary}
-            for r in results
-        },
-        "reconciliation": outcome.summary,
-    }

@@ -63,6 +63,10 @@ def main_options(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     """reporter: cooperation workbooks to checked briefings."""
+    if not os.environ.get("REPORTER_DEBUG"):
+        from .write import quiet_failed_closes
+
+        quiet_failed_closes()
 
 
 def _console(stderr: bool = False):
@@ -294,12 +298,13 @@ def print_checks(outcome: Any) -> None:
 def build(
     workbook: WorkbookArg = DEFAULT_WORKBOOK,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="The reports folder. It is replaced as a whole when the build "
-        "succeeds; a failed or killed build leaves the previous reports as they were.")] = Path(
+        "--out", "-o", help="The reports folder: a new or empty one, or one reporter made. It is "
+        "replaced as a whole when the build succeeds (files you added or edited there are "
+        "kept); a failed or killed build leaves the previous reports as they were.")] = Path(
         "reports"),
     meeting: Annotated[list[str] | None, typer.Option(
-        "--meeting", "-m", help="Build only this meeting (a Meeting ID). Repeatable. The "
-        "reports folder then holds just these meetings.", show_default=False)] = None,
+        "--meeting", "-m", help="Build only this meeting (a Meeting ID). Repeatable. Other "
+        "meetings' files in the reports folder are left as they are.", show_default=False)] = None,
     strict: StrictOpt = False,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also convert each briefing to PDF with LibreOffice (soffice).")] = False,
@@ -345,6 +350,10 @@ def build(
     err = _console(stderr=True)
     for note in result.notes:
         err.print(f"[bold yellow]warning:[/] {_escape(note)}")
+    for k in result.kept:
+        if k.path != k.was:  # a person's file now has another name: always say so
+            err.print(f"[bold yellow]note:[/] {_escape(k.describe())}, in "
+                      f"{_escape(str(result.out))}")
     if not quiet:
         print_build(result)
 
@@ -378,7 +387,9 @@ class _progress:
         elif event == "meeting" and self.bar is not None:
             self.bar.update(self.task, advance=1, description=_escape(info["meeting_id"]))
         elif event == "pdf" and self.bar is not None:
-            self.bar.update(self.task, description="PDFs (LibreOffice)")
+            mid = info.get("meeting_id")
+            self.bar.update(self.task, description=f"PDF {_escape(mid)} (LibreOffice)" if mid
+                            else "PDFs (LibreOffice)")
         elif event == "stop" and self.bar is not None:
             self.bar.stop()
             self.bar = None
@@ -392,19 +403,35 @@ def print_build(result: Any) -> None:
               header_style="bold")
     for col in ("meeting", "folder", "match", "mismatch", "unsourced", "missing", "built"):
         t.add_column(col, overflow="fold")
+    built = {"rebuilt": "new", "reused": "reused", "carried over": "left as it was"}
     for m in result.meetings:
         s = m.summary
         t.add_row(_escape(m.meeting_id), _escape(m.folder + "/"),
-                  str(s["match"]), f"[red]{s['mismatch']}[/]" if s["mismatch"] else "0",
-                  str(s["unsourced"]), str(s["missing"]), "reused" if m.reused else "new")
+                  str(s.get("match", 0)), f"[red]{s['mismatch']}[/]" if s.get("mismatch") else "0",
+                  str(s.get("unsourced", 0)), str(s.get("missing", 0)),
+                  built.get(m.origin, "reused" if m.reused else "new"))
     console.print(t)
     console.print(f"Portfolio: {_escape(str(result.out / 'portfolio-summary.xlsx'))}; manifest: "
                   f"{_escape(str(result.out / 'manifest.json'))}.")
+    print_kept(result.kept)
     if result.up_to_date:
         console.print("Nothing had changed since the last build: the reports were checked and "
                       "left as they were (--force rebuilds them).")
     if result.warnings:
         console.print(f"{result.warnings} validation warning(s); reporter validate lists them.")
+
+
+def print_kept(kept: list[Any], limit: int = 20) -> None:
+    """What the build kept of people's files in the reports folder, and where."""
+    if not kept:
+        return
+    console = _console()
+    console.print(f"Kept {len(kept)} file(s) or folder(s) that reporter did not write, or that "
+                  "were changed after it wrote them:")
+    for k in kept[:limit]:
+        console.print(f"  {_escape(k.describe())}")
+    if len(kept) > limit:
+        console.print(f"  ... and {len(kept) - limit} more")
 
 
 def print_problems(report: Any, *, limit: int | None = None) -> None:

@@ -111,6 +111,11 @@ ERROR_CODES: dict[str, str] = {
     "output-is-input": "The output would overwrite the input",
     "output-contains-input": "The output folder holds an input",
     "output-locked": "Another build is writing the folder",
+    "output-not-reporters": "The output folder is not empty and reporter did not make it",
+    "output-protected": "The output folder is the current, home or root folder, or holds one",
+    "output-mount-point": "The output folder is a mount point (a disk of its own)",
+    "output-broken-link": "The output folder is a symbolic link to nothing",
+    "output-lock-unsafe": "The lock file is a symbolic link or not a regular file",
     "exists": "The file exists (use --force)",
     "bad-name": "The output file name has the wrong extension",
 }

@@ -47,15 +47,16 @@ _WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "
                                                     range(1, 10)}
 
 
-def safe_filename(name: str, *, max_length: int = 60) -> str:
+def safe_filename(name: str, *, max_length: int = 60, hashed: bool = False,
+                  digits: int = 8) -> str:
     """A file name made from a Meeting ID that cannot leave the output folder.
 
-    IDs that are already safe stay as they are; others get a short hash so that
-    two different IDs never share a folder.
+    IDs that are already safe stay as they are (unless `hashed`); others get a short
+    hash (`digits` long) so that two different IDs never share a folder.
     """
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:max_length]
     reserved = slug.split(".")[0].casefold() in _WINDOWS_RESERVED  # NUL.txt is reserved too
-    if slug == name and slug and not reserved:
+    if slug == name and slug and not reserved and not hashed:
         return slug
-    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
     return f"{'_' if reserved else ''}{slug or 'meeting'}-{digest}"

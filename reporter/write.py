@@ -1,24 +1,23 @@
-"""Write: put finished files in place safely, reproducibly, and one build at a time.
+"""Write: put finished files in place safely and reproducibly.
 
 - `atomic_file` writes a single file beside its target and renames it into place.
-- `OutputFolder` builds a whole reports folder in a temporary folder beside it
-  and swaps it in only when every file is complete; a lock keeps a second build
-  out, and leftovers of a killed build are cleaned up by the next one.
+- `write_failure` turns a failure to write (full disk, read-only disk, no permission)
+  into one OutputError (exit 3, one line), whichever library met it.
 - `pinned_time` and `normalise_zip` make Office files byte-for-byte reproducible.
+
+A whole reports folder is written by `output.OutputFolder`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import datetime as dt
 import errno
 import hashlib
 import os
 import secrets
-import shutil
 import struct
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,41 +39,115 @@ def pinned_time(default: dt.datetime | None = None) -> dt.datetime:
     return default or FIXED_TIME
 
 
-def _describe(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    if exc.errno == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
-    return exc.strerror or str(exc)
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is too large for this disk",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "a part of the path is a symbolic link",
+    errno.EIO: "the disk reported an error",
+    errno.EXDEV: "it is on another disk",
+    errno.EMLINK: "too many links",
+}
+
+
+def describe(exc: OSError) -> str:
+    """What went wrong, in a few words a user understands."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind an exception, if there is one.
+
+    Libraries wrap it: xlsxwriter raises FileCreateError(the OSError), others raise
+    their own error from it.
+    """
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or any(e is s for s in seen) or len(seen) > 8:
+            continue
+        if isinstance(e, OSError) and e.errno is not None:
+            return e
+        seen.append(e)
+        todo += [e.__cause__, e.__context__, *e.args[:1]]
+    return None
+
+
+def write_failure(exc: BaseException, what: Path | str) -> OutputError | None:
+    """The one-line error for a failure to write `what`, or None if exc is not one."""
+    err = os_error(exc)
+    if err is None:
+        return None
+    return OutputError(f"cannot write {what}: {describe(err)}", code="output-unwritable")
+
+
+def quiet_failed_closes() -> None:
+    """Keep a failed write to one line.
+
+    When a disk fills up while python-docx, openpyxl or xlsxwriter writes a file, the
+    library's zip file is left open; when Python collects it, closing it fails again,
+    and Python prints "Exception ignored in ZipFile.__del__" with a traceback, after
+    reporter has already said what went wrong. This drops that echo, and nothing else.
+    """
+    previous = sys.unraisablehook
+    if getattr(previous, "reporter", False):
+        return
+
+    def hook(unraisable) -> None:  # type: ignore[no-untyped-def]
+        exc = unraisable.exc_value
+        if unraisable.object is zipfile.ZipFile.__del__ and isinstance(exc, OSError | ValueError):
+            return
+        previous(unraisable)
+
+    hook.reporter = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; on success rename it to `path`."""
+    """Yield a temporary path beside `path`; on success rename it to `path`.
+
+    Any failure to write is an OutputError (exit 3) naming `path`, and the
+    temporary file is removed: `path` is either the old file or the new one.
+    """
     path = Path(path)
     parent = path.parent
     if path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name ending in {path.suffix or '.xlsx'}",
                           code="output-is-folder")
+    for p in (parent, *parent.parents):
+        if os.path.lexists(p) and not p.is_dir():
+            raise OutputError(f"cannot write {path}: {p} is a file, not a folder",
+                              code="output-is-file")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder {parent}: {_describe(exc)}",
+        raise OutputError(f"cannot create the folder {parent}: {describe(exc)}",
                           code="output-unwritable") from None
-    tmp = parent / f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = parent / f".{path.name[:80]}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         yield tmp
         os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_describe(exc)}",
-                          code="output-unwritable") from None
+    except Exception as exc:
+        failure = write_failure(exc, path)
+        if failure is None:
+            raise
+        raise failure from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write data to path through `atomic_file` (one OSError, never a half-written file)."""
+    with atomic_file(path) as tmp, open(tmp, "xb") as f:
+        f.write(data)
 
 
 def normalise_zip(path: Path) -> None:
@@ -108,183 +181,3 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-# --- a whole output folder ----------------------------------------------------------------------
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if rc == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(a))
-
-
-def _lock_fd(fd: int) -> None:
-    """Take an exclusive lock without waiting; OSError if another process holds it.
-
-    The kernel drops the lock when the process dies, so a killed build never leaves
-    the folder locked.
-    """
-    if os.name == "nt":  # pragma: no cover - CI runs on Linux
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-def _unlock_fd(fd: int) -> None:
-    if os.name == "nt":  # pragma: no cover
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-class OutputFolder:
-    """A reports folder rebuilt as a whole: readers see the old one or the new one, never half.
-
-    Use as a context manager: files are written under `.staging`; leaving the
-    block normally swaps the staging folder in; an exception (or a kill) leaves
-    the previous folder as it was.
-    """
-
-    def __init__(self, target: Path):
-        self.target = Path(target).absolute()
-        self.parent = self.target.parent
-        name = self.target.name
-        self.prefix = f".{name}.building-"
-        self.old_prefix = f".{name}.old-"
-        self.lock_path = self.parent / f".{name}.lock"
-        self.staging = self.parent / f"{self.prefix}{os.getpid()}-{secrets.token_hex(4)}"
-        self._lock_fd: int | None = None
-
-    def _check_target(self) -> None:
-        t = self.target
-        for p in (t, *t.parents):
-            if p.exists() and not p.is_dir():
-                where = "is" if p == t else f"lies inside {p}, which is"
-                raise OutputError(f"the output folder {t} {where} a file; choose another "
-                                  "folder with --out", code="output-is-file")
-        try:
-            self.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create {self.parent}: {_describe(exc)}",
-                              code="output-unwritable") from None
-
-    def __enter__(self) -> OutputFolder:
-        self._check_target()
-        self._lock()
-        self.cleanup()
-        try:
-            self.staging.mkdir()
-        except OSError as exc:
-            self._unlock()
-            raise OutputError(f"cannot write in {self.parent}: {_describe(exc)}",
-                              code="output-unwritable") from None
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self._swap()
-        finally:
-            with contextlib.suppress(OSError):
-                if self.staging.exists():
-                    shutil.rmtree(self.staging)
-            self._unlock()
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the folder's lock without building (to read it consistently)."""
-        self._lock()
-        try:
-            yield
-        finally:
-            self._unlock()
-
-    def _lock(self) -> None:
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot create the lock file {self.lock_path}: {_describe(exc)}",
-                              code="output-unwritable") from None
-        try:
-            _lock_fd(fd)
-        except OSError:
-            holder = "another process"
-            with contextlib.suppress(OSError):  # Windows forbids reading a locked region
-                holder = os.read(fd, 64).decode("ascii", "replace").strip() or holder
-            os.close(fd)
-            raise OutputError(
-                f"another reporter build ({holder}) is writing to {self.target}; wait for it to "
-                "finish, or build into another folder with --out", code="output-locked",
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}".encode())
-        self._lock_fd = fd
-
-    def _unlock(self) -> None:
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                _unlock_fd(self._lock_fd)
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    def cleanup(self) -> None:
-        """Remove what killed builds left: staging folders, and old folders already replaced.
-
-        If a build died between the two renames of the fallback swap, the previous
-        reports sit in an `.old-` folder and the target is missing: put them back.
-        """
-        for p in sorted(self.parent.glob(f"{self.old_prefix}*")):
-            if not self.target.exists():
-                with contextlib.suppress(OSError):
-                    os.rename(p, self.target)
-                    continue
-            shutil.rmtree(p, ignore_errors=True)
-        for p in self.parent.glob(f"{self.prefix}*"):
-            if p != self.staging:
-                shutil.rmtree(p, ignore_errors=True)
-
-    def _swap(self) -> None:
-        try:
-            if self.target.exists():
-                if not _exchange(self.staging, self.target):
-                    old = self.parent / f"{self.old_prefix}{os.getpid()}"
-                    os.rename(self.target, old)
-                    os.rename(self.staging, self.target)
-                    shutil.rmtree(old, ignore_errors=True)
-                # After the exchange the staging path holds the previous reports.
-            else:
-                os.rename(self.staging, self.target)
-        except OSError as exc:
-            raise OutputError(f"cannot put the new reports in place at {self.target}: "
-                              f"{_describe(exc)}", code="output-unwritable") from None
-
-    def previous(self) -> Path | None:
-        """The current (previous build's) folder, for reusing unchanged files."""
-        return self.target if self.target.is_dir() else None

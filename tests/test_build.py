@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from reporter import build as build_module
 from reporter.build import build
 from reporter.facts import load_facts
+from reporter.output import OutputFolder
 from reporter.validate import validate_file
-from reporter.write import OutputFolder
-from tests.conftest import SAMPLE, run_cli, tree
+from tests.conftest import SAMPLE, cell_at, run_cli, tree
 
 FACTS = load_facts()
 WB = validate_file(SAMPLE).workbook
@@ -304,17 +304,17 @@ def test_a_second_build_at_once_is_refused(tmp_path: Path) -> None:
     build(SAMPLE, out)
     before = tree(out)
     holder = OutputFolder(out)
-    holder._lock()  # what a running build holds
+    holder.lock.acquire()  # what a running build holds
     try:
         result = run_cli("build", SAMPLE, "--out", out)
     finally:
-        holder._unlock()
+        holder.lock.release()
     assert result.exit_code == 3 and "another reporter build" in result.stderr
     assert tree(out) == before
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(build_module, "soffice", lambda: None)
+    monkeypatch.setattr("reporter.pdf.soffice", lambda: None)
     result = run_cli("build", SAMPLE, "--out", tmp_path / "r", "--pdf", "-m", "M-SUZHOU")
     assert result.exit_code == 0
     assert "LibreOffice (soffice) is not on PATH" in result.stderr
@@ -367,3 +367,62 @@ def test_headings_title_and_captions_take_the_template_styles(built: Path) -> No
     assert next(v for k, v in styles.items() if k.startswith("Briefing:")) == "Title"
     assert next(v for k, v in styles.items() if k.startswith("Agreements by focus area")) == (
         "Caption")
+
+
+#: Long agreements: as many as a briefing lists in full (more are summarised).
+LONG_ROWS = 12
+
+
+def _long_cells(wb, n: int = 30_000, rows: int = LONG_ROWS) -> None:
+    """Every text cell of a meeting at its longest: 30,000 characters a cell."""
+    import random
+
+    rng = random.Random(5)
+
+    def text() -> str:  # varied, so the file is not refused as a zip bomb
+        body = "".join(rng.choice("上海苏州科技创新合作平台项目 research joint lab ")
+                       for _ in range(n - 2))
+        return f"上{body}海"  # no space at either end, which validation would trim
+
+    ws = wb["Agreements"]
+    for i in range(rows):
+        r = ws.max_row + 1
+        for header, v in (("Agreement ID", f"A-LONG-{i:02d}"), ("Meeting ID", "M-SUZHOU"),
+                          ("Title", text()), ("Party A", text()), ("Party B", text()),
+                          ("Kind", "project"), ("Focus areas", "biomedicine"),
+                          ("Notes", text())):
+            cell_at(ws, header, r).value = v
+    for header in ("Title", "Location", "Notes"):  # the meeting's
+        cell_at(wb["Meetings"], header, 2).value = text()
+
+
+def test_long_cells_are_shortened_and_the_page_says_so(tmp_path: Path, edited) -> None:
+    from reporter.render.briefing import CELL_LIMIT, SHORTENED, TITLE_LIMIT
+
+    out = tmp_path / "reports"
+    path = edited(_long_cells)
+    build(path, out, meetings=["M-SUZHOU"])
+    text, tables = doc_text(out / "M-SUZHOU" / "M-SUZHOU-briefing.docx")
+    cells = [c for t in tables for row in t for c in row]
+    assert max(len(c) for c in cells) <= CELL_LIMIT + len(SHORTENED)
+    # each agreement's title and parties; the meeting's place and notes
+    assert sum(c.endswith(SHORTENED) for c in cells) >= LONG_ROWS * 2 + 2
+    title = text.split("\n")[0]
+    assert title.endswith(SHORTENED) and len(title) <= TITLE_LIMIT + len(SHORTENED)
+    assert f"Text longer than {CELL_LIMIT:,} characters" in text
+    assert "the full text is in M-SUZHOU-summary.xlsx" in text
+    # ... and the summary workbook keeps every character.
+    summary = load(out / "M-SUZHOU" / "M-SUZHOU-summary.xlsx")["Agreements"]
+    header = [c.value for c in summary[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in summary.iter_rows(min_row=2,
+                                                                         values_only=True)]
+    long_titles = [r["Title"] for r in rows if r["Agreement ID"].startswith("A-LONG-")]
+    assert len(long_titles) == LONG_ROWS and all(len(t) == 30_000 for t in long_titles)
+
+
+def test_short_cells_are_not_marked(built: Path) -> None:
+    from reporter.render.briefing import SHORTENED
+
+    text, tables = doc_text(built / "M-G60-2024" / "M-G60-2024-briefing.docx")
+    assert SHORTENED.strip() not in text and "Text longer than" not in text
+    assert not any(SHORTENED.strip() in c for t in tables for row in t for c in row)

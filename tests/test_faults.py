@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.generate import generate
 from tests.conftest import tree
+from tests.folders import assert_people_kept, generated, plant, snapshot
 
 pytestmark = pytest.mark.slow
 TRIALS = 20
@@ -100,4 +101,48 @@ def test_two_builds_at_once(tmp_path: Path, workbooks: dict[str, Path]) -> None:
     proc.communicate(timeout=300)
     assert proc.returncode == 0
     assert tree(out) == tree(reference)
+    assert leftovers(tmp_path) == []
+
+
+def written(out: Path) -> dict[str, str]:
+    """The files the folder's manifest lists (and the manifest), by their sha256."""
+    import hashlib
+
+    return {p: hashlib.sha256((out / p).read_bytes()).hexdigest() for p in generated(out)}
+
+
+def test_kill_with_peoples_files_in_the_folder(tmp_path: Path,
+                                               workbooks: dict[str, Path]) -> None:
+    """Killed at any moment, a build never loses a file of a person's: before the swap they
+    are in the reports folder, after it they are linked into the new one."""
+    out = tmp_path / "reports"
+    sets = {}
+    for name in ("b", "a"):
+        started = time.perf_counter()
+        proc = start_build(workbooks[name], out, "--force")
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        duration = time.perf_counter() - started
+        sets[name] = written(out)
+    meeting = sorted(p.name for p in out.iterdir() if p.is_dir())[0]
+    mine = plant(out, tmp_path / "outside", meeting)
+    outside = snapshot(tmp_path / "outside")
+    rng = random.Random(7)
+    current = "a"
+    for trial in range(TRIALS // 2):
+        target = "b" if current == "a" else "a"
+        proc = start_build(workbooks[target], out, "--force")
+        time.sleep(rng.uniform(0.0, duration * 1.15))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+        now = written(out)
+        assert now in (sets["a"], sets["b"]), f"trial {trial}: neither the old nor the new set"
+        assert_people_kept(mine, snapshot(out))
+        assert snapshot(tmp_path / "outside") == outside
+        current = "a" if now == sets["a"] else "b"
+    proc = start_build(workbooks["a"], out)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert written(out) == sets["a"]
+    assert_people_kept(mine, snapshot(out))
     assert leftovers(tmp_path) == []

@@ -79,3 +79,20 @@ def test_build_pdf_option_makes_pdfs(tmp_path: Path) -> None:
     pdf = tmp_path / "r" / "M-TSINGHUA" / "M-TSINGHUA-briefing.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     assert "M-TSINGHUA/M-TSINGHUA-briefing.pdf" in {f["path"] for f in result.manifest["files"]}
+
+
+@pytest.mark.slow
+def test_a_briefing_of_very_long_cells_converts(tmp_path: Path, edited) -> None:
+    """30,000-character cells: uncapped, LibreOffice took over seven minutes on this briefing;
+    capped, seconds. No time is asserted (the timeout is generous): the cap and the note are."""
+    from tests.test_build import _long_cells
+
+    _need_soffice()
+    out = tmp_path / "reports"
+    build(edited(_long_cells), out, meetings=["M-SUZHOU"])
+    docx = out / "M-SUZHOU" / "M-SUZHOU-briefing.docx"
+    assert not to_pdf([docx], tmp_path, timeout=600)
+    text = _pdf_text(tmp_path / "M-SUZHOU-briefing.pdf")
+    if text:
+        flat = " ".join(text.split())
+        assert "[shortened]" in flat and "the full text is in M-SUZHOU-summary.xlsx" in flat

@@ -11,14 +11,15 @@ from ..codes import Status
 from ..facts import FactBase, name_key
 from ..models import Meeting, Workbook
 from ..reconcile import Reconciliation
-from ..text import safe_filename
+from ..reuse import folder_names
 from . import MeetingBriefing, Provenance
 from .history import History
 
 
 def assemble(wb: Workbook, selected: Sequence[Meeting], outcome: Reconciliation,
-             facts: FactBase) -> list[MeetingBriefing]:
-    """A briefing's data for every selected meeting, in workbook order."""
+             facts: FactBase, folders: dict[str, str] | None = None) -> list[MeetingBriefing]:
+    """A briefing's data for every selected meeting, in workbook order; `folders` names
+    each meeting's folder (default: as a full build names them)."""
     agreements, metrics = wb.by_meeting()
     provenance = Provenance(wb.path.name, __version__, facts.version)
     checks: dict[str | None, list] = {}
@@ -48,7 +49,8 @@ def assemble(wb: Workbook, selected: Sequence[Meeting], outcome: Reconciliation,
         return f"entity:{entity.id}" if entity is not None else f"name:{name_key(m.counterpart)}"
 
     history = History(wb.meetings, group_of, date_of, agreements, metrics, wb.actions)
-    folders = _folders(wb.meetings)
+    if folders is None:
+        folders = folder_names([m.meeting_id for m in wb.meetings])
     out = []
     for m in selected:
         mine = checks.get(m.meeting_id, [])
@@ -72,7 +74,3 @@ def assemble(wb: Workbook, selected: Sequence[Meeting], outcome: Reconciliation,
             actions=actions.get(m.meeting_id, []), date=day, date_text=day_text,
             earlier=earlier, changes=history.changes(m, earlier)))
     return out
-
-
-def _folders(meetings: Sequence[Meeting]) -> dict[str, str]:
-    return {m.meeting_id: safe_filename(m.meeting_id) for m in meetings}

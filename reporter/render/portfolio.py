@@ -68,7 +68,8 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     ids = [b.meeting.meeting_id for b in briefings]
     counts = {(b.meeting.meeting_id, a): n for b in briefings for a, n in b.focus_counts}
     focus.write_string(0, 0, "Agreements by focus area and meeting", fmt.title)
-    matrix_cols = [TableColumn("Focus area"), *[TableColumn(i, "int") for i in ids],
+    headers = table_headers(ids, taken=("Focus area", "Total"))
+    matrix_cols = [TableColumn("Focus area"), *[TableColumn(h, "int") for h in headers],
                    TableColumn("Total", "int")]
     matrix = [[a, *[counts.get((i, a), 0) for i in ids], sum(counts.get((i, a), 0) for i in ids)]
               for a in areas]
@@ -110,3 +111,25 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     checks.freeze_panes(1, 1)
     overview.activate()
     wb.close()
+
+
+#: The longest column name Excel accepts in a table.
+MAX_HEADER = 255
+
+
+def table_headers(names: list[str], *, taken: tuple[str, ...]) -> list[str]:
+    """Table column headers made from meeting IDs, which Excel accepts whatever the IDs:
+    one line, at most 255 characters, and unique ignoring case, also against the
+    table's own headers (`taken`). A clash gets a suffix: an ID `Total` heads its
+    column `Total (meeting)`; without this, xlsxwriter drops the whole table."""
+    seen = {t.casefold() for t in taken}
+    out = []
+    for name in names:
+        base = " ".join(name.split())[:MAX_HEADER - 20] or "Meeting"
+        header, n = base, 1
+        while header.casefold() in seen:
+            header = f"{base} (meeting{f' {n}' if n > 1 else ''})"
+            n += 1
+        seen.add(header.casefold())
+        out.append(header)
+    return out

@@ -17,7 +17,7 @@ from ...text import xml_safe
 from .. import MeetingBriefing
 from .agreements import agreements_section
 from .context import Context
-from .document import Page
+from .document import CELL_LIMIT, SHORTENED, TITLE_LIMIT, Page
 from .figures import key_figures
 from .follow_ups import follow_ups, history
 from .glance import at_a_glance
@@ -41,6 +41,13 @@ def write_briefing(b: MeetingBriefing, template: Path | bytes, out: Path, *,
     for section in SECTIONS:
         section(ctx)
     sources(ctx)
+    if ctx.after_details is not None and not ctx.page.shortened:
+        ctx.after_details.getparent().remove(ctx.after_details)
+    elif ctx.after_details is not None:
+        ctx.after_details.add_r().text = (
+            f"Text longer than {CELL_LIMIT:,} characters ({TITLE_LIMIT} in the title) is "
+            f"shortened here (marked “{SHORTENED.strip()}”); the full text is in "
+            f"{ctx.summary_file}.")
     props = doc.core_properties
     props.title = xml_safe(f"Briefing: {b.meeting.title}")[:250]
     props.subject = xml_safe(b.scope_name or b.meeting.counterpart)[:250]

@@ -23,6 +23,8 @@ class Context:
     cites: Citations
     #: (sheet, Excel row) -> the checks made of that row
     by_row: dict[tuple[str, int], list[Any]] = field(default_factory=dict)
+    #: the empty paragraph under the details, for a note written at the end
+    after_details: Any = None
 
     @classmethod
     def of(cls, page: Page, b: MeetingBriefing) -> Context:

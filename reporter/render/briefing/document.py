@@ -26,8 +26,13 @@ from ...text import xml_safe
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TABLE_STYLE = "Briefing Table"
 DETAILS_STYLE = "Briefing Details"
-#: Text a table cell shows at most; the summary workbook holds the whole of it.
-CELL_CHARACTERS = 600
+#: The most a table cell shows. A cell of 30,000 characters fills pages on its own, and a
+#: table row that spans pages makes LibreOffice take minutes to lay the briefing out; the
+#: summary workbook keeps the full text, and the page says so.
+CELL_LIMIT = 1000
+#: The title and subtitle are set large: they are cut shorter.
+TITLE_LIMIT = 200
+SHORTENED = " … [shortened]"
 
 
 def qn(tag: str) -> str:
@@ -65,6 +70,15 @@ class Page:
             if el.find(qn("w:name")) is not None}
         section = doc.sections[0]
         self.width_cm = (section.page_width - section.left_margin - section.right_margin) / 360000
+        #: whether any text was cut (the page then says where the rest is)
+        self.shortened = False
+
+    def cap(self, text: str, limit: int = CELL_LIMIT) -> str:
+        """Text cut to `limit` characters, marked as shortened."""
+        if len(text) <= limit:
+            return text
+        self.shortened = True
+        return text[:limit].rstrip() + SHORTENED
 
     def has(self, style: str) -> bool:
         return style.casefold() in self.styles
@@ -185,9 +199,7 @@ def _rows(proto: Any, rows: Sequence[Sequence[Cell]], page: Page) -> list[Any]:
 def _paragraph_xml(runs: list[Run], page: Page) -> str:
     parts = []
     for run in runs:
-        text = xml_safe(run.text)
-        if len(text) > CELL_CHARACTERS:
-            text = text[:CELL_CHARACTERS - 1].rstrip() + "…"
+        text = page.cap(xml_safe(run.text))
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         props = []
         if run.style and page.has(run.style):
@@ -239,7 +251,7 @@ def fit_widths(header: Sequence[str] | None, rows: Sequence[Sequence[Cell]],
     sample = [*([list(header)] if header is not None else []), *rows[:200]]
     for row in sample:
         for j, cell in enumerate(row):
-            text = _plain(cell)[:CELL_CHARACTERS]
+            text = _plain(cell)[:CELL_LIMIT]
             for line in text.split("\n"):
                 natural[j] = max(natural[j], text_cm(line))
                 for word in re.split(r"[\s/]+|(?<=[\u2e80-\u9fff])", line):

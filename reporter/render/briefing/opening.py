@@ -4,16 +4,17 @@ talking points. A section whose cells are empty is left out."""
 from __future__ import annotations
 
 from .context import Context
-from .document import DETAILS_STYLE, Run
+from .document import DETAILS_STYLE, TITLE_LIMIT, Run
 from .words import DETAILS, HEADINGS, NOT_STATED, sentence
 
 
 def title_block(ctx: Context) -> None:
     b, m = ctx.b, ctx.b.meeting
-    ctx.page.para(f"Briefing: {m.title}", "Title", keep=True)
+    ctx.page.para(ctx.page.cap(f"Briefing: {m.title}", TITLE_LIMIT), "Title", keep=True)
     place = m.location or (b.event.place if b.event and b.event.place else "")
     subtitle = [m.kind.capitalize(), b.date_text, place]
-    ctx.page.para(" · ".join(p for p in subtitle if p), "Subtitle", keep=True)
+    ctx.page.para(ctx.page.cap(" · ".join(p for p in subtitle if p), TITLE_LIMIT), "Subtitle",
+                  keep=True)
     if m.purpose:  # why we are meeting: first, before the details
         ctx.page.para([Run(f"{HEADINGS['purpose'].en}: ", bold=True), Run(sentence(m.purpose))],
                       "Purpose" if ctx.page.has("Purpose") else "Normal")
@@ -28,6 +29,7 @@ def title_block(ctx: Context) -> None:
     if m.notes:
         rows.append([DETAILS["notes"].en, m.notes])
     ctx.page.table(None, rows, style=DETAILS_STYLE)
+    ctx.after_details = ctx.page.para()  # says, once all is written, whether text was cut
 
 
 def background(ctx: Context) -> None:

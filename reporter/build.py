@@ -26,7 +26,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing
 from .render.assemble import assemble
 from .schema import READ_SHEETS
-from .text import did_you_mean
+from .text import count, did_you_mean, plural
 from .validate import Report, validate_workbook
 from .write import normalise_zip, pinned_time, sha256_file
 
@@ -116,26 +116,45 @@ class _Inputs:
         return self.key[:16]
 
 
-def build(
-    workbook: Path | str,
-    out: Path | str = Path("reports"),
-    *,
-    meetings: Iterable[str] | None = None,
-    strict: bool = False,
-    pdf: bool = False,
-    force: bool = False,
-    facts_files: Iterable[Path] = (),
-    template: Path | None = None,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-) -> BuildResult:
-    """Build every meeting's briefing and summary, the portfolio and the manifest into out."""
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How a build runs; every default is `reporter build`'s own."""
+
+    #: only these meetings (Meeting IDs); the others' files are left as they are
+    meetings: tuple[str, ...] | None = None
+    #: refuse to build when a figure disagrees with its source
+    strict: bool = False
+    #: also make a PDF of each briefing (LibreOffice)
+    pdf: bool = False
+    #: render every meeting, even those whose inputs have not changed
+    force: bool = False
+    #: extra fact files, as for reconcile
+    facts_files: tuple[Path, ...] = ()
+    #: the Word template (default: templates/briefing.docx, or the copy in the package)
+    template: Path | None = None
+    #: processes to render with (default: one per CPU; small builds use one)
+    jobs: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"--jobs {self.jobs}: give at least one process")
+
+
+def build(workbook: Path | str, out: Path | str = Path("reports"),
+          options: BuildOptions | None = None, *, progress: Progress | None = None,
+          **changes: Any) -> BuildResult:
+    """Build every meeting's briefing and summary, the portfolio and the manifest into out.
+
+    `options` (or keyword arguments naming its fields: `build(path, out, jobs=1)`) say how;
+    `progress` is called with events as the build goes (see terminal.Progress).
+    """
+    options = replace(options or BuildOptions(), **changes)
     say = progress or (lambda *a, **k: None)
     timings: dict[str, float] = {}
     workbook, out = Path(workbook), Path(out)
-    template = Path(template) if template is not None else default_template()
-    facts_files = [Path(p) for p in facts_files]
-    meetings = list(meetings) if meetings else None
+    template = Path(options.template) if options.template is not None else default_template()
+    facts_files = [Path(p) for p in options.facts_files]
+    meetings = list(options.meetings) if options.meetings else None
     clock = time.perf_counter()
 
     facts = load_facts(facts_files)
@@ -148,45 +167,43 @@ def build(
         workbook_sha = sha256_file(workbook)
     except OSError:
         workbook_sha = ""  # reading it properly below gives the clear message
-    key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, pdf)
+    key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, options.pdf)
     ins = _Inputs(workbook, workbook_sha, facts, template, template_sha, created, key)
-    if not force and workbook_sha:
-        done = _up_to_date(folder, key, strict)
+    if not options.force and workbook_sha:
+        done = _up_to_date(folder, key, options.strict)
         if done is not None:
             done.timings["check"] = time.perf_counter() - clock
             say("start", total=len(done.meetings))
             return done
-    with paused_gc():
-        return _build(ins, folder, meetings=meetings, strict=strict, pdf=pdf, force=force,
-                      jobs=jobs, say=say, timings=timings, clock=clock)
+    return _build(ins, folder, replace(options, meetings=tuple(meetings) if meetings else None),
+                  say=say, timings=timings, clock=clock)
 
 
-def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, strict: bool,
-           pdf: bool, force: bool, jobs: int | None, say: Progress, timings: dict[str, float],
-           clock: float) -> BuildResult:
-    """The build proper, with the cyclic garbage collector paused: it would walk the
-    hundreds of thousands of records again and again, and find nothing to collect."""
-    raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
-    timings["read"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(ins.facts.sources),
-                                   fact_ids=ins.facts.fact_kinds())
-    del raw
+def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Progress,
+           timings: dict[str, float], clock: float) -> BuildResult:
+    """The build proper: read, validate, reconcile, render, write."""
+    meetings, strict, pdf, force = options.meetings, options.strict, options.pdf, options.force
+    # The collector is paused while the records are made, and only then (see memory.py).
+    with paused_gc(long_lived=True):
+        raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
+        timings["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        validation = validate_workbook(raw, sources=list(ins.facts.sources),
+                                       fact_ids=ins.facts.fact_kinds())
+        del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
         raise WorkbookInvalid(validation.report, f"{ins.workbook} has "
-                              f"{len(validation.report.errors)} validation error(s); nothing "
-                              "was written")
+                              f"{count(len(validation.report.errors), 'validation error')}; "
+                              "nothing was written")
     wb = validation.workbook
     clock = time.perf_counter()
     outcome = reconcile(wb, ins.facts)
     timings["reconcile"] = time.perf_counter() - clock
     if strict and not outcome.ok:
         n = outcome.summary["mismatch"]
-        error = MismatchFound(f"--strict: {n} check(s) disagree with the published sources; "
-                              "nothing was written")
-        error.reconciliation = outcome  # type: ignore[attr-defined]
-        raise error
+        raise MismatchFound(outcome, f"--strict: {count(n, 'check')} {plural('disagrees', n)} "
+                            "with the published sources; nothing was written")
     clock = time.perf_counter()
     folders = reuse.folder_names([m.meeting_id for m in wb.meetings])
     briefings = assemble(wb, _select(wb.meetings, meetings), outcome, ins.facts, folders)
@@ -202,7 +219,7 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
         extra = assemble(wb, [m for m in wb.meetings if m.meeting_id in plan.carried],
                          outcome, ins.facts, {m: i["folder"] for m, i in plan.carried.items()})
         _render(plan, _Portfolio(_in_order(wb, briefings, extra), outcome.for_meeting(None)),
-                ins, jobs, say, timings)
+                ins, options.jobs, say, timings)
         timings["render"] = time.perf_counter() - clock
         notes = plan.pdfs(pdf, force, say)
         clock = time.perf_counter()

@@ -96,3 +96,7 @@ class MismatchFound(ReporterError):
 
     exit_code = ExitCode.PROBLEMS
     code = "mismatch"
+
+    def __init__(self, reconciliation: object, message: str):
+        self.reconciliation = reconciliation
+        super().__init__(message)

@@ -70,7 +70,16 @@ class FactBase:
                 **{a.id: "agreement" for a in self.agreements}}
 
     def to_dict(self, source: str | None = None) -> dict[str, Any]:
-        """The JSON shape of `reporter facts --format json`."""
+        """The JSON shape of `reporter facts --format json` (only one source's facts, when
+        given; UsageError if there is no such source)."""
+        if source is not None and source not in self.sources:
+            from ..errors import UsageError
+            from ..text import did_you_mean
+
+            hint = did_you_mean(source, list(self.sources))
+            raise UsageError(f"--source {source!r} is not a source id"
+                             + (f" (did you mean {hint!r}?)" if hint else "")
+                             + f"; known: {', '.join(self.sources)}")
         keep = (lambda s: s == source) if source else (lambda s: True)
         return {
             "version": self.version,

@@ -6,9 +6,10 @@ Chinese name without touching the sections that use them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ...labels import Label
+from ...text import and_list, count, plural
+
+__all__ = ["and_list", "count", "plural"]
 
 HEADINGS = {
     "purpose": Label("Purpose"),
@@ -47,32 +48,6 @@ COLUMNS = {
 NOT_STATED = Label("not stated")
 DATE_NOT_STATED = Label("date not stated")
 OVERDUE = Label("overdue")
-
-# Plurals that do not just add an s.
-_PLURALS = {"memorandum": "memorandums", "city": "cities", "strategic partnership":
-            "strategic partnerships", "agreement": "agreements", "follow-up": "follow-ups",
-            "is": "are", "has": "have", "differs": "differ", "agrees": "agree"}
-
-
-def plural(word: str, n: int) -> str:
-    """The word for n things: 'agreement', 'agreements'."""
-    if n == 1:
-        return word
-    return _PLURALS.get(word, word + ("es" if word.endswith(("s", "sh", "ch", "x")) else "s"))
-
-
-def count(n: int, word: str) -> str:
-    """'1 agreement', '3 agreements', 'no agreements'."""
-    return f"no {plural(word, 0)}" if n == 0 else f"{n:,} {plural(word, n)}"
-
-
-def and_list(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
 
 def sentence(text: str) -> str:
     """Text with a capital first letter and a full stop."""

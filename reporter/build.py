@@ -381,7 +381,6 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()  # the parent builds with it paused; each job pauses it while it renders
 
 
 @dataclass(slots=True)

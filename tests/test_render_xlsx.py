@@ -127,7 +127,7 @@ def test_rows_say_what_xlsxwriter_would_have_written(tmp_path: Path) -> None:
     ws = wb.add_worksheet("Rows")
     for j, c in enumerate(cols):
         ws.write_string(0, j, c.header)
-    formats = {"text": fmt.text, "date": fmt.date, "number": fmt.number, "int": fmt.int}
+    formats = {"text": fmt.wrap, "date": fmt.date, "number": fmt.number, "int": fmt.int}
     for i, row in enumerate(rows, start=1):
         for j, (c, v) in enumerate(zip(cols, row, strict=True)):
             if v is None:

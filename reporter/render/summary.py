@@ -26,18 +26,16 @@ from ..quantities import format_quantity
 from ..reconcile import Check
 from ..reconcile.wording import what_to_do
 from ..schema import ACTIONS, AGREEMENTS, DATA_SHEETS, METRICS, PARTICIPANTS, column_letter
-from ..text import xml_safe
 from . import MeetingBriefing
 from .tables import EXCEL_KINDS, excel_value, shown_columns
 from .xlsx import (
-    LINE,
     PAGE_HEIGHT_PT,
     Formats,
     PagePlan,
+    RowWriter,
     TableColumn,
     new_workbook,
     plan_pages,
-    row_height,
     set_print,
     status_formats,
     text_lines,
@@ -247,7 +245,7 @@ def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
     for j, width in enumerate(plan.widths):
         ws.set_column(j, j, width)
     set_print(ws, plan, header_row=None)
-    put = _Writer(ws, plan.widths)
+    put = RowWriter(ws, plan.widths)
     title = f"Summary: {b.meeting.title}"[:250]
     ws.merge_range(0, 0, 0, len(_WIDTHS) - 1, title, fmt.title)
     # 14 pt letters: a line holds about 11/14 of what the columns hold at 11 pt.
@@ -282,31 +280,7 @@ def _place_charts(ws: Any, r: int, charts: list[tuple[Any, int]], plan: PagePlan
         ws.set_h_pagebreaks(breaks)
 
 
-class _Writer:
-    """Writes a row of the Summary sheet, as tall as its wrapped text needs."""
-
-    def __init__(self, ws: Any, widths: Sequence[float]):
-        self.ws = ws
-        self.widths = widths
-
-    def row(self, r: int, cells: Sequence[tuple[Any, Any]]) -> None:
-        """cells: (value, format) from column A on; None for a column left blank."""
-        for j, (value, cell_format) in enumerate(cells):
-            if value is None:
-                continue
-            if isinstance(value, int | float):
-                self.ws.write_number(r, j, value, cell_format)
-            elif value == "":
-                self.ws.write_blank(r, j, None, cell_format)
-            else:
-                self.ws.write_string(r, j, xml_safe(str(value))[:32767], cell_format)
-        height = row_height((v, w) for (v, _), w in zip(cells, self.widths, strict=False)
-                            if isinstance(v, str))
-        if height > LINE:
-            self.ws.set_row(r, height)
-
-
-def _details(put: _Writer, r: int, b: MeetingBriefing, fmt: Formats) -> int:
+def _details(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats) -> int:
     m = b.meeting
     date = b.date_text
     if m.date is None and b.date_text != "date not stated":
@@ -327,7 +301,7 @@ def _details(put: _Writer, r: int, b: MeetingBriefing, fmt: Formats) -> int:
     return r
 
 
-def _contents(put: _Writer, r: int, tables: list[Table], fmt: Formats) -> int:
+def _contents(put: RowWriter, r: int, tables: list[Table], fmt: Formats) -> int:
     """What every other sheet holds; and the sheets left out, with why."""
     put.row(r, [("In this workbook", fmt.h2)])
     put.row(r + 1, [("Sheet", fmt.header), ("What it holds", fmt.header)])
@@ -339,7 +313,7 @@ def _contents(put: _Writer, r: int, tables: list[Table], fmt: Formats) -> int:
     return r + 1
 
 
-def _headline_figures(put: _Writer, r: int, b: MeetingBriefing, checks: _RowChecks,
+def _headline_figures(put: RowWriter, r: int, b: MeetingBriefing, checks: _RowChecks,
                       fmt: Formats) -> int:
     if not b.metrics:
         return r
@@ -361,7 +335,7 @@ def _headline_figures(put: _Writer, r: int, b: MeetingBriefing, checks: _RowChec
     return r + 2
 
 
-def _reconciliation(put: _Writer, r: int, b: MeetingBriefing, fmt: Formats
+def _reconciliation(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
                     ) -> tuple[int, tuple[int, int] | None]:
     put.row(r, [("Reconciliation", fmt.h2)])
     r += 1
@@ -376,7 +350,7 @@ def _reconciliation(put: _Writer, r: int, b: MeetingBriefing, fmt: Formats
     return r + 2, (first, r) if len(set(counts.values())) > 1 else None
 
 
-def _focus_areas(put: _Writer, r: int, b: MeetingBriefing, fmt: Formats
+def _focus_areas(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
                  ) -> tuple[int, tuple[int, int] | None]:
     if not b.focus_counts:
         return r, None

@@ -277,6 +277,38 @@ def row_height(cells: Iterable[tuple[Any, float]]) -> float:
                            default=1))
 
 
+class RowWriter:
+    """Writes rows of cells outside a table, each as tall as its wrapped text needs."""
+
+    def __init__(self, ws: Any, widths: Sequence[float]):
+        self.ws = ws
+        self.widths = widths
+
+    def row(self, r: int, cells: Sequence[tuple[Any, Any]]) -> None:
+        """cells: (value, format) from column A on; None for a column left blank."""
+        for j, (value, cell_format) in enumerate(cells):
+            if value is None:
+                continue
+            if isinstance(value, int | float):
+                self.ws.write_number(r, j, value, cell_format)
+            elif value == "":
+                self.ws.write_blank(r, j, None, cell_format)
+            else:
+                self.ws.write_string(r, j, xml_safe(str(value))[:32767], cell_format)
+        self.size(r, [(v, w) for (v, _), w in zip(cells, self.widths, strict=False)
+                      if isinstance(v, str)])
+
+    def merged(self, r: int, first: int, last: int, text: str, cell_format: Any) -> None:
+        """Text across columns first to last of a row."""
+        self.ws.merge_range(r, first, r, last, xml_safe(text)[:32767], cell_format)
+        self.size(r, [(text, sum(self.widths[first:last + 1]))])
+
+    def size(self, r: int, texts: list[tuple[str, float]], least: float = LINE) -> None:
+        height = max(least, row_height(texts))
+        if height > LINE:
+            self.ws.set_row(r, height)
+
+
 # --- printing ---------------------------------------------------------------------------------
 #
 # One policy for every sheet reporter writes, so that each prints readably on A4: text never
@@ -294,8 +326,9 @@ FOOTER = "&L&A&RPage &P of &N"
 PAGE_PX = {"landscape": (11.69 - 1.0) * 96, "portrait": (8.27 - 1.0) * 96}
 #: The printable height of a landscape A4 page, in points (less the footer's line).
 PAGE_HEIGHT_PT = (8.27 - 0.6 - 0.7) * 72 - 20
-#: The smallest print scale: 11 pt text prints at 8 pt.
-MIN_SCALE = 0.73
+#: The smallest print scale planned: 11 pt text prints at 8.25 pt. (LibreOffice, fitting a
+#: sheet to the page, may shrink it a percent or two further than its width asks.)
+MIN_SCALE = 0.75
 #: A scale at which text still reads easily (9.4 pt); tables too wide for one page print at it.
 EASY_SCALE = 0.85
 #: How narrow a text column becomes before the print scale drops below EASY_SCALE.
@@ -362,7 +395,10 @@ def plan_pages(widths: Sequence[float], floor: Floor, *, key_columns: int = 1) -
         fitted = _narrowed(free, lowest, least, landscape / scale)
         if fitted is not None:
             return PagePlan(fitted, natural, True, True, 100)
-    return PagePlan(free, natural, True, False, round(EASY_SCALE * 100),
+    # Across pages: text columns at an easy width, to take no more pages than that needs.
+    across = tuple(w if low is None else min(w, max(low, EASY_WIDTH))
+                   for w, low in zip(free, lowest, strict=True))
+    return PagePlan(across, natural, True, False, round(EASY_SCALE * 100),
                     min(key_columns, len(natural) - 1))
 
 
@@ -426,6 +462,7 @@ def set_print(ws: Any, plan: PagePlan, *, header_row: int | None) -> None:
         ws.fit_to_pages(1, 0)
     else:
         ws.set_print_scale(plan.scale)
+        ws.print_across()  # a row's pages follow each other
     if header_row is not None:
         ws.repeat_rows(header_row)
     if plan.repeat_columns:

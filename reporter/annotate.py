@@ -112,7 +112,7 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
         ws["A1"] = "No problems found"
         ws["A1"].font = Font(name="Calibri", bold=True, size=14)
         ws["A2"] = xml_safe(f"reporter validate found no errors and no warnings in {name}.")
-        _print_setup(ws, plan_pages([60.0], lambda j: (60.0, None)), header_row=None)
+        _print_setup(ws, plan_pages([60.0]), header_row=None)
         return
     ws.append([h for h, _, _ in _ISSUES])
     # Fonts named, as the workbook's default is: an unnamed one is LibreOffice's serif.
@@ -140,8 +140,8 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}",
                                        tooltip="Go to the cell")
             link.font = link_font
-    plan = plan_pages([w for _, w, _ in _ISSUES], lambda j: (_ISSUES[j][1], None if (
-        _ISSUES[j][2] is None) else max(_ISSUES[j][2], longest_word(r[j - 1] for r in rows) + 1)))
+    plan = plan_pages([w for _, w, _ in _ISSUES], wrapped=lambda j: None if (
+        _ISSUES[j][2] is None) else max(_ISSUES[j][2], longest_word(r[j - 1] for r in rows) + 1))
     for j, width in enumerate(plan.widths):
         ws.column_dimensions[_letter(j)].width = width + _PADDING
     # LibreOffice does not fit rows to wrapped text as Excel does: give each its height.
@@ -178,7 +178,7 @@ def _print_as_it_is(ws: Any) -> None:
         if dim.width and dim.min:
             for j in range(dim.min - 1, min(dim.max or dim.min, ws.max_column)):
                 widths[j] = float(dim.width) - _PADDING
-    plan = plan_pages(widths, lambda j: (widths[j], None))
+    plan = plan_pages(widths)
     _print_setup(ws, plan, header_row=1)
 
 

@@ -127,8 +127,8 @@ def _lists_sheet(wb: Any, ws: Any, vocab: dict[str, tuple[str, ...]], source_ids
     columns = [*vocab.items(), ("", ()), ("Source ids (from the registry)", tuple(source_ids))]
     natural = [max(14, min(48, max(len(v) for v in (name, *values)) + 2)) if name else 4
                for name, values in columns]
-    plan = plan_pages(natural, lambda j: (natural[j], longest_word(
-        [columns[j][0], *columns[j][1]]) + 1))
+    plan = plan_pages(natural, wrapped=lambda j: longest_word(
+        [columns[j][0], *columns[j][1]]) + 1)
     for j, ((name, values), width) in enumerate(zip(columns, plan.widths, strict=True)):
         if not name:
             ws.set_column(j, j, width)
@@ -161,9 +161,9 @@ def _data_sheet(ws: Any, spec: Sheet, rows: Iterable[Row], vocab: dict[str, tupl
     """A data sheet: its headers with their input messages, dropdowns and formats, and any
     rows; it prints by reporter's policy, its text columns no narrower than PRINT_WIDTH."""
     texts = (Kind.TEXT, Kind.LINES, Kind.CHOICE, Kind.CHOICES)
-    plan = plan_pages([c.width for c in spec.columns], lambda j: (
-        spec.columns[j].width, max(PRINT_WIDTH, longest_word([spec.columns[j].header]) + 1)
-        if spec.columns[j].kind in texts else None))
+    plan = plan_pages([c.width for c in spec.columns], wrapped=lambda j: max(
+        PRINT_WIDTH, longest_word([spec.columns[j].header]) + 1)
+        if spec.columns[j].kind in texts else None)
     widths = plan.widths
     wraps = [c.kind is Kind.LINES or w >= 36 or j in plan.narrowed
              for j, (c, w) in enumerate(zip(spec.columns, widths, strict=True))]
@@ -280,7 +280,7 @@ _QUALIFIERS = (
 def _readme_sheet(ws: Any, vocab: dict[str, tuple[str, ...]], sources: list[Any],
                   fmt: _Formats) -> None:
     del vocab
-    plan = plan_pages(_README_WIDTHS, lambda j: (_README_WIDTHS[j], 40.0 if j == 3 else None),
+    plan = plan_pages(_README_WIDTHS, wrapped=lambda j: 40.0 if j == 3 else None,
                       key_columns=0)
     for j, width in enumerate(plan.widths):
         ws.set_column(j, j, width)

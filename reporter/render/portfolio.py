@@ -20,6 +20,9 @@ from ..reconcile import Check
 from . import STATUS_LABELS, MeetingBriefing
 from .xlsx import Formats, TableColumn, new_workbook, write_table
 
+#: Meetings the Overview's chart shows at most: more would not read on a page.
+CHARTED = 40
+
 
 def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime,
                     unattached: Sequence[Check] = ()) -> None:
@@ -56,6 +59,9 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
     note = (f"{len(briefings):,} meeting{'' if len(briefings) == 1 else 's'}, from "
             f"{source.workbook_name}; fact base {source.facts_version}." if source else
             "No meetings.")
+    if len(briefings) > CHARTED:
+        left_out = [*left_out, f"the chart of reconciliation by meeting (over {CHARTED} "
+                    "meetings: the table says it better)"]
     if left_out:
         note += " Not included: " + "; ".join(left_out) + "."
     ws.write_string(1, 0, note, fmt.note)
@@ -73,7 +79,7 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
     first = 3
     last = write_table(ws, first, cols, rows, "Meetings", fmt) - 1
     ws.freeze_panes(first + 1, 1)
-    if briefings:
+    if 0 < len(briefings) <= CHARTED:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
         for k, s in enumerate(statuses):
             col = 8 + k
@@ -87,7 +93,8 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
         chart.set_x_axis({"num_font": {"size": 11}})
         chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
         chart.set_legend({"font": {"size": 11}})
-        chart.set_size({"width": 720, "height": 120 + 28 * len(briefings)})
+        # No taller than a page, so that it prints on one.
+        chart.set_size({"width": 720, "height": min(600, 120 + 28 * len(briefings))})
         # On a page of its own (a chart cut by a page break reads badly); a little below
         # the row's top, so that its edge does not show on the page before.
         ws.insert_chart(last + 2, 0, chart, {"y_offset": 6})

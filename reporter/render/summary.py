@@ -34,11 +34,11 @@ from .xlsx import (
     PagePlan,
     RowWriter,
     TableColumn,
+    laid_out_lines,
     new_workbook,
     plan_pages,
     set_print,
     status_formats,
-    text_lines,
     write_table,
 )
 
@@ -240,8 +240,7 @@ _WIDTHS = (26.0, 60.0, 20.0, 16.0)
 
 def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
                    tables: list[Table], fmt: Formats) -> None:
-    plan = plan_pages(_WIDTHS, lambda j: (_WIDTHS[j], 30.0 if j == 1 else None),
-                      key_columns=0)
+    plan = plan_pages(_WIDTHS, wrapped=lambda j: 30.0 if j == 1 else None, key_columns=0)
     for j, width in enumerate(plan.widths):
         ws.set_column(j, j, width)
     set_print(ws, plan, header_row=None)
@@ -249,7 +248,7 @@ def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
     title = f"Summary: {b.meeting.title}"[:250]
     ws.merge_range(0, 0, 0, len(_WIDTHS) - 1, title, fmt.title)
     # 14 pt letters: a line holds about 11/14 of what the columns hold at 11 pt.
-    ws.set_row(0, 19.0 * text_lines(title, sum(plan.widths) * 11 / 14))
+    ws.set_row(0, 19.0 * laid_out_lines(title, sum(plan.widths) * 11 / 14))
     r = _details(put, 2, b, fmt)
     r = _contents(put, r + 1, tables, fmt)
     r = _headline_figures(put, r + 1, b, checks, fmt)

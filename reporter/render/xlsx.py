@@ -16,7 +16,6 @@ written for the same values.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -55,11 +54,11 @@ class TableSheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows_xml: list[str] = []
+        self._rows_xml: list[str] = []  # one per row given, "" for a row with no cells
         self._rows_from: int | None = None
-        #: (index in _rows_xml, [(column, text width or the text itself)]) for rows with
-        #: text long enough to wrap
-        self._long: list[tuple[int, list[tuple[int, int | str]]]] = []
+        self._rows: Sequence[Sequence[Any]] = ()
+        self._widest: list[int] = []
+        self._multiline: list[bool] = []
         self._wrap_widths: Sequence[float] = ()
         self.rows_written = False
 
@@ -72,7 +71,8 @@ class TableSheet(Worksheet):
         """Write rows of values from first_row down: (kind, format) per column, where
         kind is text, number, int or date. Empty values (None, "") are left out.
 
-        Returns each column's widest text in character widths (Chinese counts two).
+        Returns each column's widest text in character widths (Chinese counts two). The
+        rows are kept, unchanged, to size them when the sheet is saved.
         """
         widths = [0] * len(columns)
         if not rows:
@@ -80,14 +80,14 @@ class TableSheet(Worksheet):
         if self._rows_from is not None:
             raise ValueError("add_rows is called once per sheet")
         self._rows_from = first_row
+        self._rows, self._widest = rows, widths
+        multiline = self._multiline = [False] * len(columns)
         letters = [column_letter(j) for j in range(len(columns))]
         styles = [fmt._get_xf_index() if fmt is not None else 0 for _, fmt in columns]
         kinds = [kind for kind, _ in columns]
         out = self._rows_xml
-        long_rows = self._long
         for r, row in enumerate(rows, start=first_row + 1):  # Excel counts from 1
             cells = []
-            long: list[tuple[int, int | str]] = []
             for j, v in enumerate(row):
                 if v is None or v == "":
                     continue
@@ -100,14 +100,12 @@ class TableSheet(Worksheet):
                 else:
                     text = v if type(v) is str else str(v)
                     if not text.isprintable():
+                        multiline[j] = multiline[j] or "\n" in text
                         text = xml_safe(text)
                     text = text[:32767]
-                    ascii = text.isascii()
-                    n = len(text) if ascii else display_width(text)
+                    n = len(text) if text.isascii() else display_width(text)
                     if n > widths[j]:
                         widths[j] = n
-                    if n > NARROWEST:  # may wrap: sized when the widths are known
-                        long.append((j, n if ascii and "\n" not in text else text))
                     if "&" in text or "<" in text or ">" in text:
                         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(
                             ">", "&gt;")
@@ -115,10 +113,7 @@ class TableSheet(Worksheet):
                     space = ' xml:space="preserve"' if edge else ""
                     cells.append(f'<c r="{ref}" s="{styles[j]}" t="inlineStr"><is>'
                                  f"<t{space}>{text}</t></is></c>")
-            if cells:
-                if long:
-                    long_rows.append((len(out), long))
-                out.append(f'<row r="{r}">{"".join(cells)}</row>')
+            out.append(f'<row r="{r}">{"".join(cells)}</row>' if cells else "")
         self._check_dimensions(first_row, 0)
         self._check_dimensions(first_row + len(rows) - 1, len(columns) - 1)
         return widths
@@ -138,18 +133,27 @@ class TableSheet(Worksheet):
         self.fh.write("".join(self._rows_xml))
         self.rows_written = True
 
-
     def _size_rows(self) -> None:
+        """Heights for the rows whose text wraps, measured only in the columns where some
+        text is wider than the column or has lines of its own."""
         widths = self._wrap_widths
         if not widths:
             return
-        out = self._rows_xml
-        for i, cells in self._long:
-            lines = max(text_lines(t, widths[j]) for j, t in cells)
-            if lines > 1:
-                row = out[i]
-                cut = row.index(">")
-                out[i] = f'{row[:cut]} ht="{line_height(lines)}"{row[cut:]}'
+        wrapping = [(j, _per_line(w)) for j, w in enumerate(widths)
+                    if self._multiline[j] or self._widest[j] > _per_line(w)]
+        if not wrapping:
+            return
+        out, rows = self._rows_xml, self._rows
+        # Column by column (a cell that fits even were it all Chinese is not measured),
+        # then the most lines in each row.
+        lines = [[1 if type(v := row[j]) is not str or (2 * len(v) <= per_line
+                                                         and "\n" not in v)
+                  else _cell_lines(v, per_line) for row in rows]
+                 for j, per_line in wrapping]
+        for i, n in enumerate(map(max, *lines) if len(lines) > 1 else lines[0]):
+            if n > 1 and out[i]:
+                cut = out[i].index(">")
+                out[i] = f'{out[i][:cut]} ht="{line_height(n)}"{out[i][cut:]}'
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 31)
@@ -234,21 +238,32 @@ LINE = 15.0
 TALLEST = 409.5
 
 
-def text_lines(text: int | str | None, width: float) -> int:
-    """How many lines a text takes wrapped in a column of width characters: laid out word
-    by word; for a number (a text of that many character widths, where the words are not
-    kept), estimated."""
-    if text is None or text == "":
-        return 1
+def _per_line(width: float) -> int:
     # A line holds a little more than the width in text (letters are narrower than the
     # digit a width counts).
-    per_line = max(1.0, 1.05 * width)
-    if isinstance(text, int):
-        return max(1, math.ceil(text / per_line))
+    return max(1, int(1.05 * width))
+
+
+def _cell_lines(text: str, per_line: int) -> int:
+    """Roughly how many lines a text takes at per_line character widths a line: quick, for
+    the rows of a table. Its width is estimated from its UTF-8 length, which counts a
+    Chinese character two (an accented letter one and a half: a little over, never under)."""
+    if "\n" in text:
+        return sum(_cell_lines(part, per_line) if part else 1 for part in text.split("\n"))
+    n = len(text) if text.isascii() else (len(text) + len(text.encode("utf-8", "replace"))) // 2
+    return max(1, -(-n // per_line))
+
+
+def laid_out_lines(text: str | None, width: float) -> int:
+    """How many lines a text takes wrapped in a column of width characters, laid out word
+    by word: for a few cells (headers, a sheet's notes), where a line more or less shows."""
+    if text is None or text == "":
+        return 1
+    per_line = _per_line(width)
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
-        used = 0.0
+        used = 0
         for word in paragraph.split():
             n = _width(word)
             if used and used + 1 + n <= per_line:
@@ -256,8 +271,9 @@ def text_lines(text: int | str | None, width: float) -> int:
                 continue
             if used:
                 lines += 1
-            lines += max(0, math.ceil(n / per_line) - 1)  # a word longer than a line
-            used = n - (math.ceil(n / per_line) - 1) * per_line if n > per_line else n
+            extra = -(-n // per_line) - 1  # a word longer than a line takes more
+            lines += extra
+            used = n - extra * per_line
     return lines
 
 
@@ -273,8 +289,8 @@ def line_height(lines: int) -> float:
 
 def row_height(cells: Iterable[tuple[Any, float]]) -> float:
     """The height of a row that shows its wrapped text whole: (text, column width) pairs."""
-    return line_height(max((text_lines(None if t is None else str(t), w) for t, w in cells),
-                           default=1))
+    return line_height(max((laid_out_lines(None if t is None else str(t), w)
+                            for t, w in cells), default=1))
 
 
 class RowWriter:
@@ -368,16 +384,16 @@ def column_px(width: float) -> float:
     return (width + 0.71) * 7.44 if width >= 1 else width * 12
 
 
-#: How narrow column j may become: with only its header wrapped (its cells still fit),
-#: and with its text wrapped too (None: no narrower than the first).
-Floor = Callable[[int], tuple[float, float | None]]
-
-
-def plan_pages(widths: Sequence[float], floor: Floor, *, key_columns: int = 1) -> PagePlan:
+def plan_pages(widths: Sequence[float], *, free: Callable[[int], float] | None = None,
+               wrapped: Callable[[int], float | None] | None = None,
+               key_columns: int = 1) -> PagePlan:
     """How a sheet of these column widths (in characters) prints on A4.
 
-    floor is asked only when columns have to be narrowed; key_columns are printed on
-    every page when the sheet is too wide for one page even so.
+    free(j) is how narrow column j may become with only its header wrapped (its cells
+    still fit), wrapped(j) how narrow with its text wrapped too (None: no narrower);
+    each is asked only when a column has to be narrowed, wrapped for as few columns as
+    can be (it may have to read the whole column). key_columns are printed on every
+    page when the sheet is too wide for one page even so.
     """
     natural = tuple(float(w) for w in widths)
     if sum(map(column_px, natural)) <= PAGE_PX["portrait"]:
@@ -385,52 +401,57 @@ def plan_pages(widths: Sequence[float], floor: Floor, *, key_columns: int = 1) -
     landscape = PAGE_PX["landscape"]
     if sum(map(column_px, natural)) <= landscape / EASY_SCALE:
         return PagePlan(natural, natural, True, True, 100)
-    floors = [floor(j) for j in range(len(natural))]
     # First what costs nothing but a header on two lines; then the widest text columns.
-    free = tuple(min(w, max(NARROWEST, f)) for w, (f, _) in zip(natural, floors, strict=True))
-    lowest = [None if f is None else min(w, max(NARROWEST, f))
-              for w, (_, f) in zip(free, floors, strict=True)]
+    least_free = tuple(min(w, max(NARROWEST, free(j) if free else w))
+                       for j, w in enumerate(natural))
+    floors: dict[int, float | None] = {}
+
+    def lowest(j: int) -> float | None:
+        if j not in floors:
+            f = wrapped(j) if wrapped else None
+            floors[j] = None if f is None else min(least_free[j], max(NARROWEST, f))
+        return floors[j]
+
     for scale, least in ((EASY_SCALE, None), (EASY_SCALE, EASY_WIDTH), (MIN_SCALE, EASY_WIDTH),
                          (MIN_SCALE, 0.0)):
-        fitted = _narrowed(free, lowest, least, landscape / scale)
+        fitted = _narrowed(least_free, lowest, least, landscape / scale)
         if fitted is not None:
             return PagePlan(fitted, natural, True, True, 100)
     # Across pages: text columns at an easy width, to take no more pages than that needs.
-    across = tuple(w if low is None else min(w, max(low, EASY_WIDTH))
-                   for w, low in zip(free, lowest, strict=True))
+    across = tuple(w if (low := lowest(j)) is None else min(w, max(low, EASY_WIDTH))
+                   for j, w in enumerate(least_free))
     return PagePlan(across, natural, True, False, round(EASY_SCALE * 100),
                     min(key_columns, len(natural) - 1))
 
 
-def _narrowed(widths: tuple[float, ...], lowest: Sequence[float | None], least: float | None,
-              room: float) -> tuple[float, ...] | None:
+def _narrowed(widths: tuple[float, ...], lowest: Callable[[int], float | None],
+              least: float | None, room: float) -> tuple[float, ...] | None:
     """The widths narrowed as little as fits room pixels: the widest text columns first,
     down to a common width, none below its lowest (or below least); None if they cannot."""
     if sum(map(column_px, widths)) <= room:
         return widths
     if least is None:
         return None
-    floors = [None if low is None else min(w, max(low, least))
-              for w, low in zip(widths, lowest, strict=True)]
 
     def at(cap: float) -> tuple[float, ...]:
-        return tuple(w if low is None else min(w, max(cap, low))
-                     for w, low in zip(widths, floors, strict=True))
+        return tuple(w if w <= cap or (low := lowest(j)) is None else min(w, max(cap, low, least))
+                     for j, w in enumerate(widths))
 
-    if sum(map(column_px, at(0.0))) > room:
-        return None
     cap = max(widths)
-    while cap > 0 and sum(map(column_px, at(cap))) > room:
+    while cap >= 0:
+        fitted = at(cap)
+        if sum(map(column_px, fitted)) <= room:
+            return fitted
         cap -= 1
-    return at(cap)
+    return None
 
 
-#: Where a line may break inside a run of text without spaces: at any Chinese (or other
-#: wide) character, and after a dash ('Shanghai–Suzhou'). Not after a hyphen: IDs such as
-#: M-G60-2024 are kept whole.
-_BREAKS = re.compile(r"(?<=[\u2013\u2014])|[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3"
-                     r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-                     r"\U00020000-\U0003fffd]")
+_WIDE_CHARS = (r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+               r"\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd")
+#: A run of text a line cannot break: up to a space or a Chinese (or other wide)
+#: character, where a line may break, or to just after a dash ('Shanghai–Suzhou'). Not
+#: at a hyphen: IDs such as M-G60-2024 are kept whole.
+_RUN = re.compile(rf"[^\s\u2013\u2014{_WIDE_CHARS}]+[\u2013\u2014]?")
 
 
 def longest_word(texts: Iterable[Any]) -> int:
@@ -439,14 +460,8 @@ def longest_word(texts: Iterable[Any]) -> int:
     joined = "\n".join(t for t in texts if type(t) is str)
     if joined.isascii():
         return max(map(len, joined.split()), default=0)
-    widest = 0
-    for word in joined.split():
-        if word.isascii():
-            widest = max(widest, len(word))
-        else:
-            wide = 2 if _WIDE.search(word) else 0
-            widest = max(widest, wide, *map(len, _BREAKS.split(word)))
-    return widest
+    widest = max(map(len, _RUN.findall(joined)), default=0)
+    return max(widest, 2) if _WIDE.search(joined) else widest
 
 
 def set_print(ws: Any, plan: PagePlan, *, header_row: int | None) -> None:
@@ -499,17 +514,22 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
             width = max(width, widest[j] + 2)
         natural.append(c.width or min(MAX_WIDTH, max(8, width)))
 
-    def floor(j: int) -> tuple[float, float | None]:
+    def free(j: int) -> float:
         c = columns[j]
         # A narrowed header wraps; on screen its filter button may cover a letter of it.
         head = longest_word([c.header]) + 1
         if c.kind == "date":
-            return max(head, 11), None
+            return max(head, 11)
         if c.kind in ("number", "int"):
-            return max(head, _numbers_width(rows, j) - 1), None
-        return max(head, widest[j] + 1), max(head, longest_word(row[j] for row in rows) + 1)
+            return max(head, _numbers_width(rows, j) - 1)
+        return max(head, widest[j] + 1)
 
-    plan = plan_pages(natural, floor, key_columns=key_columns)
+    def wrapped(j: int) -> float | None:
+        if columns[j].kind in ("date", "number", "int"):
+            return None
+        return max(longest_word([columns[j].header]), longest_word([r[j] for r in rows])) + 1
+
+    plan = plan_pages(natural, free=free, wrapped=wrapped, key_columns=key_columns)
     for j, width in enumerate(plan.widths):
         ws.set_column(j, j, width)
     ws.wrap_rows(plan.widths)

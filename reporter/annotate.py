@@ -193,6 +193,7 @@ def _print_setup(ws: Any, plan: Any, *, header_row: int | None) -> None:
     setup.orientation = "landscape" if plan.landscape else "portrait"
     for side, inches in MARGINS.items():
         setattr(ws.page_margins, side, inches)
+    ws.page_margins.header = ws.page_margins.footer = 0.3  # as xlsxwriter writes them
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Page &P of &N"
     if ws.sheet_properties.pageSetUpPr is None:

@@ -160,8 +160,9 @@ def _participants(b: MeetingBriefing) -> Table:
 
 
 def _follow_ups(b: MeetingBriefing) -> Table:
-    """The meeting's own actions, then those still open from earlier meetings with the same
-    counterpart, oldest meeting first; overdue as of this meeting's date."""
+    """The meeting's own actions, then those still open from the meetings of its history (the
+    same counterpart, not known to come after it), in its order; overdue as of this
+    meeting's date."""
     shown = shown_columns(ACTIONS, "summary")
     columns = [*_declared(shown), TableColumn("Meeting date"), TableColumn("Overdue")]
     rows = [[*(excel_value(ACTIONS, c, a) for c in shown), b.date_text, ""] for a in b.actions]
@@ -172,11 +173,12 @@ def _follow_ups(b: MeetingBriefing) -> Table:
                 earlier += 1
                 rows.append([*(excel_value(ACTIONS, c, f.action) for c in shown), e.date_text,
                              "overdue" if f.overdue else ""])
-    holds = (f"{_count(len(b.actions), 'follow-up')} agreed at this meeting and "
-             f"{earlier:,} still open from earlier meetings with {b.meeting.counterpart}")
+    holds = (f"{_count(len(b.actions), 'follow-up')} agreed at this meeting, and {earlier:,} "
+             f"still open from other meetings with {b.meeting.counterpart} not known to come "
+             "after it")
     return Table(FOLLOW_UPS, "FollowUps", columns, rows, holds,
-                 "no follow-up is recorded for this meeting, and none from an earlier meeting "
-                 "with the same counterpart is open (Actions sheet)")
+                 "no follow-up is recorded for this meeting, and none is open from the other "
+                 "meetings with the same counterpart that may come before it (Actions sheet)")
 
 
 def _workbook_order(checks: Sequence[Check]) -> list[Check]:

@@ -31,7 +31,6 @@ from .tables import EXCEL_KINDS, excel_value, shown_columns
 from .xlsx import (
     PAGE_HEIGHT_PT,
     Formats,
-    PagePlan,
     RowWriter,
     TableColumn,
     laid_out_lines,
@@ -248,9 +247,10 @@ def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
     set_print(ws, plan, header_row=None)
     put = RowWriter(ws, plan.widths)
     title = f"Summary: {b.meeting.title}"[:250]
-    ws.merge_range(0, 0, 0, len(_WIDTHS) - 1, title, fmt.title)
+    ws.merge_range(0, 0, 0, len(_WIDTHS) - 1, title, fmt.title_wrap)
     # 14 pt letters: a line holds about 11/14 of what the columns hold at 11 pt.
-    ws.set_row(0, 19.0 * laid_out_lines(title, sum(plan.widths) * 11 / 14))
+    put.heights[0] = 19.0 * laid_out_lines(title, sum(plan.widths) * 11 / 14)
+    ws.set_row(0, put.heights[0])
     r = _details(put, 2, b, fmt)
     r = _contents(put, r + 1, tables, fmt)
     r = _headline_figures(put, r + 1, b, checks, fmt)
@@ -260,14 +260,14 @@ def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
                                  "Checks", "#1F3864"),
                           _chart(wb, focus, "bar", "Agreements by focus area", "Agreements",
                                  "#2E75B6")) if c[0] is not None]
-    _place_charts(ws, r + 1, charts, plan)
+    page = PAGE_HEIGHT_PT / (plan.scale / 100)  # points of the sheet on a page
+    ws.set_h_pagebreaks(put.page_breaks(page, r) + _place_charts(ws, r + 1, charts, page))
 
 
-def _place_charts(ws: Any, r: int, charts: list[tuple[Any, int]], plan: PagePlan) -> None:
+def _place_charts(ws: Any, r: int, charts: list[tuple[Any, int]], page: float) -> list[int]:
     """Charts below the tables, starting a page (a chart cut by a page break reads badly);
-    each on a page of its own when they do not fit one together."""
-    page = PAGE_HEIGHT_PT / 0.75 / (plan.scale / 100)  # pixels of the sheet on a page
-    together = sum(h for _, h in charts) + 40 * len(charts) <= page
+    each on a page of its own when they do not fit one together. Returns the page breaks."""
+    together = sum(h for _, h in charts) + 40 * len(charts) <= page / 0.75  # in pixels
     breaks = []
     for k, (chart, height) in enumerate(charts):
         if k == 0 or not together:
@@ -277,8 +277,7 @@ def _place_charts(ws: Any, r: int, charts: list[tuple[Any, int]], plan: PagePlan
         # the page before.
         ws.insert_chart(r, 0, chart, {"y_offset": 6})
         r += int(height / 20) + 2  # rows of the default 20 pixels
-    if breaks:
-        ws.set_h_pagebreaks(breaks)
+    return breaks
 
 
 def _details(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats) -> int:
@@ -296,6 +295,7 @@ def _details(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats) -> int:
          if b.event else ""),
         ("Notes", m.notes or ""),
     ]
+    put.keep(r, r + len(rows) - 1)
     for label, value in rows:
         put.row(r, [(label, fmt.label), (value, fmt.wrap)])
         r += 1
@@ -311,6 +311,7 @@ def _contents(put: RowWriter, r: int, tables: list[Table], fmt: Formats) -> int:
         r += 1
         text = t.holds if t.rows else f"Not included: {t.absent}."
         put.row(r, [(t.sheet, fmt.label), (text, fmt.wrap if t.rows else fmt.note_wrap)])
+    put.keep(r - len(tables) - 1, r)
     return r + 1
 
 
@@ -319,6 +320,7 @@ def _headline_figures(put: RowWriter, r: int, b: MeetingBriefing, checks: _RowCh
     if not b.metrics:
         return r
     put.row(r, [("Headline figures", fmt.h2)])
+    start = r
     r += 1
     put.row(r, [(h, fmt.header) for h in ("Figure", "Value", "Period", "Check")])
     first = r + 1
@@ -333,12 +335,14 @@ def _headline_figures(put: RowWriter, r: int, b: MeetingBriefing, checks: _RowCh
         r += 1
         put.row(r, [(f"The first {HEADLINE} of {len(b.metrics):,} figures; the "
                      f"{METRICS_SHEET} sheet lists them all.", fmt.note)])
+    put.keep(start, r)
     return r + 2
 
 
 def _reconciliation(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
                     ) -> tuple[int, tuple[int, int] | None]:
     put.row(r, [("Reconciliation", fmt.h2)])
+    put.keep(r, r + 1 + len(b.status_counts()))
     r += 1
     put.row(r, [("Status", fmt.header), ("Checks", fmt.header)])
     counts = b.status_counts()
@@ -356,6 +360,7 @@ def _focus_areas(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
     if not b.focus_counts:
         return r, None
     put.row(r, [("Agreements by focus area", fmt.h2)])
+    put.keep(r, r + 1 + len(b.focus_counts))
     r += 1
     put.row(r, [("Focus area", fmt.header), ("Agreements", fmt.header)])
     first = r + 1

@@ -210,6 +210,8 @@ class Formats:
     def __init__(self, wb: Any):
         self.bold = wb.add_format({"bold": True})
         self.title = wb.add_format({"bold": True, "font_size": 14, "font_color": NAVY})
+        self.title_wrap = wb.add_format({"bold": True, "font_size": 14, "font_color": NAVY,
+                                         "text_wrap": True, "valign": "top"})
         self.h2 = wb.add_format({"bold": True, "font_size": 11, "font_color": NAVY})
         self.label = wb.add_format({"bold": True, "valign": "top", "font_color": "#404040"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -259,7 +261,7 @@ def laid_out_lines(text: str | None, width: float) -> int:
     by word: for a few cells (headers, a sheet's notes), where a line more or less shows."""
     if text is None or text == "":
         return 1
-    per_line = _per_line(width)
+    per_line = max(1, int(1.1 * width))  # words laid out: only the letters' widths vary
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
@@ -294,11 +296,36 @@ def row_height(cells: Iterable[tuple[Any, float]]) -> float:
 
 
 class RowWriter:
-    """Writes rows of cells outside a table, each as tall as its wrapped text needs."""
+    """Writes rows of cells outside a table, each as tall as its wrapped text needs, and
+    keeps blocks of rows (a heading and its table) on one page."""
 
     def __init__(self, ws: Any, widths: Sequence[float]):
         self.ws = ws
         self.widths = widths
+        self.heights: dict[int, float] = {}
+        self._blocks: dict[int, int] = {}
+
+    def keep(self, first: int, last: int) -> None:
+        """Rows first to last print on one page, when they fit one."""
+        self._blocks[first] = last
+
+    def page_breaks(self, page: float, last: int) -> list[int]:
+        """The rows that must start a page (page: the points of a page's height), so that
+        no block is cut by a page break, for the rows up to last."""
+        def height(r: int) -> float:
+            return self.heights.get(r, LINE)
+
+        breaks, used = [], 0.0
+        for r in range(last + 1):
+            if r in self._blocks:
+                block = sum(map(height, range(r, self._blocks[r] + 1)))
+                if used and used + block > page and block <= page:
+                    breaks.append(r)
+                    used = 0.0
+            if used + height(r) > page:  # the page ends before this row by itself
+                used = 0.0
+            used += height(r)
+        return breaks
 
     def row(self, r: int, cells: Sequence[tuple[Any, Any]]) -> None:
         """cells: (value, format) from column A on; None for a column left blank."""
@@ -311,8 +338,9 @@ class RowWriter:
                 self.ws.write_blank(r, j, None, cell_format)
             else:
                 self.ws.write_string(r, j, xml_safe(str(value))[:32767], cell_format)
-        self.size(r, [(v, w) for (v, _), w in zip(cells, self.widths, strict=False)
-                      if isinstance(v, str)])
+        # Only a cell that wraps makes its row taller; another runs on into the next cells.
+        self.size(r, [(v, w) for (v, f), w in zip(cells, self.widths, strict=False)
+                      if isinstance(v, str) and getattr(f, "text_wrap", 0)])
 
     def merged(self, r: int, first: int, last: int, text: str, cell_format: Any) -> None:
         """Text across columns first to last of a row."""
@@ -320,7 +348,8 @@ class RowWriter:
         self.size(r, [(text, sum(self.widths[first:last + 1]))])
 
     def size(self, r: int, texts: list[tuple[str, float]], least: float = LINE) -> None:
-        height = max(least, row_height(texts))
+        height = max(least, row_height(texts), self.heights.get(r, LINE))
+        self.heights[r] = height
         if height > LINE:
             self.ws.set_row(r, height)
 
@@ -340,8 +369,9 @@ MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7}
 FOOTER = "&L&A&RPage &P of &N"
 #: The printable width of an A4 page at those margins, in pixels at 96 dpi (Excel's unit).
 PAGE_PX = {"landscape": (11.69 - 1.0) * 96, "portrait": (8.27 - 1.0) * 96}
-#: The printable height of a landscape A4 page, in points (less the footer's line).
-PAGE_HEIGHT_PT = (8.27 - 0.6 - 0.7) * 72 - 20
+#: The printable height of a landscape A4 page, in points (the footer is in the margin),
+#: less a little for rounding.
+PAGE_HEIGHT_PT = (8.27 - 0.6 - 0.7) * 72 - 4
 #: The smallest print scale planned: 11 pt text prints at 8.25 pt. (LibreOffice, fitting a
 #: sheet to the page, may shrink it a percent or two further than its width asks.)
 MIN_SCALE = 0.75

@@ -298,7 +298,7 @@ def _readme_sheet(ws: Any, vocab: dict[str, tuple[str, ...]], sources: list[Any]
     for spec in DATA_SHEETS:
         for c in spec.columns:
             put.row(r, [(spec.name, fmt.bold), (c.header, fmt.para),
-                        ("yes" if c.required else None, None), (c.help, fmt.para)])
+                        ("yes" if c.required else None, fmt.para), (c.help, fmt.para)])
             r += 1
     r += 1
     put.row(r, [("Qualifiers", fmt.h2)])

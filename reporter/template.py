@@ -101,6 +101,7 @@ class _Formats:
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": HEADER_FILL})
         self.h2 = wb.add_format({"bold": True, "font_size": 12, "font_color": HEADER_FILL})
         self.para = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.top = wb.add_format({"valign": "top"})
         self.bold = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.date = wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
         self._wb = wb
@@ -133,7 +134,7 @@ def _lists_sheet(wb: Any, ws: Any, vocab: dict[str, tuple[str, ...]], source_ids
         if not name:
             ws.set_column(j, j, width)
             continue
-        wrap = fmt.para if j in plan.narrowed else None
+        wrap = fmt.para if j in plan.narrowed else fmt.top  # a row's values level at the top
         ws.set_column(j, j, width, wrap)
         ws.write_string(0, j, name, fmt.header)
         for i, v in enumerate(values, start=1):

@@ -103,7 +103,7 @@ def test_briefing_uses_the_template(built: Path) -> None:
 def test_summary_workbook_reads_back(built: Path) -> None:
     path = built / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx"
     wb = load(path)
-    assert wb.sheetnames == ["Summary", "Agreements", "Metrics", "Differences", "Sources"]
+    assert wb.sheetnames == ["Summary", "Agreements", "Metrics", "Sources"]
     agreements = wb["Agreements"]
     assert "Agreements" in agreements.tables and agreements.freeze_panes == "B2"
     rows = list(agreements.iter_rows(min_row=2, values_only=True))
@@ -151,7 +151,9 @@ def test_portfolio_summary(built: Path) -> None:
 
 def test_differences_are_reported_where_a_reader_looks(tmp_path: Path, edited) -> None:
     row = next(f.row for f in WB.metrics if f.metric_id == "F-HK-03")
-    path = edited(lambda wb: wb["Metrics"].__setitem__(f"D{row}", 31_300_000_000))
+    path = edited(lambda wb: setattr(cell_at(wb["Metrics"], "Value", row), "value",
+                                     31_300_000_000))
+    value_cell = f"{WB.columns['Metrics']['value']}{row}"
     out = tmp_path / "reports"
     result = run_cli("build", path, "--out", out, "-q")
     assert result.exit_code == 0
@@ -160,11 +162,13 @@ def test_differences_are_reported_where_a_reader_looks(tmp_path: Path, edited) -
     values = [r[1] for r in tables[1][1:] if r[0] == "Technology contract value"]
     assert "31.3 billion yuan (a)" in values
     assert "(a) Technology contract value: the published source gives 32.3 billion yuan" in text
-    assert f"Metrics!D{row}" not in text
+    assert "Metrics!" not in text
     # staff find the cell to check in the summary workbook
-    diffs = load(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx")["Differences"]
-    rows = list(diffs.iter_rows(min_row=2, values_only=True))
-    assert any(r[0] == "mismatch" and r[2] == f"Metrics!D{row}" for r in rows)
+    checks = load(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-summary.xlsx")["Checks"]
+    rows = list(checks.iter_rows(values_only=True))
+    found = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert any(r["Status"] == "mismatch" and r["Workbook cell"] == f"Metrics!{value_cell}"
+               for r in found)
     strict = run_cli("build", path, "--out", tmp_path / "strict", "--strict")
     assert strict.exit_code == 1 and "mismatch" in strict.stdout
     assert not (tmp_path / "strict").exists()

@@ -17,7 +17,7 @@ from .columns import Column, Kind, Sheet
 
 class Meeting(NamedTuple):
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.ID, required=True, width=14,
+        "Meeting ID", Kind.ID, required=True, width=16,
         help="A short unique code for the meeting, e.g. M-G60-2024. Used by the other sheets.")]
     title: Annotated[str, Column(
         "Title", Kind.TEXT, required=True, width=48, help="The meeting's name as published.")]
@@ -53,10 +53,10 @@ class Meeting(NamedTuple):
 
 class Agreement(NamedTuple):
     agreement_id: Annotated[str, Column(
-        "Agreement ID", Kind.ID, required=True, width=14,
+        "Agreement ID", Kind.ID, required=True, width=16,
         help="A short unique code for the agreement, e.g. A-HK-01.")]
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
+        "Meeting ID", Kind.MEETING, required=True, width=16, summary=False,
         help="The meeting where it was signed: an ID from the Meetings sheet.")]
     title: Annotated[str, Column(
         "Title", Kind.TEXT, required=True, width=44, help="What was agreed, in a line.")]
@@ -101,10 +101,10 @@ class Agreement(NamedTuple):
 
 class Metric(NamedTuple):
     metric_id: Annotated[str, Column(
-        "Metric ID", Kind.ID, required=True, width=14,
+        "Metric ID", Kind.ID, required=True, width=16,
         help="A short unique code for the figure, e.g. F-G60-01.")]
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
+        "Meeting ID", Kind.MEETING, required=True, width=16, summary=False,
         help="The meeting the figure was quoted for: an ID from the Meetings sheet.")]
     metric: Annotated[str, Column(
         "Metric", Kind.CHOICE, required=True, vocabulary="Metrics", width=40,
@@ -138,7 +138,7 @@ class Metric(NamedTuple):
 
 class Participant(NamedTuple):
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14, summary=False,
+        "Meeting ID", Kind.MEETING, required=True, width=16, summary=False,
         help="The meeting the person attends: an ID from the Meetings sheet.")]
     name: Annotated[str, Column(
         "Name", Kind.TEXT, required=True, width=24, help="The person's name, as published.")]
@@ -156,10 +156,10 @@ class Participant(NamedTuple):
 
 class Action(NamedTuple):
     action_id: Annotated[str, Column(
-        "Action ID", Kind.ID, required=True, width=14,
+        "Action ID", Kind.ID, required=True, width=16,
         help="A short unique code for the follow-up, e.g. F-SZ-01.")]
     meeting_id: Annotated[str, Column(
-        "Meeting ID", Kind.MEETING, required=True, width=14,
+        "Meeting ID", Kind.MEETING, required=True, width=16,
         help="The meeting where it was agreed: an ID from the Meetings sheet.")]
     action: Annotated[str, Column(
         "Action", Kind.TEXT, required=True, width=48, help="What was agreed to be done.")]

@@ -16,7 +16,7 @@ from ..codes import Status
 from ..facts import Event, Source
 from ..models import Action, Agreement, Meeting, Metric, Participant
 from ..reconcile import Check
-from .history import Changes, Earlier
+from .history import Changes, Earlier, FollowUp
 
 STATUS_LABELS = {s.value: s.label.en for s in Status}
 
@@ -58,6 +58,13 @@ class MeetingBriefing:
         if not self.focus_counts:
             counts = Counter(f for a in self.agreements for f in a.focus_areas)
             self.focus_counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def inherited(self) -> list[tuple[Earlier, FollowUp]]:
+        """The follow-ups still open from the meetings before this one. None when this
+        meeting's date is not known: no meeting is then known to come before it."""
+        if self.date is None:
+            return []
+        return [(e, f) for e in self.earlier for f in e.follow_ups if f.open]
 
     def status_counts(self) -> dict[str, int]:
         counts = Counter(c.status for c in self.checks)

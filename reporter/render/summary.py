@@ -26,6 +26,7 @@ from ..quantities import format_quantity
 from ..reconcile import Check
 from ..reconcile.wording import what_to_do
 from ..schema import ACTIONS, AGREEMENTS, DATA_SHEETS, METRICS, PARTICIPANTS, column_letter
+from ..text import count
 from . import MeetingBriefing
 from .tables import EXCEL_KINDS, excel_value, shown_columns
 from .xlsx import (
@@ -113,10 +114,6 @@ def _declared(columns: list[Any]) -> list[TableColumn]:
     return [TableColumn(c.title.en, EXCEL_KINDS.get(c.kind, "text")) for c in columns]
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _agreements(b: MeetingBriefing, checks: _RowChecks) -> Table:
     shown = shown_columns(AGREEMENTS, "summary")
     columns = [*_declared(shown), TableColumn("Check"), TableColumn("Published as"),
@@ -129,7 +126,7 @@ def _agreements(b: MeetingBriefing, checks: _RowChecks) -> Table:
                      check.status if check else "", check.fact_id if cites else "",
                      check.paragraph if cites else None])
     return Table(AGREEMENTS_SHEET, "Agreements", columns, rows,
-                 _count(len(rows), "agreement"), "no agreement is recorded for this meeting",
+                 count(len(rows), "agreement"), "no agreement is recorded for this meeting",
                  status_col="Check")
 
 
@@ -146,7 +143,7 @@ def _metrics(b: MeetingBriefing, checks: _RowChecks) -> Table:
                      check.status if check else "unsourced",
                      check.fact_text if cites else "", check.source if cites else "",
                      check.paragraph if cites else None])
-    return Table(METRICS_SHEET, "Metrics", columns, rows, _count(len(rows), "figure"),
+    return Table(METRICS_SHEET, "Metrics", columns, rows, count(len(rows), "figure"),
                  "no figure is recorded for this meeting", status_col="Check")
 
 
@@ -154,30 +151,26 @@ def _participants(b: MeetingBriefing) -> Table:
     shown = shown_columns(PARTICIPANTS, "summary")
     rows = [[excel_value(PARTICIPANTS, c, p) for c in shown] for p in b.participants]
     return Table(PARTICIPANTS_SHEET, "Participants", _declared(shown), rows,
-                 _count(len(rows), "participant"),
+                 count(len(rows), "participant"),
                  "the workbook lists no participants for this meeting (Participants sheet)")
 
 
 def _follow_ups(b: MeetingBriefing) -> Table:
-    """The meeting's own actions, then those still open from the meetings of its history (the
-    same counterpart, not known to come after it), in its order; overdue as of this
-    meeting's date."""
+    """The meeting's own actions, then those still open from the meetings before it (see
+    MeetingBriefing.inherited), in its order; overdue as of this meeting's date."""
     shown = shown_columns(ACTIONS, "summary")
     columns = [*_declared(shown), TableColumn("Meeting date"), TableColumn("Overdue")]
     rows = [[*(excel_value(ACTIONS, c, a) for c in shown), b.date_text, ""] for a in b.actions]
-    earlier = 0
-    for e in b.earlier:
-        for f in e.follow_ups:
-            if f.open:
-                earlier += 1
-                rows.append([*(excel_value(ACTIONS, c, f.action) for c in shown), e.date_text,
-                             "overdue" if f.overdue else ""])
-    holds = (f"{_count(len(b.actions), 'follow-up')} agreed at this meeting, and {earlier:,} "
-             f"still open from other meetings with {b.meeting.counterpart} not known to come "
-             "after it")
+    inherited = b.inherited()
+    for e, f in inherited:
+        rows.append([*(excel_value(ACTIONS, c, f.action) for c in shown), e.date_text,
+                     "overdue" if f.overdue else ""])
+    holds = (f"{count(len(b.actions), 'follow-up')} agreed at this meeting, and "
+             f"{len(inherited):,} still open from the earlier meetings with "
+             f"{b.meeting.counterpart}")
     return Table(FOLLOW_UPS, "FollowUps", columns, rows, holds,
-                 "no follow-up is recorded for this meeting, and none is open from the other "
-                 "meetings with the same counterpart that may come before it (Actions sheet)")
+                 "no follow-up is recorded for this meeting, and none is open from the "
+                 "meetings known to come before it (Actions sheet)")
 
 
 def _workbook_order(checks: Sequence[Check]) -> list[Check]:
@@ -205,11 +198,11 @@ def _checks(b: MeetingBriefing) -> Table:
              c.fact_text, c.source, c.paragraph, c.message, what_to_do(c), c.code]
             for c in listed]
     if b.checks:
-        absent = f"every one of the {_count(len(b.checks), 'check')} is a match"
+        absent = f"every one of the {count(len(b.checks), 'check')} is a match"
     else:
         absent = "nothing of this meeting could be compared with the published sources"
     return Table(CHECKS, "Checks", columns, rows,
-                 f"{_count(len(rows), 'check')} that {'is' if len(rows) == 1 else 'are'} not "
+                 f"{count(len(rows), 'check')} that {'is' if len(rows) == 1 else 'are'} not "
                  "a match, with what to do", absent, status_col="Status")
 
 
@@ -229,7 +222,7 @@ def _sources(b: MeetingBriefing) -> Table:
         rows.append([s.id, s.title if s.title_stated else f"[untitled] {s.title}",
                      s.outlet or "not named", s.byline, s.date.describe(), s.file,
                      ", ".join(map(str, sorted(cited[sid])))])
-    return Table(SOURCES, "Sources", columns, rows, _count(len(rows), "published source"),
+    return Table(SOURCES, "Sources", columns, rows, count(len(rows), "published source"),
                  "no published source is cited for this meeting")
 
 

@@ -65,9 +65,7 @@ def follow_ups(ctx: Context) -> None:
     b = ctx.b
     agreed_here = [FollowUp(a, b.meeting.meeting_id, (a.status or "open") not in
                             ("done", "dropped"), False) for a in b.actions]
-    # Follow-ups are inherited only from meetings known to come first (see history.py).
-    items = [f for e in b.earlier for f in e.follow_ups if f.open] if b.date else []
-    items += [f for f in agreed_here if f.open]
+    items = [f for _, f in b.inherited()] + [f for f in agreed_here if f.open]
     if not items:
         return
     items.sort(key=lambda f: (not f.overdue, f.action.due is None, f.action.due or 0))

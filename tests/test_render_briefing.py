@@ -72,6 +72,7 @@ def test_the_first_lines_say_why_we_are_meeting(sample_reports: Path, meeting: s
     assert d.paragraphs[0].style.name == "Title" and m.title in paragraphs[0]
     if m.purpose:
         assert paragraphs[2].startswith("Purpose: ") and m.purpose[:40] in paragraphs[2]
+        assert d.paragraphs[2].runs[0].bold  # the label stands out
     details = {row[0]: row[1] for row in tables[0]}
     assert details["Counterpart"] == m.counterpart
     assert details["Date"] and "workbook" not in details["Date"]

@@ -114,7 +114,7 @@ class Page:
         if run.style and self.has(run.style):
             r.style = self.styles[run.style.casefold()]
         if run.bold:
-            r.get_or_add_rPr().b_val = True
+            r.get_or_add_rPr().get_or_add_b()
         r.text = xml_safe(run.text)
 
     # --- tables ---------------------------------------------------------------------------
@@ -219,7 +219,7 @@ _WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30
 _NARROW = frozenset("iljtf.,;:'!|()[] ")
 #: Centimetres per character of 10.5-point body text, erring wide (a substitute font
 #: may be wider than the template's), and the cell's own padding.
-_CM_NARROW, _CM_LATIN, _CM_CAPITAL, _CM_WIDE, _PADDING = 0.1, 0.2, 0.26, 0.38, 0.3
+_CM_NARROW, _CM_LATIN, _CM_CAPITAL, _CM_WIDE, _PADDING = 0.1, 0.2, 0.26, 0.38, 0.5
 #: A column whose longest line is at most this wide is never wrapped if it can be helped.
 SHORT_CM = 3.6
 

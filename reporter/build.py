@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import output, reuse
+from .codes import Status
 from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .fingerprint import tool_fingerprint
@@ -201,7 +202,7 @@ def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Pr
     outcome = reconcile(wb, ins.facts)
     timings["reconcile"] = time.perf_counter() - clock
     if strict and not outcome.ok:
-        n = outcome.summary["mismatch"]
+        n = outcome.summary[Status.MISMATCH]
         raise MismatchFound(outcome, f"--strict: {count(n, 'check')} {plural('disagrees', n)} "
                             "with the published sources; nothing was written")
     clock = time.perf_counter()
@@ -333,7 +334,7 @@ def _up_to_date(folder: OutputFolder, key: str, strict: bool) -> BuildResult | N
     if manifest is None:
         return None
     data = manifest.data
-    if strict and data.get("reconciliation", {}).get("mismatch", 0):
+    if strict and data.get("reconciliation", {}).get(Status.MISMATCH, 0):
         return None  # the full path reports the mismatches and refuses
     try:
         meetings = [MeetingResult(mid, info["folder"], list(info["files"]),

@@ -140,14 +140,15 @@ def build(result: Any) -> None:
     moved = any(m.folder != m.meeting_id for m in result.meetings)
     if moved:  # a folder is named otherwise only for IDs that are not safe file names
         t.add_column("folder", no_wrap=True)
-    for col in ("match", "differ", "unsourced", "missing", "built"):
-        t.add_column(col, no_wrap=True, justify="left" if col == "built" else "right")
+    shown = (Status.MATCH, Status.MISMATCH, Status.UNSOURCED, Status.MISSING)
+    for status in shown:
+        t.add_column(status.value, no_wrap=True, justify="right")
+    t.add_column("built", no_wrap=True)
     for m in result.meetings:
         s = m.summary
         t.add_row(escape(m.meeting_id), *([escape(m.folder + "/")] if moved else []),
-                  str(s.get("match", 0)),
-                  f"[red]{s['mismatch']}[/]" if s.get("mismatch") else "0",
-                  str(s.get("unsourced", 0)), str(s.get("missing", 0)),
+                  *(f"[{status.terminal}]{s[status]}[/]" if s.get(status) and status is
+                    Status.MISMATCH else str(s.get(status, 0)) for status in shown),
                   _BUILT.get(m.origin, "reused" if m.reused else "new"))
     out.print(t)
     out.print(f"Portfolio: {escape(result.out / 'portfolio-summary.xlsx')}; manifest: "

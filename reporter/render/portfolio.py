@@ -132,7 +132,7 @@ def _figures(ws: Any, briefings: list[MeetingBriefing], fmt: Formats) -> None:
             c = by_row.get((b.meeting.meeting_id, f.row))
             rows.append([b.meeting.meeting_id, f.metric_id, f.metric, f.value.as_number(),
                          f.value.unit, f.value.qualifier, format_quantity(f.value), f.period,
-                         c.status if c else "unsourced", c.fact_text if c else "",
+                         c.status if c else Status.UNSOURCED, c.fact_text if c else "",
                          c.source if c else f.source, c.paragraph if c else None])
     write_table(ws, 0, cols, rows, "Figures", fmt, status_col="Check", key_columns=2)
     ws.freeze_panes(1, 2)

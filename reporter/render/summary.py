@@ -140,7 +140,7 @@ def _metrics(b: MeetingBriefing, checks: _RowChecks) -> Table:
         check = checks.settled(METRICS.name, f.row, "figure")
         cites = check is not None and check.cites
         rows.append([*(excel_value(METRICS, c, f) for c in shown), format_quantity(f.value),
-                     check.status if check else "unsourced",
+                     check.status if check else Status.UNSOURCED,
                      check.fact_text if cites else "", check.source if cites else "",
                      check.paragraph if cites else None])
     return Table(METRICS_SHEET, "Metrics", columns, rows, count(len(rows), "figure"),
@@ -322,7 +322,7 @@ def _headline_figures(put: RowWriter, r: int, b: MeetingBriefing, checks: _RowCh
         check = checks.settled(METRICS.name, f.row, "figure")
         put.row(r, [(f.metric, fmt.wrap), (format_quantity(f.value), fmt.wrap),
                     (f.period or "", fmt.wrap),
-                    (str(check.status) if check else "unsourced", fmt.text)])
+                    (str(check.status) if check else Status.UNSOURCED, fmt.text)])
     status_formats(put.ws, first, 3, r, 3, fmt)
     if len(b.metrics) > HEADLINE:
         r += 1

@@ -211,4 +211,6 @@ LIMITS = {
     "rows": 500_000,  # data rows in one sheet
     "columns": 100,  # the rightmost column with a value (CV)
     "text_chars": 32_767,  # Excel's own limit for one cell
+    "area": 6_000_000,  # one sheet's rows x columns up to its furthest filled cell
+    "parts": 5_000,  # members of the zip archive
 }

@@ -114,7 +114,6 @@ class _Scanner:
         self.cells_left = LIMITS["cells"] - cells_before
         self.last_row_seen = 0
         self.capture: list[str] = []
-        self.formula: tuple[int, int, str] | None = None  # awaiting its saved result
         self.parser = make_parser(path, part)
         self.parser.ordered_attributes = True
         self.parser.StartElementHandler, self.counts = self._handler()
@@ -124,48 +123,52 @@ class _Scanner:
         columns, attr, locate = _COLUMNS, _attr, self._locate
         row, row_text, row_len = 0, "", 0
         at_row = at_col = 0
-        pending = cell_open = error_cell = False
+        further = cell_open = watched = error_cell = False
         count = max_row = max_col = 0
         left = self.cells_left
+        # The kinds as literals below (1 cell, 2 value, 0 row...): a constant compares faster
+        # than a global, and this runs twice per cell.
+        assert (_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET) == (0, 1, 2, 3, 4, 5)
 
         def start(name: str, attrs: list[str]) -> None:
-            nonlocal row, row_text, row_len, at_row, at_col, pending, cell_open, error_cell
+            nonlocal row, row_text, row_len, at_row, at_col, further, cell_open, watched
+            nonlocal error_cell
             nonlocal count, max_row, max_col
             kind = kinds.get(name)
             if kind is None:
                 kind = kinds[name] = _KIND_OF_LOCAL.get(name.rpartition(NS_SEP)[2], _OTHER)
-            if kind == _CELL:
+            if kind == 1:  # a cell
                 ref = attrs[1] if attrs and attrs[0] == "r" else attr(attrs, "r")
-                column = None
-                if row_len and ref is not None and ref.endswith(row_text):
-                    column = columns.get(ref[:-row_len])
-                if column is None:
-                    at_row, at_col = locate(ref, row, at_col)
+                if row_len and ref is not None and ref.endswith(row_text) and (
+                        column := columns.get(ref[:-row_len])):
+                    at_row = row
+                    at_col = column
                 else:
-                    at_row, at_col = row, column
-                pending = cell_open = True
-                error_cell = "e" in attrs and attr(attrs, "t") == "e"
-                self.formula = None
-            elif kind == _VALUE:
-                if pending:
-                    pending = False
-                    count += 1
-                    if at_col > max_col or at_row > max_row or count > left:
-                        max_row, max_col = self._grow(at_row, at_col, count, max_row, max_col)
-                if cell_open and (error_cell or self.formula is not None):
+                    at_row, at_col = locate(ref, row, at_col)
+                further = at_col > max_col or at_row > max_row  # counts once it has a value
+                cell_open = True
+                # An error cell (t="e"): its value's text is wanted. 'e' in the list is cheap.
+                watched = error_cell = "e" in attrs and attr(attrs, "t") == "e"
+            elif kind == 2:  # v or is: the open cell has a value
+                count += 1
+                if further or count > left:
+                    further = False
+                    max_row, max_col = self._grow(at_row, at_col, count, max_row, max_col)
+                if watched and cell_open:
                     self._collect(self._value_end, at_row, at_col, error_cell)
-            elif kind == _ROW:
+            elif kind == 0:  # a row
                 row, row_text = self._row(attrs, row)
                 row_len = len(row_text)
-                pending = cell_open = False
+                further = cell_open = watched = False
                 at_col = 0
-            elif kind == _FORMULA:
+            elif kind == 3:  # f: a formula in the open cell; its saved value is wanted too
                 if cell_open:
                     self._collect(self._formula_end, at_row, at_col, error_cell)
-            elif kind == _MERGE:
+                    watched = True
+            elif kind == 4:
                 self._merge(attr(attrs, "ref"))
-            elif kind == _SHEET:
-                cell_open = False  # a filled cell after this is still counted (pending)
+            elif kind == 5:
+                cell_open = False  # a filled cell after this is still counted (further)
 
         return start, lambda: (count, max_row, max_col)
 
@@ -231,7 +234,6 @@ class _Scanner:
                                     "the file was damaged or made by a faulty program",
                                     "corrupt-file", "Open it in Excel and save it anew"))
         self.last_row_seen = row
-        self.formula = None
         if "hidden" in attrs and _attr(attrs, "hidden") in ("1", "true"):
             self.sheet.hidden_rows.append(row)
         return row, text
@@ -260,15 +262,13 @@ class _Scanner:
         return "".join(self.capture)
 
     def _formula_end(self, text: str, ref: str, _error_cell: bool) -> None:
-        self.formula = (0, 0, ref)
         self.sheet.formulas[ref] = ("=" + text, "")
 
     def _value_end(self, text: str, ref: str, error_cell: bool) -> None:
         if error_cell:
             self.sheet.errors[ref] = text or "#ERROR"
-        if self.formula is not None and self.formula[2] == ref:
+        if ref in self.sheet.formulas:
             self.sheet.formulas[ref] = (self.sheet.formulas[ref][0], text)
-            self.formula = None
 
     # --- the end -------------------------------------------------------------------------
 

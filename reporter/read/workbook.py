@@ -68,12 +68,14 @@ def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) ->
 def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
     """Scan each chosen sheet, then let python-calamine parse it (see the module's notes)."""
     scans = package.select(sheets)
-    package.verify_parts(skip={s.part for s in scans})
+    sheet_parts = {s.part for s in scans}
+    package.unpack_parts(skip=sheet_parts)
     reader = _CellReader(package)
     try:
         for scan in scans:
             package.scan(scan)
             reader.parse(scan)
+        package.parse_parts(skip=sheet_parts)  # while the last sheets are parsed
     except BaseException:
         reader.stop()
         raise

@@ -45,16 +45,19 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
         Severity.ERROR: PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
         Severity.WARNING: PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
     }
+    sheets = _sheet_names(wb.sheetnames)
     notes: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
-            notes.setdefault((p.sheet, p.cell), []).append(p)
+        sheet = sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+        if sheet and p.cell:
+            notes.setdefault((sheet, p.cell), []).append(p)
     for (sheet, ref), items in notes.items():
-        cell = wb[sheet][ref]
+        cell = _writable(wb[sheet], ref)
         worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in items) else (
             Severity.WARNING)
         cell.fill = fills[worst]
-        text = "\n".join(f"{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
+        where = "" if cell.coordinate == ref else f"{ref} (merged into {cell.coordinate}): "
+        text = "\n".join(f"{where}{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
         if cell.comment is not None:
             text = cell.comment.text + "\n" + text
         comment = Comment(xml_safe(text)[:30000], "reporter")
@@ -80,9 +83,11 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
             c = ws.cell(i, j)
             c.value = xml_safe(v)
             c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
+        sheet = sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+        if sheet and p.cell:
             link = ws.cell(i, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}",
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}",
                                        tooltip="Go to the cell")
             link.font = link_font
     wb.active = 0
@@ -90,3 +95,28 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
         warnings.simplefilter("ignore")
         wb.save(tmp)
     return out
+
+
+def _key(name: str) -> str:
+    """How validate finds a sheet: ignoring case and surrounding spaces (`metrics `)."""
+    return name.strip().casefold()
+
+
+def _sheet_names(names: list[str]) -> dict[str, str]:
+    """Each sheet by its own name and by the key validate finds it by."""
+    found = {_key(n): n for n in reversed(names)}
+    found.update({n: n for n in names})
+    return found
+
+
+def _writable(ws, ref: str):
+    """The cell at ref, or the first cell of the merged range it lies in (the only one of
+    a merged range that can hold a fill and a comment)."""
+    from openpyxl.cell.cell import MergedCell
+
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if ref in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell

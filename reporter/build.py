@@ -37,6 +37,7 @@ from . import __version__
 from .errors import InputError, MismatchFound, OutputError, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .read import read_workbook
+from .read.template import read_template
 from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing, Provenance
 from .schema import READ_SHEETS
@@ -110,7 +111,7 @@ def build(
     clock = time.perf_counter()
 
     facts = load_facts(facts_files)
-    _check_template(template)
+    read_template(template)  # checked and cleaned once; render loads the cleaned copy
     _check_paths(workbook, out, [template, *facts_files])
     created = pinned_time()
     template_sha = sha256_file(template)

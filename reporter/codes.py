@@ -51,6 +51,8 @@ PROBLEM_CODES: dict[str, ProblemCode] = {code: ProblemCode(severity, title) for 
     ("not-a-number", Severity.ERROR, "Not a number"),
     ("not-finite", Severity.ERROR, "A number that is infinite or not a number"),
     ("not-a-quantity", Severity.ERROR, "Not a quantity reporter can read"),
+    ("negative-amount", Severity.ERROR,
+     "An amount of money, a count or a number of years below zero"),
     ("unit-conflict", Severity.ERROR, "The value's unit disagrees with the Unit cell"),
     ("qualifier-conflict", Severity.ERROR,
      "The value's qualifier disagrees with the Qualifier cell"),
@@ -98,7 +100,8 @@ ERROR_CODES: dict[str, str] = {
     "permission-denied": "The file may not be read",
     "unreadable": "The file cannot be read",
     # other inputs
-    "not-a-template": "The briefing template is not a Word document",
+    "not-a-template": "The briefing template is not a Word document (.docm, .dotx, damaged...)",
+    "external-link": "A briefing template that links to an outside file or address",
     "facts-invalid": "A fact file that cannot be read or does not follow the format",
     "usage": "The command was used wrongly",
     # the workbook's contents stop the command (exit 1)

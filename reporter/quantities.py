@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -295,6 +296,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
         )
     if is_fraction and unit == "percent":
         raise QuantityError(f"{original!r} mixes a fraction and a percentage; write one of them")
+    _check_size(value, original)
     return Quantity(value, unit, qualifier, precision, original)
 
 
@@ -308,7 +310,29 @@ def _take_prefix_qualifier(low: str, pos: int, qualifier: str) -> tuple[int, str
     return pos, qualifier
 
 
+#: Digits a number may have: more can only be a mistake (a float holds about 17), and
+#: Python refuses to convert integers of over 4,300 digits.
+MAX_DIGITS = 40
+#: The largest magnitude a float holds; anything larger would become infinity.
+_LARGEST = Fraction(sys.float_info.max)
+
+
+def _check_size(value: Fraction, original: str) -> None:
+    """Refuse a value that cannot be held as a finite number (every output needs one)."""
+    if abs(value) > _LARGEST:
+        raise QuantityError(f"{_shorten(original)} is too large to be a number (it would "
+                            "become infinity); check the figure")
+
+
+def _shorten(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30] + "...")
+
+
 def _take_number(low: str, pos: int, original: str) -> tuple[Fraction, Fraction, int, bool]:
+    digits = re.match(r"[\d,' ./+-]*", low[pos:pos + 4 * MAX_DIGITS + 1])
+    if digits is not None and sum(ch.isdigit() for ch in digits.group(0)) > MAX_DIGITS:
+        raise QuantityError(f"{_shorten(original)} has more than {MAX_DIGITS} digits, which no "
+                            "figure needs; check the figure")
     m = _FRACTION.match(low, pos)
     if m:
         den = int(m.group(2))
@@ -358,6 +382,9 @@ def quantity_from_number(
     if isinstance(number, float):
         if not math.isfinite(number):
             raise QuantityError(f"{number!r} is not a finite number")
+    elif isinstance(number, int | Decimal | Fraction) and abs(number) > _LARGEST:
+        raise QuantityError(f"{_shorten(str(number))} is too large to be a number")
+    if isinstance(number, float):
         # A whole float (what a number cell holds) is exact: 193.0 means 193.
         dec = Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
     elif isinstance(number, Fraction):

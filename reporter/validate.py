@@ -643,6 +643,10 @@ class _Run:
                      "ratio or years); choose one from the dropdown",
                      **self._where(s, "unit", n, None))
             return None
+        finding = cells.negative(q, q.unit, "Value")  # a count or an amount below zero
+        if finding:
+            self.add(*finding, **self._where(s, "value", n, value))
+            return None
         return q
 
 

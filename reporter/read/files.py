@@ -37,7 +37,8 @@ def open_regular(path: Path | str, *, what: str = "file",
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise error(f"no such file; check the path and the file name of the {what}", path=path,
+        of = "" if what == "file" else f" of the {what}"
+        raise error(f"no such file; check the path and the file name{of}", path=path,
                     code="file-not-found") from None
     except IsADirectoryError:
         raise _folder(path, what, error) from None

@@ -38,7 +38,9 @@ Cell = str | tuple[str, str | None]  # text, or (text, character style name)
 def write_briefing(b: MeetingBriefing, template: Path, out: Path, *, created: dt.datetime) -> None:
     from docx import Document
 
-    doc = Document(str(template))
+    from ..read.template import template_document
+
+    doc = Document(template_document(template))  # checked and cleaned (read/template.py)
     briefing = _Briefing(doc, b)
     briefing.render()
     _splice_on_save(doc.part, briefing.rows)

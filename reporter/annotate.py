@@ -7,7 +7,10 @@ The input file is never modified.
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import zipfile
 from pathlib import Path
 
 from .errors import InputError, OutputError
@@ -37,9 +40,10 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
         try:
-            wb = load_workbook(workbook, rich_text=False)
+            wb = load_workbook(_readable_copy(workbook), rich_text=False)
         except Exception as exc:  # openpyxl raises many kinds on odd files
-            raise InputError(f"cannot make an annotated copy: {exc}", path=workbook,
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot make an annotated copy: {first}", path=workbook,
                              code="corrupt-file") from None
     fills = {
         Severity.ERROR: PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
@@ -120,3 +124,39 @@ def _writable(ws, ref: str):
             if ref in merged:
                 return ws.cell(merged.min_row, merged.min_col)
     return cell
+
+
+_NOT_FINITE = re.compile(rb"<v>\s*[-+]?(?:nan|inf|infinity)\s*</v>", re.I)
+
+
+def _readable_copy(workbook: Path) -> io.BytesIO:
+    """The workbook as openpyxl can load it: number cells holding NaN or infinity (which
+    validate reports, and on which openpyxl's reader fails) are given as text instead."""
+    data = workbook.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        bad = [i.filename for i in zin.infolist() if i.filename.startswith("xl/worksheets/")
+               and _NOT_FINITE.search(zin.read(i))]
+        if not bad:
+            return io.BytesIO(data)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                blob = zin.read(info)
+                if info.filename in bad:
+                    blob = _as_text(blob)
+                zout.writestr(info, blob)
+    out.seek(0)
+    return out
+
+
+def _as_text(xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                 huge_tree=True))
+    for v in root.iter("{*}v"):
+        c = v.getparent()
+        if _NOT_FINITE.fullmatch(b"<v>" + (v.text or "").encode() + b"</v>") and (
+                c.get("t", "n") == "n"):
+            c.set("t", "str")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

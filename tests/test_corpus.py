@@ -103,3 +103,54 @@ def test_every_refusal_says_how_to_fix_it(case: Case, tmp_path: Path) -> None:
 def test_corpus_is_big_enough() -> None:
     assert len(CASES) >= 40
     assert len({c.name for c in CASES}) == len(CASES)
+
+
+READ_CASES = [c for c in CASES if c.exit_code in (0, 1)]
+
+
+@pytest.mark.parametrize("case", READ_CASES, ids=[c.name for c in READ_CASES])
+def test_annotate_marks_every_problem(case: Case, tmp_path: Path) -> None:
+    """Every problem validate reports at a cell is marked in the annotated copy, on the sheet
+    validate read (found ignoring case and surrounding spaces), merged cells included; and
+    every problem is listed on the Issues sheet."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    path = case.make(tmp_path)
+    before = _digest(path)
+    out = tmp_path / "annotated.xlsx"
+    result = run_cli("validate", path, "--format", "json", "--annotate", out)
+    assert result.exit_code == case.exit_code, result.output
+    assert _digest(path) == before
+    payload = json.loads(result.stdout)
+    problems = payload["errors"] + payload["warnings"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(out)
+    by_key = {n.strip().casefold(): n for n in wb.sheetnames}
+    for p in problems:
+        if not (p["sheet"] and p["cell"]):
+            continue
+        ws = wb[by_key[p["sheet"].strip().casefold()]]
+        cell = ws[p["cell"]]
+        for merged in ws.merged_cells.ranges:  # a merged cell is marked at its range's first
+            if p["cell"] in merged:
+                cell = ws.cell(merged.min_row, merged.min_col)
+        assert cell.comment is not None and f"[{p['code']}]" in cell.comment.text, (p, cell)
+        assert cell.fill.fgColor.rgb.endswith(("FFC7CE", "FFEB9C")), p
+    issues = wb["Issues"]
+    header = [c.value for c in issues[1]]
+    codes = [row[header.index("Code")] for row in issues.iter_rows(min_row=2, values_only=True)]
+    assert sorted(codes) == sorted(p["code"] for p in problems)
+
+
+def test_corpus_varies_each_attack() -> None:
+    """The issue-12 cases spell each check many ways (not one example each)."""
+    from tests.corpus import ISSUE_12_CASES
+
+    names = " ".join(c.name for c in ISSUE_12_CASES)
+    for variation in ("single quotes", "line breaks", "namespace prefix", "character reference",
+                      "lower case", "_x001B_", "FIFO", "/dev/zero", "400 digits"):
+        assert variation in names, variation
+    assert len(ISSUE_12_CASES) >= 80

@@ -222,7 +222,7 @@ def _parse(name: str, blob: bytes) -> FactFile:
     except ValidationError as exc:
         lines = [f"{describe_loc(data, err['loc'])}: {err['msg']}"
                  for err in exc.errors(include_url=False)[:20]]
-        raise FactsError("the fact file has errors:\n  " + "\n  ".join(lines),
+        raise FactsError("the fact file has errors: " + "; ".join(lines).replace("\n", " "),
                          path=name) from None
 
 
@@ -285,7 +285,7 @@ def _merge(files: list[FactFile], digest: str, names: list[str]) -> FactBase:
         if x.source not in sources:
             problems.append(f"ignored entry: source {x.source!r} is not in the registry")
     if problems:
-        raise FactsError("the fact base is inconsistent:\n  " + "\n  ".join(problems[:20]),
+        raise FactsError("the fact base is inconsistent: " + "; ".join(problems[:20]),
                          path=names[-1] if len(names) > len(_BUILTIN) else None)
     version = files[1].version or "unversioned"
     if len(files) > len(_BUILTIN):

@@ -104,6 +104,9 @@ def _check_kind(path: Path, content_types: bytes) -> None:
     parser.StartElementHandler = start
     feed(parser, path, "[Content_Types].xml", content_types, True)
     found = kind[0] if kind else ""
+    if "macroenabled" in found.lower():
+        raise _refuse(path, "the briefing template is macro-enabled (.docm or .dotm), not a "
+                      "Word Document")
     if found not in _KINDS:
         raise _refuse(path, "the briefing template is not a Word document (.docx)")
     if _KINDS[found]:

@@ -90,6 +90,7 @@ ERROR_CODES: dict[str, str] = {
     "zip-bomb": "A part that unpacks to far more than real workbooks do",
     "too-large": "Over the file or unpacked size limit",
     "too-many-cells": "More filled cells than the limit",
+    "too-much-text": "More text in the cells read than the limit (in memory)",
     "cell-out-of-range": "A value beyond the row or column limit",
     "area-too-large": "A sheet whose rows x columns up to its furthest value pass the limit",
     "too-many-parts": "A zip archive with more parts than the limit",

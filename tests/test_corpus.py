@@ -36,6 +36,7 @@ def test_validate_corpus(case: Case, tmp_path: Path) -> None:
         assert len(lines) == 1, result.stderr
         assert path.name in lines[0] and case.expect in lines[0], lines[0]
         assert payload["ok"] is False and payload["error"]["code"]
+        assert case.expect in payload["error"]["message"], payload  # not just in the file name
         if case.fix:
             assert case.fix in lines[0]
         return

@@ -130,3 +130,49 @@ def test_a_panic_in_the_cell_reader_is_a_clear_message(monkeypatch) -> None:
         read_workbook(SAMPLE)
     assert exc.value.code == "corrupt-file" and "index out of bounds" in exc.value.message
     assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
+
+
+_MEASURE = """
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+sys.stderr.write(r.stderr)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _peak_rss(args: list[str]) -> tuple[int, float, str]:
+    """Run `reporter ARGS` in a fresh process: (exit code, the peak RSS in MiB of it and of
+    any process it starts, whichever is largest, stderr)."""
+    r = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "reporter", *args],
+                       capture_output=True, text=True, timeout=600)
+    code, peak = r.stdout.split()
+    return int(code), int(peak) / 1024, r.stderr
+
+
+def _far_apart(tmp_path: Path, name: str, ref: bytes, sheets: int = 4) -> Path:
+    from tests.corpus import _four_sheets
+
+    assert sheets == 4
+    return _four_sheets(tmp_path, name, ref)
+
+
+def test_far_apart_cells_are_refused_before_the_grid_is_built(tmp_path: Path) -> None:
+    """A1 and CV500000 on four sheets: a small file inside the row and column limits, which
+    read naively costs gigabytes. Refused by the scan, in the memory of a small read."""
+    path = _far_apart(tmp_path, "far.xlsx", b"CV500000")
+    assert path.stat().st_size < 40_000
+    code, peak, err = _peak_rss(["validate", str(path)])
+    assert code == 2 and "area" in err and "Traceback" not in err
+    baseline_code, baseline, _ = _peak_rss(["validate", str(SAMPLE)])
+    assert baseline_code == 0
+    assert peak < baseline + 50, (peak, baseline)
+
+
+@pytest.mark.slow
+def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Four sheets, each A1 and Z230000 (5,980,000 cells of grid, just inside the area
+    limit): read, and validated, in well under a gibibyte."""
+    path = _far_apart(tmp_path, "area.xlsx", b"Z230000")
+    code, peak, err = _peak_rss(["validate", str(path), "--format", "json"])
+    assert code in (0, 1) and "Traceback" not in err, err
+    assert peak < 1024, peak

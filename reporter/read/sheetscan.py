@@ -279,7 +279,7 @@ class _Scanner:
 
     def _area(self, rows: int, columns: int) -> InputError:
         return self._refuse(
-            f"spans {rows:,} rows and {columns} columns to its last filled cell "
+            f"fills an area of {rows:,} rows by {columns} columns up to its furthest value "
             f"({column_name(columns)}{rows}): {rows * columns:,} cells to read, more than "
             f"reporter's limit of {LIMITS['area']:,}", "area-too-large",
             "Delete the stray cells far from the data, or split the register into several "

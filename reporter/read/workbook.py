@@ -4,25 +4,19 @@ Only this package knows how a workbook is stored. Everything after it works on
 `RawWorkbook`: plain rows of Python values per sheet, with the formulas, error
 cells, merged ranges and hidden rows the validator reports.
 
-python-calamine sizes a sheet's grid by its furthest filled cell and keeps every
-cell it reads, so it may parse a sheet only once the scan (sheetscan.py) has read
-that sheet's part to its end within the limits. It parses on a second thread (it
-releases the GIL while it parses), one sheet behind the scan: while it parses a
-sheet, the scan reads the next.
+python-calamine reads the cells in a child process with a memory ceiling
+(calamine.py) while this process checks every part and scans every sheet
+(package.py, sheetscan.py); its rows are used only when all of that has passed.
 """
 
 from __future__ import annotations
 
-import io
-import queue
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from .calamine import CellReader
 from .package import Package, open_package
-from .sheetscan import SheetScan
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
 
@@ -66,20 +60,16 @@ def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) ->
 
 
 def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
-    """Scan each chosen sheet, then let python-calamine parse it (see the module's notes)."""
+    """Check every part and scan each chosen sheet while python-calamine reads the cells in
+    a child process (calamine.py); use its rows only once everything has passed."""
     scans = package.select(sheets)
     sheet_parts = {s.part for s in scans}
-    package.unpack_parts(skip=sheet_parts)
-    reader = _CellReader(package)
-    try:
+    with CellReader(package.path, package.data, [s.name for s in scans]) as reader:
+        package.unpack_parts(skip=sheet_parts)
         for scan in scans:
             package.scan(scan)
-            reader.parse(scan)
-        package.parse_parts(skip=sheet_parts)  # while the last sheets are parsed
-    except BaseException:
-        reader.stop()
-        raise
-    rows = reader.finish()
+        package.parse_parts(skip=sheet_parts)
+        rows = reader.rows()
     out = {
         scan.name: RawSheet(
             name=scan.name, rows=rows[i], visible=scan.state == "visible", merged=scan.merged,
@@ -89,66 +79,3 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
     }
     return RawWorkbook(path=package.path, sheets=out, date1904=package.date1904,
                        recalc_on_load=package.recalc_on_load)
-
-
-class _CellReader:
-    """python-calamine on a second thread, parsing the sheets it is handed, in order."""
-
-    def __init__(self, package: Package):
-        self.path = package.path
-        self.data = package.data
-        self.todo: queue.SimpleQueue[SheetScan | None] = queue.SimpleQueue()
-        self.rows: list[list[list[Cell]]] = []
-        self.failed: list[BaseException] = []
-        self.thread = threading.Thread(target=self._run, name="reporter-read", daemon=True)
-        self.thread.start()
-
-    def parse(self, scan: SheetScan) -> None:
-        self.todo.put(scan)
-
-    def stop(self) -> None:
-        """The scan refused the file: parse nothing more, and wait for the thread."""
-        self.failed.append(_Stopped())
-        self.todo.put(None)
-        self.thread.join()
-
-    def finish(self) -> list[list[list[Cell]]]:
-        self.todo.put(None)
-        self.thread.join()
-        if self.failed:
-            raise _as_input_error(self.path, self.failed[0])
-        return self.rows
-
-    def _run(self) -> None:
-        import python_calamine as pc
-
-        try:
-            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            try:
-                while (scan := self.todo.get()) is not None and not self.failed:
-                    sheet = book.get_sheet_by_name(scan.name)
-                    self.rows.append(sheet.to_python(skip_empty_area=False))
-                    del sheet
-            finally:
-                book.close()
-        except BaseException as exc:  # re-raised on the calling thread
-            self.failed.append(exc)
-
-
-class _Stopped(Exception):
-    pass
-
-
-def _as_input_error(path: Path, exc: BaseException) -> BaseException:
-    import python_calamine as pc
-
-    if isinstance(exc, KeyboardInterrupt | SystemExit | MemoryError | InputError):
-        return exc
-    if isinstance(exc, pc.PasswordError):
-        return InputError("the workbook is protected with a password; remove it in Excel and save "
-                          "the workbook", path=path, code="encrypted")
-    # CalamineError, ValueError...; a panic in the Rust reader (a BaseException) too
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return InputError(f"the workbook's contents are damaged and cannot be read ({text[:200]}). "
-                      "Open it in Excel or LibreOffice and save it anew",
-                      path=path, code="corrupt-file")

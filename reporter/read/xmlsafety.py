@@ -50,15 +50,16 @@ def refuse_dtd_in_head(path: Path, name: str, head: bytes) -> None:
         raise entities_error(path, name)
 
 
-def make_parser(path: Path, name: str, *, namespaces: bool = True) -> expat.XMLParserType:
+def make_parser(path: Path, name: str, *, namespaces: bool = True,
+                intern: dict[str, str] | None = None) -> expat.XMLParserType:
     """An expat parser that refuses any DTD and resolves no entity but XML's five.
 
     With `namespaces`, element names are 'URI local' (NS_SEP between) and an unbound
     prefix is an error; without, they are the qualified names as written ('r:id'),
     which is how python-calamine matches some attributes.
     """
-    parser = (expat.ParserCreate(namespace_separator=NS_SEP) if namespaces
-              else expat.ParserCreate())
+    parser = (expat.ParserCreate(namespace_separator=NS_SEP, intern=intern) if namespaces
+              else expat.ParserCreate(intern=intern))
 
     def refuse(*_: object) -> None:
         raise _Refused(entities_error(path, name))

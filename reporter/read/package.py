@@ -68,27 +68,22 @@ class Package:
         wanted = {sheet_key(n) for n in names}
         return [s for s in self.sheets if sheet_key(s.name) in wanted]
 
-    def unpack_parts(self, skip: Iterable[str] = ()) -> None:
-        """Unpack every part but `skip` in full, checking its checksum, its declared size and
-        where its deflate stream ends: what python-calamine unpacks when it opens the file
-        is then exactly these bytes. (The sheets in `skip` are unpacked by `scan`.)"""
+    def check_parts(self, skip: Iterable[str] = ()) -> None:
+        """Unpack every part but `skip` in full (its checksum, its declared size, where its
+        deflate stream ends) and parse each XML part to its end: refuse a damaged part, or
+        one that is not well-formed. (The sheets in `skip` are read by `scan`.)"""
         skipped = set(skip)
         for name in self.archive.names:
-            if name not in skipped:
-                for _ in self.archive.chunks(name):
-                    pass
-
-    def parse_parts(self, skip: Iterable[str] = ()) -> None:
-        """Parse every XML part but `skip` to its end: refuse one that is not well-formed.
-
-        Unlike `unpack_parts`, this may run while python-calamine reads the file: it
-        decides whether the file is refused, not what the cell reader may meet."""
-        skipped = set(skip)
-        for name in self.archive.names:
-            if name not in skipped and name.endswith((".xml", ".rels")):
-                control = check_well_formed(self.path, name, self.archive.chunks(name))
+            if name in skipped:
+                continue
+            chunks = self.archive.chunks(name)
+            if name.endswith((".xml", ".rels")):
+                control = check_well_formed(self.path, name, chunks)
                 if name == SHARED_STRINGS:
                     self.control_in_shared_strings = control
+            else:
+                for _ in chunks:
+                    pass
 
     def scan(self, sheet: SheetScan) -> None:
         """Parse one sheet's part with the streaming scanner; raise InputError at the first

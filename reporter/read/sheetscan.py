@@ -32,6 +32,7 @@ from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
 
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER = range(7)
 # Children of <worksheet> after <sheetData>: once one starts, no formula text belongs
 # to the last cell (an <xm:f> in an extension list is not a cell's formula).
@@ -114,12 +115,15 @@ class _Scanner:
         self.cells_left = LIMITS["cells"] - cells_before
         self.last_row_seen = 0
         self.capture: list[str] = []
-        self.parser = make_parser(path, part)
+        # expat interns element names here; seeded, so that SpreadsheetML's are these objects
+        self.names = {n: n for n in (f"{_MAIN}{NS_SEP}c", f"{_MAIN}{NS_SEP}v")}
+        self.parser = make_parser(path, part, intern=self.names)
         self.parser.ordered_attributes = True
         self.parser.StartElementHandler, self.counts = self._handler()
 
     def _handler(self):  # one closure, kept together for speed
         kinds: dict[str, int] = {}
+        cell_name, value_name = self.names[f"{_MAIN}{NS_SEP}c"], self.names[f"{_MAIN}{NS_SEP}v"]
         columns, attr, locate = _COLUMNS, _attr, self._locate
         row, row_text, row_len = 0, "", 0
         at_row = at_col = 0
@@ -134,9 +138,14 @@ class _Scanner:
             nonlocal row, row_text, row_len, at_row, at_col, further, cell_open, watched
             nonlocal error_cell
             nonlocal count, max_row, max_col
-            kind = kinds.get(name)
-            if kind is None:
-                kind = kinds[name] = _KIND_OF_LOCAL.get(name.rpartition(NS_SEP)[2], _OTHER)
+            if name is value_name:  # SpreadsheetML's own names, interned: the usual case
+                kind = 2
+            elif name is cell_name:
+                kind = 1
+            else:
+                kind = kinds.get(name)
+                if kind is None:
+                    kind = kinds[name] = _KIND_OF_LOCAL.get(name.rpartition(NS_SEP)[2], _OTHER)
             if kind == 1:  # a cell
                 ref = attrs[1] if attrs and attrs[0] == "r" else attr(attrs, "r")
                 if row_len and ref is not None and ref.endswith(row_text) and (

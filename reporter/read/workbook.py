@@ -65,10 +65,9 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
     scans = package.select(sheets)
     sheet_parts = {s.part for s in scans}
     with CellReader(package.path, package.data, [s.name for s in scans]) as reader:
-        package.unpack_parts(skip=sheet_parts)
+        package.check_parts(skip=sheet_parts)
         for scan in scans:
             package.scan(scan)
-        package.parse_parts(skip=sheet_parts)
         rows = reader.rows()
     out = {
         scan.name: RawSheet(

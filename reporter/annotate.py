@@ -26,9 +26,7 @@ ISSUES_SHEET = "Issues"
 def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     """Write the annotated copy of workbook to out; return out."""
     from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
+    from openpyxl.styles import PatternFill
 
     workbook, out = Path(workbook), Path(out)
     if out.resolve() == workbook.resolve():
@@ -50,9 +48,27 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
         Severity.WARNING: PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
     }
     sheets = _sheet_names(wb.sheetnames)
+    _mark_cells(wb, problems, sheets, fills)
+    _issues_sheet(wb, problems, sheets, fills)
+    wb.active = 0
+    with atomic_file(out) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb.save(tmp)
+    return out
+
+
+def _sheet_of(p: Problem, sheets: dict[str, str]) -> str | None:
+    """The workbook's own name of the sheet a problem is on."""
+    return sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+
+
+def _mark_cells(wb, problems: list[Problem], sheets: dict[str, str], fills) -> None:
+    """Fill every problem cell and put its messages in a comment."""
+    from openpyxl.comments import Comment
+
     notes: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
-        sheet = sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+        sheet = _sheet_of(p, sheets)
         if sheet and p.cell:
             notes.setdefault((sheet, p.cell), []).append(p)
     for (sheet, ref), items in notes.items():
@@ -67,6 +83,13 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
         comment = Comment(xml_safe(text)[:30000], "reporter")
         comment.width, comment.height = 360, min(600, 60 + 15 * text.count("\n") + len(text) // 3)
         cell.comment = comment
+
+
+def _issues_sheet(wb, problems: list[Problem], sheets: dict[str, str], fills) -> None:
+    """The Issues sheet in front: every problem, with a link to its cell."""
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
     if ISSUES_SHEET in wb.sheetnames:
         del wb[ISSUES_SHEET]
     ws = wb.create_sheet(ISSUES_SHEET, 0)
@@ -87,18 +110,13 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
             c = ws.cell(i, j)
             c.value = xml_safe(v)
             c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
-        sheet = sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+        sheet = _sheet_of(p, sheets)
         if sheet and p.cell:
             link = ws.cell(i, 4)
             quoted = sheet.replace("'", "''")
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}",
                                        tooltip="Go to the cell")
             link.font = link_font
-    wb.active = 0
-    with atomic_file(out) as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb.save(tmp)
-    return out
 
 
 def _key(name: str) -> str:

@@ -251,16 +251,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
     # magnitude: 'billion', '亿', '万亿'
     pos = _skip_spaces(low, pos)
-    magnitude = 1
-    for word, mult in sorted(_MAGNITUDES.items(), key=lambda kv: -len(kv[0])):
-        if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
-            magnitude, pos = mult, pos + len(word)
-            break
-    else:
-        for word, mult in _MAGNITUDES_CJK.items():  # longest first by construction
-            if low.startswith(word, pos):
-                magnitude, pos = mult, pos + len(word)
-                break
+    magnitude, pos = _take_magnitude(low, pos)
     if magnitude > 1 and not precision and not is_fraction:
         precision = Fraction(1, 2)  # '323亿' is written to the nearest 亿
     value *= magnitude
@@ -268,7 +259,36 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
     if is_fraction:
         unit = unit or "ratio"
 
-    # suffixes: qualifier (多, 余, 以上), unit (yuan, %, 元), qualifier again (左右)
+    pos, qualifier, unit = _take_suffixes(low, pos, qualifier, unit, original)
+
+    rest = low[pos:].strip()
+    if rest and not allow_trailing_words:
+        raise QuantityError(
+            f"{_shorten(original)} is not a quantity reporter can read (it stops at "
+            f"{rest[:20]!r}). "
+            "Type a number such as 12280 or 32.3 billion, optionally with a qualifier "
+            "(about, more than), a unit (yuan, US$, %), or a fraction such as 1/15"
+        )
+    if is_fraction and unit == "percent":
+        raise QuantityError(f"{original!r} mixes a fraction and a percentage; write one of them")
+    _check_size(value, original)
+    return Quantity(value, unit, qualifier, precision, original)
+
+
+def _take_magnitude(low: str, pos: int) -> tuple[int, int]:
+    """'billion', '亿', '万亿' at pos: (the multiplier, the position after it)."""
+    for word, mult in sorted(_MAGNITUDES.items(), key=lambda kv: -len(kv[0])):
+        if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
+            return mult, pos + len(word)
+    for word, mult in _MAGNITUDES_CJK.items():  # longest first by construction
+        if low.startswith(word, pos):
+            return mult, pos + len(word)
+    return 1, pos
+
+
+def _take_suffixes(low: str, pos: int, qualifier: str, unit: str | None, original: str
+                   ) -> tuple[int, str, str | None]:
+    """Suffixes: a qualifier (多, 余, 以上), a unit (yuan, %, 元), a qualifier again (左右)."""
     for _ in range(3):
         pos = _skip_spaces(low, pos)
         hit = False
@@ -280,24 +300,13 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
             if low.startswith(word, pos) and (not word[0].isalpha() or _word_ends(low, pos + len(word))):
                 if unit is not None and unit != u:
                     raise QuantityError(
-                        f"{original!r} names two units ({unit} and {u}); keep one"
+                        f"{_shorten(original)} names two units ({unit} and {u}); keep one"
                     )
                 unit, pos, hit = u, pos + len(word), True
                 break
         if not hit:
             break
-
-    rest = low[pos:].strip()
-    if rest and not allow_trailing_words:
-        raise QuantityError(
-            f"{original!r} is not a quantity reporter can read (it stops at {rest[:20]!r}). "
-            "Type a number such as 12280 or 32.3 billion, optionally with a qualifier "
-            "(about, more than), a unit (yuan, US$, %), or a fraction such as 1/15"
-        )
-    if is_fraction and unit == "percent":
-        raise QuantityError(f"{original!r} mixes a fraction and a percentage; write one of them")
-    _check_size(value, original)
-    return Quantity(value, unit, qualifier, precision, original)
+    return pos, qualifier, unit
 
 
 def _take_prefix_qualifier(low: str, pos: int, qualifier: str) -> tuple[int, str]:

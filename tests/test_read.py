@@ -176,3 +176,54 @@ def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> 
     code, peak, err = _peak_rss(["validate", str(path), "--format", "json"])
     assert code in (0, 1) and "Traceback" not in err, err
     assert peak < 1024, peak
+
+
+def _shared_string_bomb(tmp_path: Path, cells: int) -> Path:
+    """One 32,000-character shared string, used by `cells` cells: a file of a few kilobytes."""
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c><c r="B%d" t="s"><v>0</v></c>'
+                    b"</row>" % (i, i, i) for i in range(30, 30 + cells // 2))
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == "xl/sharedStrings.xml":
+            blob = blob.replace(b"<si><t>Meeting kinds</t></si>",
+                                b"<si><t>" + "\u4e0a".encode() * 32000 + b"</t></si>", 1)
+        elif info.filename == PART["Agreements"]:
+            blob = blob.replace(b"</sheetData>", rows + b"</sheetData>")
+        parts.append((info, blob))
+    return _rezip(tmp_path / "strings.xlsx", parts)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_one_long_text_in_many_cells_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """20,000 copies of a 32,000-character text would take gigabytes; the cell reader's
+    process stops at its ceiling, and reporter refuses the file with a clear line."""
+    path = _shared_string_bomb(tmp_path, 20_000)
+    assert path.stat().st_size < 200_000
+    code, peak, err = _peak_rss(["validate", str(path)])
+    assert code == 2 and "memory" in err, err
+    assert "Traceback" not in err and "panicked" not in err and len(err.strip().splitlines()) == 1
+    assert peak < 1400, peak
+
+
+def test_control_characters_never_reach_the_terminal_or_the_reports(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+    from tests.corpus import _agreements_cell, _raw_inline
+
+    path = _agreements_cell("esc.xlsx", "C2", _raw_inline("C2", "Title_x001B_[31m red"))(
+        tmp_path)
+    result = run_cli("validate", path)
+    assert result.exit_code == 0 and "control-characters" in result.output
+    assert "\x1b" not in result.output
+    out = tmp_path / "reports"
+    assert run_cli("build", path, "--out", out, "-q").exit_code == 0
+    seen = False
+    for f in out.rglob("*.*"):
+        if f.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(f) as z:
+                for name in z.namelist():
+                    if name.endswith((".xml", ".rels")):
+                        xml = z.read(name)
+                        assert b"\x1b" not in xml, (f, name)
+                        seen = seen or b"Title[31m red" in xml
+    assert seen, "the cleaned title is in the reports"

@@ -227,3 +227,37 @@ def test_control_characters_never_reach_the_terminal_or_the_reports(tmp_path: Pa
                         assert b"\x1b" not in xml, (f, name)
                         seen = seen or b"Title[31m red" in xml
     assert seen, "the cleaned title is in the reports"
+
+
+def test_without_fork_the_scan_runs_first_in_this_process(monkeypatch, tmp_path: Path) -> None:
+    """Where there is no fork (not Linux), python-calamine runs here, after the scan: a file
+    the scan refuses never reaches it."""
+    import python_calamine as pc
+
+    from reporter.read import child
+    from tests.corpus import _far_cell
+
+    monkeypatch.setattr(child, "FORKS", False)
+    raw = read_workbook(SAMPLE)
+    book = pc.CalamineWorkbook.from_path(SAMPLE)
+    for name, sheet in raw.sheets.items():
+        assert sheet.rows == book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    opened = []
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_filelike",
+                        classmethod(lambda cls, f: opened.append(f) or 1 / 0))
+    with pytest.raises(InputError) as exc:
+        read_workbook(_far_cell(tmp_path))
+    assert exc.value.code == "cell-out-of-range" and not opened
+
+
+def test_the_rows_are_python_calamines_from_a1(tmp_path: Path) -> None:
+    import python_calamine as pc
+
+    from tests.corpus import _styled_tail
+
+    path = _styled_tail(tmp_path)
+    raw = read_workbook(path)
+    book = pc.CalamineWorkbook.from_path(path)
+    for name, sheet in raw.sheets.items():
+        assert sheet.rows == book.get_sheet_by_name(name).to_python(skip_empty_area=False)

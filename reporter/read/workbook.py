@@ -4,9 +4,10 @@ Only this package knows how a workbook is stored. Everything after it works on
 `RawWorkbook`: plain rows of Python values per sheet, with the formulas, error
 cells, merged ranges and hidden rows the validator reports.
 
-python-calamine reads the cells in a child process with a memory ceiling
-(calamine.py) while this process checks every part and scans every sheet
-(package.py, sheetscan.py); its rows are used only when all of that has passed.
+The sheets are scanned (sheetscan.py) and their cells read by python-calamine
+(calamine.py), each in a child process with a memory ceiling (child.py), while this
+process checks every other part (package.py); the rows are used only when all of
+that has passed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from . import child
 from .calamine import CellReader
+from .child import Child, ChildDied
 from .package import Package, open_package
+from .sheetscan import SheetScan
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
 
@@ -60,21 +65,56 @@ def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) ->
 
 
 def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
-    """Check every part and scan each chosen sheet while python-calamine reads the cells in
-    a child process (calamine.py); use its rows only once everything has passed."""
+    """Check every part, scan each chosen sheet and read its cells; use the cells only once
+    everything has passed.
+
+    The scan and python-calamine each run in a child process (child.py), side by side,
+    while this one checks the other parts and takes in the rows. Without fork, the scan
+    runs here first, then python-calamine.
+    """
     scans = package.select(sheets)
-    sheet_parts = {s.part for s in scans}
-    with CellReader(package.path, package.data, [s.name for s in scans]) as reader:
-        package.check_parts(skip=sheet_parts)
-        for scan in scans:
-            package.scan(scan)
-        rows = reader.rows()
+    parts = {s.part for s in scans}
+    with CellReader(package.path, package.data, [s.name for s in scans]) as reader, \
+            Child(lambda: _scan_all(package, scans)) as scanner:
+        package.check_parts(skip=parts)
+        scanned = None if child.FORKS else _scanned(package, scanner)  # before calamine here
+        failed: InputError | None = None
+        try:
+            rows = reader.rows()
+        except InputError as exc:
+            failed = exc  # the scan's verdict first: it says what is wrong with the file
+        scanned = scanned or _scanned(package, scanner)
+        if failed is not None:
+            raise failed
     out = {
         scan.name: RawSheet(
             name=scan.name, rows=rows[i], visible=scan.state == "visible", merged=scan.merged,
             formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
             control=scan.control or package.control_in_shared_strings)
-        for i, scan in enumerate(scans)
+        for i, scan in enumerate(scanned)
     }
     return RawWorkbook(path=package.path, sheets=out, date1904=package.date1904,
                        recalc_on_load=package.recalc_on_load)
+
+
+def _scan_all(package: Package, scans: list[SheetScan]):
+    """Scan the sheets in turn: ("scan", SheetScan) each, or ("refused", why) and stop."""
+    try:
+        for scan in scans:
+            package.scan(scan)
+            yield ("scan", scan)
+    except InputError as exc:
+        yield ("refused", (exc.message, exc.code))
+
+
+def _scanned(package: Package, scanner: Child) -> list[SheetScan]:
+    out: list[SheetScan] = []
+    try:
+        for kind, payload in scanner.items():
+            if kind == "refused":
+                message, code = payload
+                raise InputError(message, path=package.path, code=code)
+            out.append(payload)
+    except ChildDied as died:  # the scan is reporter's own code: this is a bug
+        raise RuntimeError(f"the sheet scan stopped: {died}") from None
+    return out

@@ -672,6 +672,10 @@ def _structure_cases() -> list[Case]:
             "absolute.xlsx", "xl/_rels/workbook.xml.rels",
             lambda x: x.replace(b'Target="worksheets/sheet4.xml"',
                                 b'Target="/xl/worksheets/sheet4.xml"', 1)), 0, ""),
+        Case("10,001 sheets listed in workbook.xml", _patched(
+            "many-sheets.xlsx", "xl/workbook.xml", lambda x: x.replace(b"</sheets>", b"".join(
+                b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (i, i + 10)
+                for i in range(10_001)) + b"</sheets>", 1)), 2, "10,000"),
         Case("sheet named 'metrics ' (case and a trailing space)",
              _renamed_sheet("metrics-space.xlsx", b"Metrics", b"metrics "), 0, ""),
     ]

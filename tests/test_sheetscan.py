@@ -128,3 +128,13 @@ def test_a_dtd_is_refused_wherever_the_parser_meets_it() -> None:
 def test_the_control_character_hint(text: str, control: bool) -> None:
     sheet = _scan(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row>')
     assert sheet.control is control
+
+
+def test_what_the_scan_keeps_is_bounded(monkeypatch) -> None:
+    """Formulas, error cells, merged ranges and hidden rows are kept, so they count against
+    the cell limit: a sheet of a million merged ranges cannot exhaust memory."""
+    monkeypatch.setitem(LIMITS, "cells", 2)
+    merges = "".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(1, 4))
+    _refused('<row r="1"><c r="A1"><v>1</v></c></row>', "too-many-cells",
+             after=f"<mergeCells>{merges}</mergeCells>")
+    _refused("".join(f'<row r="{i}" hidden="1"/>' for i in range(1, 4)), "too-many-cells")

@@ -108,8 +108,11 @@ def _run(fd: int, job: Callable[[], Iterable[Any]]) -> None:
         with os.fdopen(fd, "wb") as out:
             pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.fast = True  # no memo: results hold no cycles, and it would double them
-            for item in job():
-                pickler.dump(item)
+            try:
+                for item in job():
+                    pickler.dump(item)
+            except MemoryError:  # the ceiling: said as such, for the parent to report
+                pickler.dump(("error", ("MemoryError", "")))
             pickler.dump(_END)
     except BaseException:  # the parent reports a child that stops without its end
         code = 1

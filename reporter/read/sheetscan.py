@@ -113,6 +113,7 @@ class _Scanner:
     def __init__(self, path: Path, sheet: SheetScan, part: str, cells_before: int):
         self.path, self.sheet, self.part = path, sheet, part
         self.cells_left = LIMITS["cells"] - cells_before
+        self.notes = 0  # formulas, error cells, merged ranges, hidden rows kept (_note)
         self.last_row_seen = 0
         self.capture: list[str] = []
         # expat interns element names here; seeded, so that SpreadsheetML's are these objects
@@ -244,6 +245,7 @@ class _Scanner:
                                     "corrupt-file", "Open it in Excel and save it anew"))
         self.last_row_seen = row
         if "hidden" in attrs and _attr(attrs, "hidden") in ("1", "true"):
+            self._note()
             self.sheet.hidden_rows.append(row)
         return row, text
 
@@ -255,6 +257,7 @@ class _Scanner:
             raise stop(self._refuse(f"has a merged range {ref!r} that is not a range",
                                     "corrupt-file", "Open it in Excel and save it anew"))
         (r0, c0), (r1, c1) = ends
+        self._note()
         self.sheet.merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
 
     # --- formula and error texts: handlers switched on for one element --------------------
@@ -271,13 +274,24 @@ class _Scanner:
         return "".join(self.capture)
 
     def _formula_end(self, text: str, ref: str, _error_cell: bool) -> None:
+        self._note()
         self.sheet.formulas[ref] = ("=" + text, "")
 
     def _value_end(self, text: str, ref: str, error_cell: bool) -> None:
         if error_cell:
+            self._note()
             self.sheet.errors[ref] = text or "#ERROR"
         if ref in self.sheet.formulas:
             self.sheet.formulas[ref] = (self.sheet.formulas[ref][0], text)
+
+    def _note(self) -> None:
+        """One more formula, error cell, merged range or hidden row to keep: as many as the
+        cell limit, so that what the scan keeps is bounded too."""
+        self.notes += 1
+        if self.notes > LIMITS["cells"]:
+            raise stop(self._refuse(
+                f"has more than {LIMITS['cells']:,} formulas, error cells, merged ranges and "
+                "hidden rows", "too-many-cells", "Split the register into several workbooks"))
 
     # --- the end -------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .sheetscan import SheetScan
-from .xmlsafety import feed, make_parser
+from .xmlsafety import feed, make_parser, stop
 
 WORKBOOK_PART = "xl/workbook.xml"
 RELS_PART = "xl/_rels/workbook.xml.rels"
@@ -42,18 +42,33 @@ class _Element:
         return self.name.rpartition(":")[2]
 
 
-def _elements(path: Path, part: str, xml: bytes) -> list[_Element]:
-    """Every element of a small part, in document order, with its attributes."""
+#: More sheets or relationships than this is not a register (Excel's own files have tens).
+MAX_ENTRIES = 10_000
+
+
+def _elements(path: Path, part: str, xml: bytes, wanted: frozenset[str]) -> list[_Element]:
+    """The part's root element and those with a wanted local name, in document order."""
     found: list[_Element] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if not found or name.rpartition(":")[2] in wanted:
+            found.append(_Element(name, attrs))
+            if len(found) > MAX_ENTRIES:
+                raise stop(InputError(
+                    f"{part} lists more than {MAX_ENTRIES:,} sheets or parts, which no register "
+                    "has; ask for a fresh copy, or save the workbook anew", path=path,
+                    code="too-many-parts"))
+
     parser = make_parser(path, part, namespaces=False)
-    parser.StartElementHandler = lambda name, attrs: found.append(_Element(name, attrs))
+    parser.StartElementHandler = start
     feed(parser, path, part, xml, True)
     return found
 
 
 def read_structure(path: Path, workbook_xml: bytes, rels_xml: bytes | None,
                    parts: set[str]) -> Structure:
-    elements = _elements(path, WORKBOOK_PART, workbook_xml)
+    elements = _elements(path, WORKBOOK_PART, workbook_xml,
+                         frozenset({"sheet", "workbookPr", "calcPr"}))
     if not elements or elements[0].local != "workbook":
         raise InputError("xl/workbook.xml is not a workbook's part list; the file is damaged. "
                          "Open it in Excel and save it anew", path=path, code="corrupt-file")
@@ -77,7 +92,7 @@ def _relationships(path: Path, rels_xml: bytes | None) -> dict[str, tuple[str, s
                          "the workbook is damaged. Open it in Excel and save it anew",
                          path=path, code="corrupt-file")
     targets: dict[str, tuple[str, str]] = {}
-    for el in _elements(path, RELS_PART, rels_xml):
+    for el in _elements(path, RELS_PART, rels_xml, frozenset({"Relationship"})):
         if el.local != "Relationship":
             continue
         rid = el.attrs.get("Id", "")

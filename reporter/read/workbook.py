@@ -114,6 +114,10 @@ def _scanned(package: Package, scanner: Child) -> list[SheetScan]:
             if kind == "refused":
                 message, code = payload
                 raise InputError(message, path=package.path, code=code)
+            if kind == "error":  # only the memory ceiling: the scan keeps no more than limits
+                raise InputError("checking the sheets needs more memory than reporter allows; "
+                                 "split the register into several workbooks",
+                                 path=package.path, code="too-much-text")
             out.append(payload)
     except ChildDied as died:  # the scan is reporter's own code: this is a bug
         raise RuntimeError(f"the sheet scan stopped: {died}") from None

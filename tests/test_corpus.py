@@ -106,7 +106,9 @@ def test_corpus_is_big_enough() -> None:
     assert len({c.name for c in CASES}) == len(CASES)
 
 
-READ_CASES = [c for c in CASES if c.exit_code in (0, 1)]
+# Every workbook validate reads, but one: openpyxl takes over a minute to load a million
+# styled rows, and that case has no problem at a cell to mark.
+READ_CASES = [c for c in CASES if c.exit_code in (0, 1) and not c.name.startswith("trailing blank")]
 
 
 @pytest.mark.parametrize("case", READ_CASES, ids=[c.name for c in READ_CASES])

@@ -12,8 +12,11 @@ is trusted. Where there is no fork (not Linux), the job runs here instead.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
+import io
 import os
 import pickle
+import select
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -40,15 +43,16 @@ class Child:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def items(self, source: Callable[[BinaryIO], Any] | None = None) -> Iterator[Any]:
+    def items(self, source: Callable[[Any], Any] | None = None) -> Iterator[Any]:
         """The job's items in order. `source` may wrap the pipe (to count what is read).
 
-        A child that stops without saying why raises ChildDied."""
+        A child that stops without saying why, or that waits for ever, raises ChildDied."""
         if not FORKS:
             yield from self.job()
             return
         assert self.pipe is not None
-        pipe = source(self.pipe) if source else self.pipe
+        watched = io.BufferedReader(_Watched(self.pipe, self.pid), 1 << 16)
+        pipe = source(watched) if source else watched
         while True:
             try:
                 item = pickle.load(pipe)
@@ -76,12 +80,53 @@ class Child:
             _run(write_end, self.job)
         os.close(write_end)
         self.pid = pid
-        self.pipe = os.fdopen(read_end, "rb")
+        self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
 
     def _died(self) -> ChildDied:
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         return ChildDied(os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0, status)
+
+
+#: A child that sends nothing and uses no CPU for this long is stuck: it is stopped.
+STALL_SECONDS = 10.0
+
+
+class _Watched(io.RawIOBase):
+    """The pipe from a child, read so that a child that hangs cannot hang reporter.
+
+    One did: python-calamine, failing an allocation at its memory ceiling, panicked, and
+    Rust's panic handler, needing memory to report it, waited for a lock it held itself.
+    So while no data comes, the child's CPU time is watched; when it stands still for
+    STALL_SECONDS, the child is stopped and the read ends as if it had died."""
+
+    def __init__(self, pipe: BinaryIO, pid: int):
+        self.pipe, self.pid = pipe, pid
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        still, last = 0.0, _cpu_time(self.pid)
+        while not select.select([self.pipe], [], [], 1.0)[0]:
+            now = _cpu_time(self.pid)
+            still = still + 1.0 if now == last else 0.0
+            last = now
+            if still >= STALL_SECONDS:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                return 0  # end of file: the caller finds the child dead
+        return self.pipe.readinto(buffer)
+
+
+def _cpu_time(pid: int) -> int:
+    """A process's CPU time so far, in clock ticks (-1 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 class ChildDied(Exception):
@@ -101,9 +146,11 @@ def _run(fd: int, job: Callable[[], Iterable[Any]]) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        os.environ["RUST_BACKTRACE"] = "0"  # a panic's backtrace needs memory it may not have
         quiet = os.open(os.devnull, os.O_WRONLY)  # what a library prints is not for users
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
+        faulthandler.disable()  # it writes a crash report on a descriptor of its own
         _cap_memory()
         with os.fdopen(fd, "wb") as out:
             pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)

@@ -239,3 +239,9 @@ def test_a_fifo_never_hangs_a_command(option: str | None, suffix: str, tmp_path:
                             text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     assert "named pipe" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fact_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbfversion = 'local'\n")
+    assert run_cli("facts", "--facts", path).exit_code == 0

@@ -204,7 +204,7 @@ FACT_FILE_BYTES = 4 * 2**20
 
 def _parse(name: str, blob: bytes) -> FactFile:
     try:
-        data = tomllib.loads(blob.decode("utf-8"))
+        data = tomllib.loads(blob.decode("utf-8-sig"))  # Notepad's byte-order mark is fine
     except UnicodeDecodeError:
         raise FactsError("the fact file is not UTF-8 text; give a .toml fact file",
                          path=name) from None

@@ -189,19 +189,15 @@ class _Scanner:
         none at all (then counted on from the previous cell, as python-calamine does)."""
         if ref is None:
             return (row or 1, column + 1)
-        m = _REF.fullmatch(ref)
-        if m is None:
+        found = cell_position(ref)
+        if found is None:
             raise stop(self._refuse(f"has a cell whose reference {ref[:40]!r} is not a cell "
-                                    "reference", "corrupt-file", "Open it in Excel and save "
-                                    "it anew"))
-        number = 0
-        for ch in m.group(1).upper():
-            number = number * 26 + ord(ch) - 64
-        found = int(m.group(2))
-        if not 1 <= found <= MAX_ROWS or number > MAX_COLUMNS:
+                                    "reference", "corrupt-file", "Open it in Excel and save it "
+                                    "anew"))
+        if not (1 <= found[0] <= MAX_ROWS and found[1] <= MAX_COLUMNS):
             raise stop(self._refuse(f"has a cell {ref!r} outside any worksheet's grid",
                                     "cell-out-of-range", "Open it in Excel and save it anew"))
-        return (found, number)
+        return found
 
     def _grow(self, row: int, column: int, count: int, max_row: int, max_column: int
               ) -> tuple[int, int]:
@@ -310,6 +306,18 @@ class _Scanner:
 
     def _refuse(self, what: str, code: str, fix: str) -> InputError:
         return InputError(f"sheet {self.sheet.name!r} {what}. {fix}", path=self.path, code=code)
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (7, 2), 1-based, letters in any case (as python-calamine reads them); None
+    for anything that is not letters then digits."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return None
+    column = 0
+    for ch in m.group(1).upper():
+        column = column * 26 + ord(ch) - 64
+    return (int(m.group(2)), column)
 
 
 def _attr(attrs: list[str], key: str) -> str | None:

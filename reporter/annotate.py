@@ -13,7 +13,10 @@ has them) at its widths as they are, fitted to one page wide where its text stay
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +68,10 @@ def _load(workbook: Path) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
         try:
-            return load_workbook(workbook, rich_text=False)
+            return load_workbook(_readable_copy(workbook), rich_text=False)
         except Exception as exc:  # openpyxl raises many kinds on odd files
-            raise InputError(f"cannot make an annotated copy: {exc}", path=workbook,
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot make an annotated copy: {first}", path=workbook,
                              code="corrupt-file") from None
 
 
@@ -81,19 +85,23 @@ def _fills() -> dict[Severity, Any]:
 
 
 def _mark_cells(wb: Any, problems: list[Problem]) -> None:
+    """Fill every problem cell and put its messages in a comment."""
     from openpyxl.comments import Comment
 
     fills = _fills()
+    sheets = _sheet_names(wb.sheetnames)
     notes: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
-            notes.setdefault((p.sheet, p.cell), []).append(p)
+        sheet = _sheet_of(p, sheets)
+        if sheet and p.cell:
+            notes.setdefault((sheet, p.cell), []).append(p)
     for (sheet, ref), items in notes.items():
-        cell = wb[sheet][ref]
+        cell = _writable(wb[sheet], ref)
         worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in items) else (
             Severity.WARNING)
         cell.fill = fills[worst]
-        text = "\n".join(f"{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
+        where = "" if cell.coordinate == ref else f"{ref} (merged into {cell.coordinate}): "
+        text = "\n".join(f"{where}{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
         if cell.comment is not None:
             text = cell.comment.text + "\n" + text
         comment = Comment(xml_safe(text)[:30000], "reporter")
@@ -120,6 +128,7 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
         c.font = Font(name="Calibri", size=11, bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
+    sheets = _sheet_names([n for n in wb.sheetnames if n != ws.title])
     fills, top = _fills(), Alignment(vertical="top")
     wrap = Alignment(wrap_text=True, vertical="top")
     link_font = Font(name="Calibri", size=11, color="0563C1", underline="single")
@@ -135,9 +144,11 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
             c.value = xml_safe(v)
             c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
             c.alignment = wrap if j >= 6 else top
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
+        sheet = _sheet_of(p, sheets)
+        if sheet and p.cell:
             link = ws.cell(i, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}",
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}",
                                        tooltip="Go to the cell")
             link.font = link_font
     plan = plan_pages([w for _, w, _ in _ISSUES], wrapped=lambda j: None if (
@@ -208,3 +219,69 @@ def _print_setup(ws: Any, plan: Any, *, header_row: int | None) -> None:
         ws.print_title_rows = f"{header_row}:{header_row}"
     if plan.repeat_columns:
         ws.print_title_cols = f"A:{_letter(plan.repeat_columns - 1)}"
+
+
+def _sheet_of(p: Problem, sheets: dict[str, str]) -> str | None:
+    """The workbook's own name of the sheet a problem is on."""
+    return sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+
+
+def _key(name: str) -> str:
+    """How validate finds a sheet: ignoring case and surrounding spaces (`metrics `)."""
+    return name.strip().casefold()
+
+
+def _sheet_names(names: list[str]) -> dict[str, str]:
+    """Each sheet by its own name and by the key validate finds it by."""
+    found = {_key(n): n for n in reversed(names)}
+    found.update({n: n for n in names})
+    return found
+
+
+def _writable(ws, ref: str):
+    """The cell at ref, or the first cell of the merged range it lies in (the only one of
+    a merged range that can hold a fill and a comment)."""
+    from openpyxl.cell.cell import MergedCell
+
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if ref in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
+
+
+_NOT_FINITE = re.compile(rb"<v>\s*[-+]?(?:nan|inf|infinity)\s*</v>", re.I)
+
+
+def _readable_copy(workbook: Path) -> io.BytesIO:
+    """The workbook as openpyxl can load it: number cells holding NaN or infinity (which
+    validate reports, and on which openpyxl's reader fails) are given as text instead."""
+    data = workbook.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        bad = [i.filename for i in zin.infolist() if i.filename.startswith("xl/worksheets/")
+               and _NOT_FINITE.search(zin.read(i))]
+        if not bad:
+            return io.BytesIO(data)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                blob = zin.read(info)
+                if info.filename in bad:
+                    blob = _as_text(blob)
+                zout.writestr(info, blob)
+    out.seek(0)
+    return out
+
+
+def _as_text(xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                 huge_tree=True))
+    for v in root.iter("{*}v"):
+        c = v.getparent()
+        if _NOT_FINITE.fullmatch(b"<v>" + (v.text or "").encode() + b"</v>") and (
+                c.get("t", "n") == "n"):
+            c.set("t", "str")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

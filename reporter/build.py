@@ -23,7 +23,6 @@ import pickle
 import signal
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -33,7 +32,7 @@ from typing import Any
 
 from . import output, reuse
 from .codes import Status
-from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
+from .errors import MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .fingerprint import tool_fingerprint
 from .keep import Kept
@@ -42,6 +41,7 @@ from .memory import paused_gc
 from .output import OutputFolder
 from .pdf import soffice, to_pdf  # noqa: F401  (part of this module's interface)
 from .read import read_workbook
+from .read.template import read_template
 from .reconcile import Reconciliation, reconcile
 from .render import MeetingBriefing
 from .render.assemble import assemble
@@ -159,7 +159,7 @@ def build(workbook: Path | str, out: Path | str = Path("reports"),
     clock = time.perf_counter()
 
     facts = load_facts(facts_files)
-    _check_template(template)
+    read_template(template)  # checked before anything is written (render loads its cleaned copy)
     folder = OutputFolder(out, inputs=[workbook, template, *facts_files])
     folder.check()
     created = pinned_time()
@@ -256,19 +256,6 @@ def _render(plan: reuse.Plan, portfolio: _Portfolio, ins: _Inputs, jobs: int | N
 
 
 # --- checks before anything is written ----------------------------------------------------------
-
-def _check_template(template: Path) -> None:
-    if not template.is_file():
-        raise InputError("the briefing template does not exist; restore templates/briefing.docx "
-                         "or give --template", path=template, code="file-not-found")
-    try:
-        with zipfile.ZipFile(template) as z:
-            if "word/document.xml" not in z.namelist():
-                raise zipfile.BadZipFile
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("the briefing template is not a Word document (.docx)", path=template,
-                         code="not-a-template") from None
-
 
 def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
     if not wanted:

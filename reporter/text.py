@@ -20,6 +20,18 @@ def clean_text(text: str) -> tuple[str, bool]:
     return cleaned, cleaned != text
 
 
+def has_bad_chars(text: str) -> bool:
+    """Whether text holds characters an Office file cannot (control characters...)."""
+    return _BAD_CHARS.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """Text safe to print to a terminal: control characters removed (a newline kept)."""
+    if text.isprintable():
+        return text
+    return clean_text(text)[0]
+
+
 def xml_safe(text: str) -> str:
     """Text that any XML part can carry (used by every writer)."""
     if text.isprintable():  # the common case, checked in C

@@ -33,10 +33,13 @@ LIMITS = {
     "file_bytes": 100 * 1024 * 1024,  # the .xlsx file itself
     "uncompressed_bytes": 1024 * 1024 * 1024,  # all parts, unzipped
     "compression_ratio": 100,  # unzipped / zipped, for parts over 1 MiB
-    "cells": 6_000_000,  # across all sheets
+    "cells": 4_000_000,  # across the sheets read
+    "values_bytes": 256 * 2**20,  # the cells' values as the cell reader hands them over
     "rows": 500_000,  # data rows in one sheet
     "columns": 100,  # the rightmost column with a value (CV)
     "text_chars": 32_767,  # Excel's own limit for one cell
+    "area": 6_000_000,  # one sheet's rows x columns up to its furthest filled cell
+    "parts": 5_000,  # members of the zip archive
 }
 
 __all__ = [

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..quantities import EXACT, Quantity, QuantityError, normalise_qualifier, normalise_unit
 from ..schema import Column, Kind
-from .cells import INVALID, as_quantity
+from .cells import INVALID, as_quantity, negative
 from .columns import TypedColumns
 from .layout import Layout
 from .references import Names, Resolved, resolve, unique_ids
@@ -102,5 +102,9 @@ def _quantity(column: Column, value: Any, listed_unit: str | None, listed: str |
         findings.add("required", "Unit is required for this figure (count, CNY, USD, percent, "
                      "ratio or years); choose one from the dropdown",
                      **layout.where(unit_field, n, None))
+        return None
+    finding = negative(q, q.unit, column.header)  # a count or an amount below zero
+    if finding:
+        findings.add(*finding, **layout.where(column.field, n, value))
         return None
     return q

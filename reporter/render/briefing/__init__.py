@@ -35,7 +35,9 @@ def write_briefing(b: MeetingBriefing, template: Path | bytes, out: Path, *,
                    created: dt.datetime) -> None:
     from docx import Document
 
-    doc = Document(io.BytesIO(template) if isinstance(template, bytes) else str(template))
+    from ...read.template import template_document
+
+    doc = Document(template_document(template))  # checked and cleaned (read/template.py)
     ensure_east_asian_font(doc)
     ctx = Context.of(Page(doc), b)
     for section in SECTIONS:

@@ -7,7 +7,7 @@ import re
 import typer.main
 
 from reporter.cli import app
-from reporter.codes import CHECK_CODES, Status
+from reporter.codes import CHECK_CODES, ERROR_CODES, Status
 from reporter.errors import ExitCode
 from reporter.problems import CODES
 from reporter.reconcile.wording import _EN as ENGLISH
@@ -46,6 +46,8 @@ def test_readme_documents_commands_codes_and_format() -> None:
         assert f"reporter {name}" in README, f"README does not describe `reporter {name}`"
     for code in CODES:
         assert f"`{code}`" in README, f"README does not list problem code {code}"
+    for code in ERROR_CODES:
+        assert f"`{code}`" in README, f"README does not list error code {code}"
     for exit_code in ExitCode:
         assert re.search(rf"\|\s*{int(exit_code)}\s*\|", README), f"exit code {int(exit_code)}"
     for spec in DATA_SHEETS:

@@ -263,3 +263,28 @@ def test_a_column_declared_for_the_briefing_is_shown_there(tmp_path: Path, monke
     (row,) = table(tables, "Agreement")
     suzhou = next(a for a in WB.agreements if a.meeting_id == "M-SUZHOU")
     assert row["Notes"] == suzhou.notes
+
+
+@pytest.mark.office
+def test_the_printed_pages_show_each_section_with_data_and_no_staff_wording(
+        sample_reports: Path, tmp_path: Path) -> None:
+    """What the reader holds: the PDF LibreOffice makes of every sample briefing."""
+    if soffice() is None:
+        _pdf(briefing_of(sample_reports, WB.meetings[0].meeting_id))  # skips, or fails in CI
+    briefings = [briefing_of(sample_reports, m.meeting_id) for m in WB.meetings]
+    assert not to_pdf(briefings, tmp_path)
+    for m in WB.meetings:
+        pages = _pages(tmp_path / f"{m.meeting_id}-briefing.pdf")
+        text = "\n".join(pages)
+        people = any(p.meeting_id == m.meeting_id for p in WB.participants)
+        follow = any(a.meeting_id == m.meeting_id and a.status != "done" for a in WB.actions)
+        expected = {"At a glance": True, "Background": bool(m.background),
+                    "Key figures": any(f.meeting_id == m.meeting_id for f in WB.metrics),
+                    "Participants": people, "Open follow-ups": follow,
+                    "Agenda": bool(m.agenda), "Talking points": bool(m.talking_points),
+                    "Sources": True}
+        for heading, present in expected.items():
+            assert (heading in text) == present, (m.meeting_id, heading)
+        for pattern, what in STAFF_WORDING:
+            found = re.search(pattern, text)
+            assert found is None, f"{m.meeting_id}: {what}: {found.group(0)!r}"

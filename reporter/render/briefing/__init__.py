@@ -10,7 +10,6 @@ versions: those are in the document's properties and the summary workbook.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 from ...text import xml_safe

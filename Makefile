@@ -7,7 +7,7 @@ STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
 .DEFAULT_GOAL := test
-.PHONY: demo test lint bench sample template briefing-template readme-image clean
+.PHONY: demo test lint bench sample template briefing-template readme-image readme-tables clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "reporter needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -22,6 +22,9 @@ $(TEST_STAMP): $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/reporter build input/cooperation.xlsx --out reports
+	@echo
+	@echo "The briefings are in reports/<meeting>/. To run reporter yourself, activate its"
+	@echo "environment with  . $(BIN)/activate  (then: reporter --help), or call $(BIN)/reporter"
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .
@@ -41,6 +44,8 @@ sample: $(STAMP)
 briefing-template: $(STAMP)
 	$(BIN)/python tools/make_briefing_template.py
 	cp templates/briefing.docx reporter/render/data/briefing.docx
+readme-tables: $(STAMP)
+	$(BIN)/python -m reporter.schema.describe README.md
 readme-image: $(STAMP)
 	$(BIN)/python tools/readme_image.py
 

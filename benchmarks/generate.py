@@ -2,9 +2,16 @@
 
     python -m benchmarks.generate OUT.xlsx --meetings 50 --agreements 100000 --metrics 2500 --seed 1
 
-Text lengths, dates, focus areas and party names look like the real register (some names
-are Chinese); about half the meetings belong to cooperations the fact base covers, and
-their figures partly match the published ones, partly differ, partly have no source.
+Text is as varied as a real register's: titles from two words to sixty, drawn from a
+vocabulary of thousands of made-up words and Chinese phrases (so most strings are
+distinct), thousands of party names, long notes now and then, and blank optional
+cells at realistic rates. About half the meetings belong to cooperations the fact
+base covers, and their figures partly match the published ones, partly differ,
+partly have no source.
+
+`independent.py` writes a second workbook of the same size another way (openpyxl,
+another text model, what staff type by hand), to check the code against a file it was
+not tuned on.
 """
 
 from __future__ import annotations
@@ -49,10 +56,49 @@ KINDS = VOCABULARIES["Agreement kinds"]
 FOCUS = VOCABULARIES["Focus areas"]
 
 
+_SYLLABLES = ("ka ro mi ten sha lu vor ne pi da qu zen ho li mar tov sen ri ga bel fu "
+              "ton ya shi ko ran dei wu lo chen min").split()
+_HANZI = ("科技创新合作协议平台研究院实验室中心联合发展产业园区数字经济人工智能集成电路生物医药"
+          "新材料绿色能源量子智慧城市金融人才交流转化基地示范区长三角上海苏州杭州合肥香港清华同济"
+          "宝山松江浦东张江临港先进制造国际开放共享服务体系建设")
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """Made-up words and Chinese phrases: a register's text is mostly distinct strings."""
+    words = set(WORDS)
+    while len(words) < size:
+        if rng.random() < 0.15:
+            words.add("".join(rng.choice(_HANZI) for _ in range(rng.randint(2, 6))))
+        else:
+            words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+_VOCABULARY = _vocabulary(random.Random(0))
+
+
 def _text(rng: random.Random, low: int, high: int) -> str:
     n = rng.randint(low, high)
-    out = " ".join(rng.choice(WORDS) for _ in range(n))
+    out = " ".join(rng.choice(_VOCABULARY) for _ in range(n))
     return out[:1].upper() + out[1:]
+
+
+def _title(rng: random.Random) -> str:
+    """Short, medium or long, as registers have them."""
+    r = rng.random()
+    return _text(rng, 2, 5) if r < 0.3 else _text(rng, 6, 15) if r < 0.8 else _text(rng, 16, 60)
+
+
+def _parties(rng: random.Random, n: int = 2500) -> list[str]:
+    kinds = ("University", "Institute of Technology", "Laboratory", "Science Park",
+             "Industrial Research Institute", "Co., Ltd.", "Municipal Government",
+             "Innovation Center", "研究院", "大学", "有限公司")
+    out = list(PARTIES)
+    while len(out) < n:
+        name = rng.choice(_VOCABULARY).capitalize()
+        out.append(f"{name}{rng.choice(kinds)}" if not name.isascii()
+                   else f"{name} {rng.choice(kinds)}")
+    return out
 
 
 def _date(rng: random.Random, year: int) -> dt.date:
@@ -73,7 +119,7 @@ def generate(path: Path, *, meetings: int = 50, agreements: int = 100_000, metri
         year = 2019 + i % 7
         meeting_rows.append({
             "meeting_id": f"M-{i + 1:04d}", "title": f"{counterpart} cooperation meeting "
-            f"{year}: {_text(rng, 3, 8).lower()}", "kind": kind,
+            f"{year}: {_title(rng).lower()}", "kind": kind,
             "date": _date(rng, year) if rng.random() < 0.8 else None,
             "location": rng.choice(["Shanghai", "Songjiang District", "Suzhou", "Hong Kong",
                                     "Beijing", "上海市徐汇区", None]),
@@ -83,19 +129,23 @@ def generate(path: Path, *, meetings: int = 50, agreements: int = 100_000, metri
     if revision:
         meeting_rows[0]["notes"] = f"Revised notes, revision {revision}."
     agreement_rows = []
+    parties = _parties(rng)
     for n in range(agreements):
         i = rng.randrange(meetings) if n >= meetings else n
         year = 2019 + i % 7
         agreement_rows.append({
             "agreement_id": f"A-{n + 1:07d}", "meeting_id": meeting_rows[i]["meeting_id"],
-            "title": _text(rng, 5, 16), "party_a": rng.choice(PARTIES),
-            "party_b": rng.choice(PARTIES) if rng.random() < 0.85 else None,
+            "title": _title(rng), "party_a": rng.choice(parties),
+            "party_b": rng.choice(parties) if rng.random() < 0.85 else None,
             "kind": rng.choice(KINDS),
             "signed_on": _date(rng, year) if rng.random() < 0.8 else None,
-            "focus_areas": "; ".join(rng.sample(FOCUS, rng.randint(1, 3))),
+            "focus_areas": "; ".join(rng.sample(FOCUS, rng.randint(1, 3)))
+            if rng.random() < 0.95 else None,
             "value_cny": rng.randrange(10**5, 10**10, 1000) if rng.random() < 0.3 else None,
-            "status": rng.choice(STATUSES), "source": sources[i] if rng.random() < 0.7 else None,
-            "notes": _text(rng, 1, 30) if rng.random() < 0.4 else None,
+            "status": rng.choice(STATUSES) if rng.random() < 0.9 else None,
+            "source": sources[i] if rng.random() < 0.7 else None,
+            "notes": (_text(rng, 1, 30) if rng.random() < 0.9 else _text(rng, 80, 250))
+            if rng.random() < 0.4 else None,
         })
     metric_rows = []
     metric_names = VOCABULARIES["Metrics"]

@@ -3,12 +3,22 @@
 Errors are filled red, warnings amber; each cell gets its message as a
 comment, and an Issues sheet lists every problem with a link to its cell.
 The input file is never modified.
+
+The copy prints on A4 by reporter's one print policy (`render/xlsx.py`), expressed in
+openpyxl's page setup: the Issues sheet as reporter's own tables are, and each sheet
+of the workbook that has no print settings of its own (one made from the template
+has them) at its widths as they are, fitted to one page wide where its text stays
+8 pt or larger, else across pages with its first column on each.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OutputError
 from .problems import Problem, Severity
@@ -18,15 +28,18 @@ from .write import atomic_file
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 ISSUES_SHEET = "Issues"
+#: The Issues sheet's columns, and how narrow the last two may become (text wrapped).
+_ISSUES = (("Severity", 10, None), ("Code", 22, None), ("Sheet", 12, None), ("Cell", 8, None),
+           ("Column", 16, None), ("Value", 24, 12.0),
+           ("What is wrong and how to fix it", 100, 30.0))
+#: Excel's width of a column that sets none, in characters.
+_DEFAULT_WIDTH = 8.43
+#: What a stored column width adds to the characters it shows (xlsxwriter adds it itself).
+_PADDING = 0.71
 
 
 def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     """Write the annotated copy of workbook to out; return out."""
-    from openpyxl import load_workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
     workbook, out = Path(workbook), Path(out)
     if out.resolve() == workbook.resolve():
         raise OutputError("--annotate must name a new file, not the workbook itself "
@@ -34,59 +47,241 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise OutputError(f"{out}: the annotated copy's name must end in .xlsx",
                           code="bad-name")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
-        try:
-            wb = load_workbook(workbook, rich_text=False)
-        except Exception as exc:  # openpyxl raises many kinds on odd files
-            raise InputError(f"cannot make an annotated copy: {exc}", path=workbook,
-                             code="corrupt-file") from None
-    fills = {
-        Severity.ERROR: PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
-        Severity.WARNING: PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
-    }
-    notes: dict[tuple[str, str], list[Problem]] = {}
-    for p in problems:
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
-            notes.setdefault((p.sheet, p.cell), []).append(p)
-    for (sheet, ref), items in notes.items():
-        cell = wb[sheet][ref]
-        worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in items) else (
-            Severity.WARNING)
-        cell.fill = fills[worst]
-        text = "\n".join(f"{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
-        if cell.comment is not None:
-            text = cell.comment.text + "\n" + text
-        comment = Comment(xml_safe(text)[:30000], "reporter")
-        comment.width, comment.height = 360, min(600, 60 + 15 * text.count("\n") + len(text) // 3)
-        cell.comment = comment
+    wb = _load(workbook)
+    _mark_cells(wb, problems)
+    for ws in wb.worksheets:
+        if ws.sheet_state == "visible" and not _has_print_settings(ws):
+            _print_as_it_is(ws)
     if ISSUES_SHEET in wb.sheetnames:
         del wb[ISSUES_SHEET]
-    ws = wb.create_sheet(ISSUES_SHEET, 0)
-    headers = ("Severity", "Code", "Sheet", "Cell", "Column", "Value", "What is wrong and how "
-               "to fix it")
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for width, col in zip((10, 22, 12, 8, 16, 24, 100), "ABCDEFG", strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
-    link_font = Font(color="0563C1", underline="single")
-    for i, p in enumerate(problems, start=2):
-        value = "" if p.value is None else str(p.to_dict()["value"])
-        ws.cell(i, 1, str(p.severity)).fill = fills[p.severity]
-        for j, v in enumerate((p.code, p.sheet or "", p.cell or "", p.column or "", value,
-                               p.message), start=2):
-            c = ws.cell(i, j)
-            c.value = xml_safe(v)
-            c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
-        if p.sheet and p.cell and p.sheet in wb.sheetnames:
-            link = ws.cell(i, 4)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}",
-                                       tooltip="Go to the cell")
-            link.font = link_font
+    _issues_sheet(wb.create_sheet(ISSUES_SHEET, 0), wb, problems, workbook.name)
     wb.active = 0
     with atomic_file(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb.save(tmp)
     return out
+
+
+def _load(workbook: Path) -> Any:
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
+        try:
+            return load_workbook(_readable_copy(workbook), rich_text=False)
+        except Exception as exc:  # openpyxl raises many kinds on odd files
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(f"cannot make an annotated copy: {first}", path=workbook,
+                             code="corrupt-file") from None
+
+
+def _fills() -> dict[Severity, Any]:
+    from openpyxl.styles import PatternFill
+
+    return {
+        Severity.ERROR: PatternFill("solid", start_color=ERROR_FILL, end_color=ERROR_FILL),
+        Severity.WARNING: PatternFill("solid", start_color=WARNING_FILL, end_color=WARNING_FILL),
+    }
+
+
+def _mark_cells(wb: Any, problems: list[Problem]) -> None:
+    """Fill every problem cell and put its messages in a comment."""
+    from openpyxl.comments import Comment
+
+    fills = _fills()
+    sheets = _sheet_names(wb.sheetnames)
+    notes: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        sheet = _sheet_of(p, sheets)
+        if sheet and p.cell:
+            notes.setdefault((sheet, p.cell), []).append(p)
+    for (sheet, ref), items in notes.items():
+        cell = _writable(wb[sheet], ref)
+        worst = Severity.ERROR if any(p.severity is Severity.ERROR for p in items) else (
+            Severity.WARNING)
+        cell.fill = fills[worst]
+        where = "" if cell.coordinate == ref else f"{ref} (merged into {cell.coordinate}): "
+        text = "\n".join(f"{where}{p.severity.upper()} [{p.code}]: {p.message}" for p in items)
+        if cell.comment is not None:
+            text = cell.comment.text + "\n" + text
+        comment = Comment(xml_safe(text)[:30000], "reporter")
+        comment.width, comment.height = 360, min(600, 60 + 15 * text.count("\n") + len(text) // 3)
+        cell.comment = comment
+
+
+def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
+    """Every problem with a link to its cell; or, with none, a line that says so."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    from .render.xlsx import longest_word, plan_pages, row_height
+
+    if not problems:
+        ws["A1"] = "No problems found"
+        ws["A1"].font = Font(name="Calibri", bold=True, size=14)
+        ws["A2"] = xml_safe(f"reporter validate found no errors and no warnings in {name}.")
+        _print_setup(ws, plan_pages([60.0]), header_row=None)
+        return
+    ws.append([h for h, _, _ in _ISSUES])
+    # Fonts named, as the workbook's default is: an unnamed one is LibreOffice's serif.
+    for c in ws[1]:
+        c.font = Font(name="Calibri", size=11, bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    sheets = _sheet_names([n for n in wb.sheetnames if n != ws.title])
+    fills, top = _fills(), Alignment(vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    link_font = Font(name="Calibri", size=11, color="0563C1", underline="single")
+    rows = []
+    for i, p in enumerate(problems, start=2):
+        value = "" if p.value is None else str(p.to_dict()["value"])
+        severity = ws.cell(i, 1, str(p.severity))
+        severity.fill, severity.alignment = fills[p.severity], top
+        row = (p.code, p.sheet or "", p.cell or "", p.column or "", value, p.message)
+        rows.append(row)
+        for j, v in enumerate(row, start=2):
+            c = ws.cell(i, j)
+            c.value = xml_safe(v)
+            c.data_type = "s"  # text from the workbook stays text, even '=SUM(...)'
+            c.alignment = wrap if j >= 6 else top
+        sheet = _sheet_of(p, sheets)
+        if sheet and p.cell:
+            link = ws.cell(i, 4)
+            quoted = sheet.replace("'", "''")
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{p.cell}",
+                                       tooltip="Go to the cell")
+            link.font = link_font
+    plan = plan_pages([w for _, w, _ in _ISSUES], wrapped=lambda j: None if (
+        _ISSUES[j][2] is None) else max(_ISSUES[j][2], longest_word(r[j - 1] for r in rows) + 1))
+    for j, width in enumerate(plan.widths):
+        ws.column_dimensions[_letter(j)].width = width + _PADDING
+    # LibreOffice does not fit rows to wrapped text as Excel does: give each its height.
+    for i, row in enumerate(rows, start=2):
+        height = row_height([(row[4], plan.widths[5]), (row[5], plan.widths[6])])
+        if height > 15:
+            ws.row_dimensions[i].height = height
+    _print_setup(ws, plan, header_row=1)
+
+
+def _letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j + 1)
+
+
+def _has_print_settings(ws: Any) -> bool:
+    """Whether a sheet says how it prints: its own choice (or the template's) is kept."""
+    setup, props = ws.page_setup, ws.sheet_properties.pageSetUpPr
+    return bool(ws.print_area or ws.print_title_rows or ws.print_title_cols
+                or (props is not None and props.fitToPage)
+                or setup.orientation == "landscape"
+                or (setup.scale is not None and int(setup.scale) != 100))
+
+
+def _print_as_it_is(ws: Any) -> None:
+    """A sheet of the workbook, at its own column widths (never narrowed: its cells are not
+    reporter's to rewrap), with its first row as the header."""
+    from .render.xlsx import plan_pages
+
+    default = ws.sheet_format.defaultColWidth or _DEFAULT_WIDTH
+    widths = [default] * ws.max_column
+    for dim in ws.column_dimensions.values():
+        if dim.width and dim.min:
+            for j in range(dim.min - 1, min(dim.max or dim.min, ws.max_column)):
+                widths[j] = float(dim.width) - _PADDING
+    plan = plan_pages(widths)
+    _print_setup(ws, plan, header_row=1)
+
+
+def _print_setup(ws: Any, plan: Any, *, header_row: int | None) -> None:
+    """The page setup of render/xlsx.py's set_print, in openpyxl's terms (rows from 1)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from .render.xlsx import A4, MARGINS
+
+    setup = ws.page_setup
+    setup.paperSize = A4
+    setup.orientation = "landscape" if plan.landscape else "portrait"
+    for side, inches in MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.page_margins.header = ws.page_margins.footer = 0.3  # as xlsxwriter writes them
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    if plan.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+    else:
+        setup.scale = plan.scale
+        setup.pageOrder = "overThenDown"
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if plan.repeat_columns:
+        ws.print_title_cols = f"A:{_letter(plan.repeat_columns - 1)}"
+
+
+def _sheet_of(p: Problem, sheets: dict[str, str]) -> str | None:
+    """The workbook's own name of the sheet a problem is on."""
+    return sheets.get(p.sheet or "") or sheets.get(_key(p.sheet or ""))
+
+
+def _key(name: str) -> str:
+    """How validate finds a sheet: ignoring case and surrounding spaces (`metrics `)."""
+    return name.strip().casefold()
+
+
+def _sheet_names(names: list[str]) -> dict[str, str]:
+    """Each sheet by its own name and by the key validate finds it by."""
+    found = {_key(n): n for n in reversed(names)}
+    found.update({n: n for n in names})
+    return found
+
+
+def _writable(ws, ref: str):
+    """The cell at ref, or the first cell of the merged range it lies in (the only one of
+    a merged range that can hold a fill and a comment)."""
+    from openpyxl.cell.cell import MergedCell
+
+    cell = ws[ref]
+    if isinstance(cell, MergedCell):
+        for merged in ws.merged_cells.ranges:
+            if ref in merged:
+                return ws.cell(merged.min_row, merged.min_col)
+    return cell
+
+
+_NOT_FINITE = re.compile(rb"<v>\s*[-+]?(?:nan|inf|infinity)\s*</v>", re.I)
+
+
+def _readable_copy(workbook: Path) -> io.BytesIO:
+    """The workbook as openpyxl can load it: number cells holding NaN or infinity (which
+    validate reports, and on which openpyxl's reader fails) are given as text instead."""
+    data = workbook.read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        bad = [i.filename for i in zin.infolist() if i.filename.startswith("xl/worksheets/")
+               and _NOT_FINITE.search(zin.read(i))]
+        if not bad:
+            return io.BytesIO(data)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                blob = zin.read(info)
+                if info.filename in bad:
+                    blob = _as_text(blob)
+                zout.writestr(info, blob)
+    out.seek(0)
+    return out
+
+
+def _as_text(xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                 huge_tree=True))
+    for v in root.iter("{*}v"):
+        c = v.getparent()
+        if _NOT_FINITE.fullmatch(b"<v>" + (v.text or "").encode() + b"</v>") and (
+                c.get("t", "n") == "n"):
+            c.set("t", "str")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -23,29 +23,31 @@ import pickle
 import signal
 import sys
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__, output, reuse
+from . import output, reuse
 from .codes import Status
-from .errors import InputError, MismatchFound, UsageError, WorkbookInvalid
+from .errors import MismatchFound, UsageError, WorkbookInvalid
 from .facts import FactBase, load_facts
 from .fingerprint import tool_fingerprint
 from .keep import Kept
 from .manifest import MANIFEST
+from .memory import paused_gc
 from .output import OutputFolder
 from .pdf import soffice, to_pdf  # noqa: F401  (part of this module's interface)
 from .read import read_workbook
+from .read.template import read_template
 from .reconcile import Reconciliation, reconcile
-from .render import MeetingBriefing, Provenance
+from .render import MeetingBriefing
+from .render.assemble import assemble
 from .schema import READ_SHEETS
-from .text import did_you_mean
-from .validate import Report, paused_gc, validate_workbook
+from .text import count, did_you_mean, plural
+from .validate import Report, validate_workbook
 from .write import normalise_zip, pinned_time, sha256_file
 
 PORTFOLIO = reuse.PORTFOLIO
@@ -115,30 +117,49 @@ class _Inputs:
         return self.key[:16]
 
 
-def build(
-    workbook: Path | str,
-    out: Path | str = Path("reports"),
-    *,
-    meetings: Iterable[str] | None = None,
-    strict: bool = False,
-    pdf: bool = False,
-    force: bool = False,
-    facts_files: Iterable[Path] = (),
-    template: Path | None = None,
-    jobs: int | None = None,
-    progress: Progress | None = None,
-) -> BuildResult:
-    """Build every meeting's briefing and summary, the portfolio and the manifest into out."""
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How a build runs; every default is `reporter build`'s own."""
+
+    #: only these meetings (Meeting IDs); the others' files are left as they are
+    meetings: tuple[str, ...] | None = None
+    #: refuse to build when a figure disagrees with its source
+    strict: bool = False
+    #: also make a PDF of each briefing (LibreOffice)
+    pdf: bool = False
+    #: render every meeting, even those whose inputs have not changed
+    force: bool = False
+    #: extra fact files, as for reconcile
+    facts_files: tuple[Path, ...] = ()
+    #: the Word template (default: templates/briefing.docx, or the copy in the package)
+    template: Path | None = None
+    #: processes to render with (default: one per CPU; small builds use one)
+    jobs: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError(f"--jobs {self.jobs}: give at least one process")
+
+
+def build(workbook: Path | str, out: Path | str = Path("reports"),
+          options: BuildOptions | None = None, *, progress: Progress | None = None,
+          **changes: Any) -> BuildResult:
+    """Build every meeting's briefing and summary, the portfolio and the manifest into out.
+
+    `options` (or keyword arguments naming its fields: `build(path, out, jobs=1)`) say how;
+    `progress` is called with events as the build goes (see terminal.Progress).
+    """
+    options = replace(options or BuildOptions(), **changes)
     say = progress or (lambda *a, **k: None)
     timings: dict[str, float] = {}
     workbook, out = Path(workbook), Path(out)
-    template = Path(template) if template is not None else default_template()
-    facts_files = [Path(p) for p in facts_files]
-    meetings = list(meetings) if meetings else None
+    template = Path(options.template) if options.template is not None else default_template()
+    facts_files = [Path(p) for p in options.facts_files]
+    meetings = list(options.meetings) if options.meetings else None
     clock = time.perf_counter()
 
     facts = load_facts(facts_files)
-    _check_template(template)
+    read_template(template)  # checked before anything is written (render loads its cleaned copy)
     folder = OutputFolder(out, inputs=[workbook, template, *facts_files])
     folder.check()
     created = pinned_time()
@@ -147,48 +168,46 @@ def build(
         workbook_sha = sha256_file(workbook)
     except OSError:
         workbook_sha = ""  # reading it properly below gives the clear message
-    key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, pdf)
+    key = _build_key(workbook_sha, facts.digest, template_sha, created, meetings, options.pdf)
     ins = _Inputs(workbook, workbook_sha, facts, template, template_sha, created, key)
-    if not force and workbook_sha:
-        done = _up_to_date(folder, key, strict)
+    if not options.force and workbook_sha:
+        done = _up_to_date(folder, key, options.strict)
         if done is not None:
             done.timings["check"] = time.perf_counter() - clock
             say("start", total=len(done.meetings))
             return done
-    with paused_gc():
-        return _build(ins, folder, meetings=meetings, strict=strict, pdf=pdf, force=force,
-                      jobs=jobs, say=say, timings=timings, clock=clock)
+    return _build(ins, folder, replace(options, meetings=tuple(meetings) if meetings else None),
+                  say=say, timings=timings, clock=clock)
 
 
-def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, strict: bool,
-           pdf: bool, force: bool, jobs: int | None, say: Progress, timings: dict[str, float],
-           clock: float) -> BuildResult:
-    """The build proper, with the cyclic garbage collector paused: it would walk the
-    hundreds of thousands of records again and again, and find nothing to collect."""
-    raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
-    timings["read"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    validation = validate_workbook(raw, sources=list(ins.facts.sources),
-                                   fact_ids=ins.facts.fact_kinds())
-    del raw
+def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Progress,
+           timings: dict[str, float], clock: float) -> BuildResult:
+    """The build proper: read, validate, reconcile, render, write."""
+    meetings, strict, pdf, force = options.meetings, options.strict, options.pdf, options.force
+    # The collector is paused while the records are made, and only then (see memory.py).
+    with paused_gc(long_lived=True):
+        raw = read_workbook(ins.workbook, sheets=READ_SHEETS)
+        timings["read"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        validation = validate_workbook(raw, sources=list(ins.facts.sources),
+                                       fact_ids=ins.facts.fact_kinds())
+        del raw
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
         raise WorkbookInvalid(validation.report, f"{ins.workbook} has "
-                              f"{len(validation.report.errors)} validation error(s); nothing "
-                              "was written")
+                              f"{count(len(validation.report.errors), 'validation error')}; "
+                              "nothing was written")
     wb = validation.workbook
     clock = time.perf_counter()
     outcome = reconcile(wb, ins.facts)
     timings["reconcile"] = time.perf_counter() - clock
     if strict and not outcome.ok:
-        n = outcome.summary["mismatch"]
-        error = MismatchFound(f"--strict: {n} check(s) disagree with the published sources; "
-                              "nothing was written")
-        error.reconciliation = outcome  # type: ignore[attr-defined]
-        raise error
+        n = outcome.summary[Status.MISMATCH]
+        raise MismatchFound(outcome, f"--strict: {count(n, 'check')} {plural('disagrees', n)} "
+                            "with the published sources; nothing was written")
     clock = time.perf_counter()
     folders = reuse.folder_names([m.meeting_id for m in wb.meetings])
-    briefings = _briefings(wb, _select(wb.meetings, meetings), outcome, ins.facts, folders)
+    briefings = assemble(wb, _select(wb.meetings, meetings), outcome, ins.facts, folders)
     with folder:
         say("start", total=len(briefings))
         plan = reuse.Plan(folder, briefings, force=force, partial=meetings is not None,
@@ -198,10 +217,10 @@ def _build(ins: _Inputs, folder: OutputFolder, *, meetings: list[str] | None, st
             say("meeting", meeting_id=mid, reused=True)
         timings["prepare"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        extra = _briefings(wb, [m for m in wb.meetings if m.meeting_id in plan.carried],
-                           outcome, ins.facts, {m: i["folder"] for m, i in plan.carried.items()})
+        extra = assemble(wb, [m for m in wb.meetings if m.meeting_id in plan.carried],
+                         outcome, ins.facts, {m: i["folder"] for m, i in plan.carried.items()})
         _render(plan, _Portfolio(_in_order(wb, briefings, extra), outcome.for_meeting(None)),
-                ins, jobs, say, timings)
+                ins, options.jobs, say, timings)
         timings["render"] = time.perf_counter() - clock
         notes = plan.pdfs(pdf, force, say)
         clock = time.perf_counter()
@@ -238,19 +257,6 @@ def _render(plan: reuse.Plan, portfolio: _Portfolio, ins: _Inputs, jobs: int | N
 
 # --- checks before anything is written ----------------------------------------------------------
 
-def _check_template(template: Path) -> None:
-    if not template.is_file():
-        raise InputError("the briefing template does not exist; restore templates/briefing.docx "
-                         "or give --template", path=template, code="file-not-found")
-    try:
-        with zipfile.ZipFile(template) as z:
-            if "word/document.xml" not in z.namelist():
-                raise zipfile.BadZipFile
-    except (zipfile.BadZipFile, OSError):
-        raise InputError("the briefing template is not a Word document (.docx)", path=template,
-                         code="not-a-template") from None
-
-
 def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
     if not wanted:
         return list(all_meetings)
@@ -268,37 +274,6 @@ def _select(all_meetings: list[Any], wanted: Iterable[str] | None) -> list[Any]:
 
 
 # --- what each meeting's briefing is made of -----------------------------------------------------
-
-def _briefings(wb: Any, selected: list[Any], outcome: Reconciliation, facts: FactBase,
-               folders: dict[str, str] | None = None) -> list[MeetingBriefing]:
-    if folders is None:
-        folders = reuse.folder_names([m.meeting_id for m in wb.meetings])
-    agreements, metrics = wb.by_meeting()
-    provenance = Provenance(wb.path.name, __version__, facts.version)
-    checks: dict[str | None, list[Any]] = {}
-    for c in outcome.checks:
-        checks.setdefault(c.meeting_id, []).append(c)
-    out = []
-    for m in selected:
-        scope = outcome.scopes.get(m.meeting_id)
-        event_id = outcome.events.get(m.meeting_id)
-        mine = checks.get(m.meeting_id, [])
-        cited = {c.source for c in mine if c.source and c.status is not Status.HINT}
-        cited |= {a.source for a in agreements.get(m.meeting_id, []) if a.source}
-        cited |= {f.source for f in metrics.get(m.meeting_id, []) if f.source}
-        event = facts.events.get(event_id) if event_id else None
-        if event is not None:
-            cited.add(event.source)
-        out.append(MeetingBriefing(
-            meeting=m, folder=folders[m.meeting_id],
-            scope_name=facts.scopes[scope].name if scope else None, event=event,
-            agreements=agreements.get(m.meeting_id, []), metrics=metrics.get(m.meeting_id, []),
-            checks=mine, sources={s: facts.sources[s] for s in sorted(cited)
-                                  if s in facts.sources},
-            provenance=provenance,
-        ))
-    return out
-
 
 def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) -> str:
     """Everything a meeting's files depend on; equal hashes give equal files.
@@ -319,7 +294,8 @@ def _inputs_hash(b: MeetingBriefing, template_sha: str, created: dt.datetime) ->
     sources = [s.model_dump_json() for _, s in sorted(b.sources.items())]
     # Records as plain tuples: named tuples pickle by class, at twice the cost.
     pickler.dump((b.meeting, b.folder, b.scope_name, event, list(map(tuple, b.agreements)),
-                  list(map(tuple, b.metrics)), b.checks, sources, b.provenance))
+                  list(map(tuple, b.metrics)), b.checks, sources, b.provenance,
+                  b.participants, b.actions, b.date, b.date_text, b.earlier, b.changes))
     h.update(buf.getbuffer())
     return h.hexdigest()
 
@@ -345,7 +321,7 @@ def _up_to_date(folder: OutputFolder, key: str, strict: bool) -> BuildResult | N
     if manifest is None:
         return None
     data = manifest.data
-    if strict and data.get("reconciliation", {}).get("mismatch", 0):
+    if strict and data.get("reconciliation", {}).get(Status.MISMATCH, 0):
         return None  # the full path reports the mismatches and refuses
     try:
         meetings = [MeetingResult(mid, info["folder"], list(info["files"]),
@@ -393,7 +369,6 @@ def _die_with_parent() -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()  # the parent builds with it paused; each job pauses it while it renders
 
 
 @dataclass(slots=True)

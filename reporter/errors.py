@@ -10,6 +10,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from .codes import ERROR_CODES
+from .text import printable
 
 
 class ExitCode(IntEnum):
@@ -35,7 +36,7 @@ class ReporterError(Exception):
     code: str = "unreadable"
 
     def __init__(self, message: str, *, path: Path | str | None = None, code: str | None = None):
-        self.message = message
+        self.message = printable(message)  # it may quote a file's contents
         self.path = Path(path) if path is not None else None
         if code is not None:
             self.code = code
@@ -44,7 +45,9 @@ class ReporterError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path is not None else self.message
+        if self.path is None:
+            return self.message
+        return f"{printable(str(self.path))}: {self.message}"  # a file name may hold ESC too
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -96,3 +99,7 @@ class MismatchFound(ReporterError):
 
     exit_code = ExitCode.PROBLEMS
     code = "mismatch"
+
+    def __init__(self, reconciliation: object, message: str):
+        self.reconciliation = reconciliation
+        super().__init__(message)

@@ -1,68 +1,18 @@
-"""The records a validated workbook is made of: meetings, agreements, metrics.
+"""A validated workbook: its records, sheet by sheet.
 
-They are immutable named tuples: pydantic validates them in bulk (a tuple schema
-per sheet, run in pydantic-core), they cost little memory on registers of
-hundreds of thousands of rows, and they cross process boundaries cheaply
-when briefings are built in parallel.
+The records themselves are declared in `schema/sheets.py` (each is its sheet's
+declaration). They are immutable named tuples: cheap to hold by the hundred
+thousand, and cheap to send to the processes that render briefings.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from .quantities import Quantity
+from .schema import NO_FACT, Action, Agreement, Meeting, Metric, Participant
 
-#: What a Fact ID cell says (in any case) for a row that is not a published item.
-NO_FACT = "none"
-
-
-class Meeting(NamedTuple):
-    meeting_id: str
-    title: str
-    kind: str
-    date: dt.date | None
-    location: str | None
-    counterpart: str
-    notes: str | None
-    row: int  # the Excel row it was read from
-
-
-class Agreement(NamedTuple):
-    agreement_id: str
-    meeting_id: str
-    title: str
-    party_a: str
-    party_b: str | None
-    kind: str
-    signed_on: dt.date | None
-    focus_areas: tuple[str, ...]
-    value_cny: float | None
-    status: str | None
-    source: str | None
-    notes: str | None
-    #: the published agreement staff say this is (its fact id), "none" for none, or None
-    fact_id: str | None
-    row: int
-
-    @property
-    def parties(self) -> tuple[str, ...]:
-        return (self.party_a, self.party_b) if self.party_b else (self.party_a,)
-
-
-class Metric(NamedTuple):
-    metric_id: str
-    meeting_id: str
-    metric: str
-    value: Quantity
-    period: str | None
-    source: str | None
-    notes: str | None
-    #: the published figure staff say this is (its fact id), "none" for none, or None
-    fact_id: str | None
-    row: int
+__all__ = ["NO_FACT", "Action", "Agreement", "Meeting", "Metric", "Participant", "Workbook"]
 
 
 @dataclass(slots=True)
@@ -73,6 +23,8 @@ class Workbook:
     meetings: list[Meeting]
     agreements: list[Agreement]
     metrics: list[Metric]
+    participants: list[Participant]
+    actions: list[Action]
     vocabularies: dict[str, tuple[str, ...]]
     #: sheet name -> {field name -> column letter}, to point at cells later
     columns: dict[str, dict[str, str]] = field(default_factory=dict)

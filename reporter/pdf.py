@@ -61,8 +61,9 @@ def convert(staging: Path, todo: list[tuple[str, str]],
     if soffice() is None:
         return [], [NOT_INSTALLED]
     made, notes = [], []
+    say("pdfs", total=len(todo))
     for mid, rel in todo:
-        say("pdf", meeting_id=mid)
+        say("pdf", meeting_id=mid)  # before the conversion, which is the long part
         docx = staging / rel
         errors = to_pdf([docx], docx.parent)
         if errors:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .codes import PROBLEM_CODES, Severity
+from .text import printable
 
 #: code -> (severity, short title); registered with every other code in codes.py.
 CODES = PROBLEM_CODES
@@ -34,6 +35,12 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in CODES:  # pragma: no cover - a programming error
             raise ValueError(f"unknown problem code {self.code!r}")
+        # Messages, sheet names and headers quote the workbook, and are printed to a
+        # terminal: characters that could steer it (ESC...) never reach it.
+        for name in ("message", "sheet", "column"):
+            text = getattr(self, name)
+            if text is not None and not text.isprintable():
+                object.__setattr__(self, name, printable(text))
 
     @property
     def where(self) -> str:

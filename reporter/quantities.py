@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 EXACT = "exact"
 ABOUT = "about"
@@ -241,7 +243,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
     pos, qualifier = _take_prefix_qualifier(low, pos, qualifier)
     pos = _skip_spaces(low, pos)
-    for word, cur in sorted(_CURRENCY_PREFIX.items(), key=lambda kv: -len(kv[0])):
+    for word, cur in _CURRENCY_LONGEST_FIRST:
         if low.startswith(word, pos):
             unit, pos = cur, _skip_spaces(low, pos + len(word))
             break
@@ -250,16 +252,7 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
     # magnitude: 'billion', '亿', '万亿'
     pos = _skip_spaces(low, pos)
-    magnitude = 1
-    for word, mult in sorted(_MAGNITUDES.items(), key=lambda kv: -len(kv[0])):
-        if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
-            magnitude, pos = mult, pos + len(word)
-            break
-    else:
-        for word, mult in _MAGNITUDES_CJK.items():  # longest first by construction
-            if low.startswith(word, pos):
-                magnitude, pos = mult, pos + len(word)
-                break
+    magnitude, pos = _take_magnitude(low, pos)
     if magnitude > 1 and not precision and not is_fraction:
         precision = Fraction(1, 2)  # '323亿' is written to the nearest 亿
     value *= magnitude
@@ -267,7 +260,36 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
     if is_fraction:
         unit = unit or "ratio"
 
-    # suffixes: qualifier (多, 余, 以上), unit (yuan, %, 元), qualifier again (左右)
+    pos, qualifier, unit = _take_suffixes(low, pos, qualifier, unit, original)
+
+    rest = low[pos:].strip()
+    if rest and not allow_trailing_words:
+        raise QuantityError(
+            f"{_shorten(original)} is not a quantity reporter can read (it stops at "
+            f"{rest[:20]!r}). "
+            "Type a number such as 12280 or 32.3 billion, optionally with a qualifier "
+            "(about, more than), a unit (yuan, US$, %), or a fraction such as 1/15"
+        )
+    if is_fraction and unit == "percent":
+        raise QuantityError(f"{original!r} mixes a fraction and a percentage; write one of them")
+    _check_size(value, original)
+    return Quantity(value, unit, qualifier, precision, original)
+
+
+def _take_magnitude(low: str, pos: int) -> tuple[int, int]:
+    """'billion', '亿', '万亿' at pos: (the multiplier, the position after it)."""
+    for word, mult in _MAGNITUDES_LONGEST_FIRST:
+        if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
+            return mult, pos + len(word)
+    for word, mult in _MAGNITUDES_CJK.items():  # longest first by construction
+        if low.startswith(word, pos):
+            return mult, pos + len(word)
+    return 1, pos
+
+
+def _take_suffixes(low: str, pos: int, qualifier: str, unit: str | None, original: str
+                   ) -> tuple[int, str, str | None]:
+    """Suffixes: a qualifier (多, 余, 以上), a unit (yuan, %, 元), a qualifier again (左右)."""
     for _ in range(3):
         pos = _skip_spaces(low, pos)
         hit = False
@@ -275,40 +297,65 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
             if low.startswith(word, pos) and qualifier == EXACT:
                 qualifier, pos, hit = qual, pos + len(word), True
                 break
-        for word, u in sorted(_UNIT_WORDS.items(), key=lambda kv: -len(kv[0])):
+        for word, u in _UNIT_WORDS_LONGEST_FIRST:
             if low.startswith(word, pos) and (not word[0].isalpha() or _word_ends(low, pos + len(word))):
                 if unit is not None and unit != u:
                     raise QuantityError(
-                        f"{original!r} names two units ({unit} and {u}); keep one"
+                        f"{_shorten(original)} names two units ({unit} and {u}); keep one"
                     )
                 unit, pos, hit = u, pos + len(word), True
                 break
         if not hit:
             break
+    return pos, qualifier, unit
 
-    rest = low[pos:].strip()
-    if rest and not allow_trailing_words:
-        raise QuantityError(
-            f"{original!r} is not a quantity reporter can read (it stops at {rest[:20]!r}). "
-            "Type a number such as 12280 or 32.3 billion, optionally with a qualifier "
-            "(about, more than), a unit (yuan, US$, %), or a fraction such as 1/15"
-        )
-    if is_fraction and unit == "percent":
-        raise QuantityError(f"{original!r} mixes a fraction and a percentage; write one of them")
-    return Quantity(value, unit, qualifier, precision, original)
+
+def _longest_first(words: dict[str, str] | dict[str, int]) -> list[tuple[str, Any]]:
+    return sorted(words.items(), key=lambda kv: -len(kv[0]))
+
+
+_CURRENCY_LONGEST_FIRST = _longest_first(_CURRENCY_PREFIX)
+_MAGNITUDES_LONGEST_FIRST = _longest_first(_MAGNITUDES)
+_UNIT_WORDS_LONGEST_FIRST = _longest_first(_UNIT_WORDS)
+_QUALIFIERS_LONGEST_FIRST = _longest_first(_QUALIFIER_WORDS)
+_QUALIFIERS_CJK_LONGEST_FIRST = _longest_first(_QUALIFIER_CJK_PREFIX)
 
 
 def _take_prefix_qualifier(low: str, pos: int, qualifier: str) -> tuple[int, str]:
-    for word, qual in sorted(_QUALIFIER_WORDS.items(), key=lambda kv: -len(kv[0])):
+    if low[pos:pos + 1].isdigit():  # the usual case: a number, no qualifier
+        return pos, qualifier
+    for word, qual in _QUALIFIERS_LONGEST_FIRST:
         if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
             return pos + len(word), qual
-    for word, qual in sorted(_QUALIFIER_CJK_PREFIX.items(), key=lambda kv: -len(kv[0])):
+    for word, qual in _QUALIFIERS_CJK_LONGEST_FIRST:
         if low.startswith(word, pos):
             return pos + len(word), qual
     return pos, qualifier
 
 
+#: Digits a number may have: more can only be a mistake (a float holds about 17), and
+#: Python refuses to convert integers of over 4,300 digits.
+MAX_DIGITS = 40
+#: The largest magnitude a float holds; anything larger would become infinity.
+_LARGEST = Fraction(sys.float_info.max)
+
+
+def _check_size(value: Fraction, original: str) -> None:
+    """Refuse a value that cannot be held as a finite number (every output needs one)."""
+    if abs(value) > _LARGEST:
+        raise QuantityError(f"{_shorten(original)} is too large to be a number (it would "
+                            "become infinity); check the figure")
+
+
+def _shorten(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30] + "...")
+
+
 def _take_number(low: str, pos: int, original: str) -> tuple[Fraction, Fraction, int, bool]:
+    digits = re.match(r"[\d,' ./+-]*", low[pos:pos + 4 * MAX_DIGITS + 1])
+    if digits is not None and sum(ch.isdigit() for ch in digits.group(0)) > MAX_DIGITS:
+        raise QuantityError(f"{_shorten(original)} has more than {MAX_DIGITS} digits, which no "
+                            "figure needs; check the figure")
     m = _FRACTION.match(low, pos)
     if m:
         den = int(m.group(2))
@@ -358,6 +405,9 @@ def quantity_from_number(
     if isinstance(number, float):
         if not math.isfinite(number):
             raise QuantityError(f"{number!r} is not a finite number")
+    elif isinstance(number, int | Decimal | Fraction) and abs(number) > _LARGEST:
+        raise QuantityError(f"{_shorten(str(number))} is too large to be a number")
+    if isinstance(number, float):
         # A whole float (what a number cell holds) is exact: 193.0 means 193.
         dec = Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
     elif isinstance(number, Fraction):

@@ -176,8 +176,10 @@ _DOS_TIME = struct.pack("<HH", 0, (0 << 9) | (1 << 5) | 1)  # 00:00:00, 1980-01-
 
 
 def sha256_file(path: Path) -> str:
+    from .read.files import open_regular  # a FIFO or /dev/zero: refused, never read for ever
+
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

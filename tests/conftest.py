@@ -51,6 +51,32 @@ def run_cli(*args: object, env: dict[str, str] | None = None):
     return result
 
 
+def header_index(ws, header: str) -> int | None:
+    """The 1-based column of a header in row 1 of an openpyxl sheet, or None."""
+    for cell in ws[1]:
+        if cell.value == header:
+            return cell.column
+    return None
+
+
+def cell_at(ws, header: str, row: int):
+    """The openpyxl cell in the column headed `header`, on an Excel row."""
+    column = header_index(ws, header)
+    assert column is not None, f"no {header!r} column on {ws.title}"
+    return ws.cell(row, column)
+
+
+def rename_meeting(wb, old: str, new: str) -> None:
+    """Change a Meeting ID everywhere it appears (every sheet with a Meeting ID column)."""
+    for ws in wb.worksheets:
+        column = header_index(ws, "Meeting ID")
+        if column is None:
+            continue
+        for row in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+            if row[0].value == old:
+                row[0].value = new
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A private copy of the sample workbook."""

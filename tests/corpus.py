@@ -456,6 +456,331 @@ CASES: list[Case] = [
 ]
 
 
+# --- the attacker's variations (issue 12): each check must hold however the XML is spelt -----
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _cell_spellings(ref: str) -> list[tuple[str, bytes]]:
+    """One filled cell at ref, written every way XML (and python-calamine) allows."""
+    r = ref.encode()
+    return [
+        ("double quotes", b'<c r="' + r + b'"><v>1</v></c>'),
+        ("single quotes", b"<c r='" + r + b"'><v>1</v></c>"),
+        ("line breaks and tabs inside the tag", b'<c\n\tr = "' + r + b'"\n t="n"\n><v>1</v></c>'),
+        ("reference not the first attribute", b'<c s="0" t="n" r="' + r + b'"><v>1</v></c>'),
+        ("namespace prefix", b'<x:c xmlns:x="' + MAIN.encode() + b'" r="' + r
+         + b'"><x:v>1</x:v></x:c>'),
+        ("decimal character reference", b'<c r="&#' + str(ord(ref[0])).encode() + b";" + r[1:]
+         + b'"><v>1</v></c>'),
+        ("hex character reference", b'<c r="&#x' + format(ord(ref[0]), "X").encode() + b";"
+         + r[1:] + b'"><v>1</v></c>'),
+        ("lower case", b'<c r="' + r.lower() + b'"><v>1</v></c>'),
+        ("inline string", b'<c r="' + r + b'" t="inlineStr"><is><t>x</t></is></c>'),
+        ("CDATA value", b'<c r="' + r + b'"><v><![CDATA[1]]></v></c>'),
+        ("comment before the cell", b'<!-- <c r="A1"/> --><c r="' + r + b'"><v>1</v></c>'),
+    ]
+
+
+def _far_cases() -> list[Case]:
+    """A value beyond the column or row limit, hidden every way, in a row of its own or in
+    a row whose number says otherwise."""
+    cases = []
+    for ref, fragment in (("XFD9999", "XFD9999"), ("CW9999", "CW9999"),
+                          ("A1048576", "1,048,576"), ("A600000", "600,000")):
+        for label, cell in _cell_spellings(ref):
+            rows = b'<row r="9999">' + cell + b"</row>" if "9999" in ref else (
+                b'<row r="40">' + cell + b"</row>")
+            name = f"far-{ref}-{len(cases)}.xlsx"
+            cases.append(Case(f"value at {ref}: {label}", _rows_appended(name, "Metrics", rows),
+                              2, fragment, fix="elete"))
+    # A cell without a reference sits where the counting puts it: here, row 1,048,576.
+    cases.append(Case("value at A1048576 by counting (no r on the cell)",
+                      _rows_appended("far-counted.xlsx", "Metrics",
+                                     b'<row r="1048576"><c><v>1</v></c></row>'), 2, "1,048,576"))
+    return cases
+
+
+def _four_sheets(d: Path, name: str, ref: bytes) -> Path:
+    """A1 and a far cell on every data sheet: tiny file, huge grid if read naively."""
+    def fn(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", b'<row r="' + ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                           + b'"><c r="' + ref + b'"><v>1</v></c></row></sheetData>')
+    parts = [(i, fn(b) if i.filename in (PART["Meetings"], PART["Agreements"], PART["Metrics"],
+                                         "xl/worksheets/sheet5.xml") else b)
+             for i, b in _sample_parts()]
+    return _rezip(d / name, parts)
+
+
+def _area_cases() -> list[Case]:
+    return [
+        Case("A1 and CV500000 on four sheets (area)",
+             lambda d: _four_sheets(d, "area4.xlsx", b"CV500000"), 2, "area", fix="Delete"),
+        Case("A1 and Z300000 on four sheets (area, within the row and column limits)",
+             lambda d: _four_sheets(d, "area-l.xlsx", b"Z300000"), 2, "area"),
+    ]
+
+
+def _row_attrs(name: str, sheet: str, row: int, attrs: bytes, prefix: bool = False
+               ) -> Callable[[Path], Path]:
+    """Add attributes to a row's start tag (optionally writing the row with a prefix)."""
+    def fn(xml: bytes) -> bytes:
+        start = xml.index(b'<row r="%d"' % row)
+        end = xml.index(b">", start)
+        close = xml.index(b"</row>", end)
+        head = xml[start:end]
+        if prefix:
+            head = head.replace(b"<row", b'<x:row xmlns:x="' + MAIN.encode() + b'"')
+            return xml[:start] + head + attrs + xml[end:close] + b"</x:row>" + xml[close + 6:]
+        return xml[:start] + head + attrs + xml[end:]
+    return _patched(name, PART[sheet], fn)
+
+
+def _hidden_cases() -> list[Case]:
+    spellings = [(b' hidden="1"', False, "hidden=\"1\""), (b" hidden='1'", False, "single quotes"),
+                 (b' hidden="true"', False, "true"), (b'\n\thidden = "1"\n', False, "whitespace"),
+                 (b' hidden="&#49;"', False, "character reference"),
+                 (b' hidden="1"', True, "namespace prefix")]
+    return [Case(f"hidden row: {label}", _row_attrs(f"hidden-{i}.xlsx", "Agreements", 4, attrs,
+                                                    prefix), 0, "hidden-rows", "Agreements")
+            for i, (attrs, prefix, label) in enumerate(spellings)]
+
+
+def _error_cases() -> list[Case]:
+    m = MAIN.encode()
+    spellings = [
+        ("single quotes", b"<c r='D5' t='e'><v>#REF!</v></c>"),
+        ("character reference", b'<c r="D5" t="&#101;"><v>#REF!</v></c>'),
+        ("namespace prefix", b'<x:c xmlns:x="' + m + b'" r="D5" t="e"><x:v>#REF!</x:v></x:c>'),
+        ("line breaks", b'<c\nr="D5"\nt="e"\n><v>#DIV/0!</v></c>'),
+    ]
+    cases = [Case(f"error cell: {label}", _metrics_cell(f"err-{i}.xlsx", "D5", xml), 1,
+                  "error-cell", "Metrics", "D5") for i, (label, xml) in enumerate(spellings)]
+    # The cell reader takes attribute values as written, and refuses a type it cannot read.
+    cases[1] = Case("error cell: character reference in t", cases[1].make, 2, "damaged")
+    return cases
+
+
+def _formula_cases() -> list[Case]:
+    m = MAIN.encode()
+    spellings = [
+        ("namespace prefix", b'<c r="D3"><x:f xmlns:x="' + m + b'">20000+5000</x:f><v>0</v></c>'),
+        ("space in the tag", b'<c r="D3"><f >20000+5000</f><v>0</v></c>'),
+        ("line break in the tag", b'<c r="D3"><f\n>20000+5000</f><v>0</v></c>'),
+        ("CDATA formula", b'<c r="D3"><f><![CDATA[20000+5000]]></f><v>0</v></c>'),
+        ("shared formula", b'<c r="D3"><f t="shared" si="0"/><v>0</v></c>'),
+    ]
+    return [Case(f"formula: {label}", _metrics_cell(f"formula-{i}.xlsx", "D3", xml), 1,
+                 "formula-not-calculated", "Metrics", "D3")
+            for i, (label, xml) in enumerate(spellings)]
+
+
+def _control_cases() -> list[Case]:
+    """Control characters: reported and removed where XML allows them, refused where it
+    does not (a character reference to ESC is not well-formed XML)."""
+    warned = [("Excel escape _x001B_", "bad_x001B_[31mtext"), ("DEL as a reference", "bad&#127;x"),
+              ("C1 control as a reference", "bad&#x85;x"), ("C1 control typed", "bad\u0085x")]
+    cases = [Case(f"control character: {label}",
+                  _agreements_cell(f"ctl-{i}.xlsx", "L2", _raw_inline("L2", text)), 0,
+                  "control-characters", "Agreements", "L2")
+             for i, (label, text) in enumerate(warned)]
+    refused = [("ESC as a decimal reference", "bad&#27;[31mx"),
+               ("ESC as a hex reference", "bad&#x1B;x"), ("ESC typed", "bad\x1b[31mx")]
+    cases += [Case(f"control character: {label}",
+                   _agreements_cell(f"ctl-bad-{i}.xlsx", "L2", _raw_inline("L2", text)), 2,
+                   "not well-formed") for i, (label, text) in enumerate(refused)]
+    cases.append(Case("control character in the shared strings",
+                      _patched("ctl-sst.xlsx", "xl/sharedStrings.xml",
+                               lambda x: x.replace(b"<t>city</t>", b"<t>ci_x001B_ty</t>", 1)),
+                      0, "control-characters", "Meetings"))
+    return cases
+
+
+def _raw_inline(ref: str, text: str) -> bytes:
+    """An inline string with text written as is (references and all)."""
+    return (f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+            ).encode()
+
+
+def _malformed_cases() -> list[Case]:
+    def cut(xml: bytes) -> bytes:
+        return xml[: len(xml) // 2]
+    edits = [
+        ("sheet cut in half", PART["Meetings"], cut),
+        ("mismatched tag", PART["Meetings"], lambda x: x.replace(b"</row>", b"</rows>", 1)),
+        ("unbound prefix", PART["Metrics"], lambda x: x.replace(b'<c r="D4"', b'<y:c r="D4"', 1)
+         .replace(b"<v>12280</v></c>", b"<v>12280</v></y:c>", 1)),
+        ("invalid UTF-8", PART["Agreements"],
+         lambda x: re.sub(rb"<v>[^<]*</v>", b"<v>\xff</v>", x, count=1)),
+        ("two root elements", PART["Meetings"], lambda x: x + b"<worksheet/>"),
+        ("shared strings cut", "xl/sharedStrings.xml", cut),
+        ("styles cut", "xl/styles.xml", cut),
+        ("workbook.xml cut", "xl/workbook.xml", cut),
+        ("content types cut", "[Content_Types].xml", cut),
+        ("duplicate attribute", PART["Metrics"], lambda x: x.replace(b'<c r="D4"', b'<c r="D4" r="D4"', 1)),
+    ]
+    return [Case(f"not well-formed: {label}", _patched(f"bad-xml-{i}.xlsx", part, fn), 2,
+                 "well-formed")
+            for i, (label, part, fn) in enumerate(edits)]
+
+
+def _dtd_cases() -> list[Case]:
+    cases = []
+    for i, part in enumerate(("xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml",
+                              "xl/_rels/workbook.xml.rels", "docProps/app.xml",
+                              "xl/worksheets/sheet1.xml")):
+        def fn(xml: bytes) -> bytes:
+            body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+            return b'<?xml version="1.0"?>\n<!-- a comment first -->\n<!DOCTYPE x [<!ENTITY e "x">]>' + body
+        cases.append(Case(f"DTD in {part}", _patched(f"dtd-{i}.xlsx", part, fn), 2, "entities"))
+    return cases
+
+
+def _renamed_sheet(name: str, old: bytes, new: bytes) -> Callable[[Path], Path]:
+    return _patched(name, "xl/workbook.xml", lambda x: x.replace(b'name="' + old + b'"',
+                                                                  b'name="' + new + b'"', 1))
+
+
+def _duplicate_member(d: Path, upper: bool) -> Path:
+    parts: list[tuple[zipfile.ZipInfo | str, bytes]] = list(_sample_parts())
+    name = PART["Metrics"].upper() if upper else PART["Metrics"]
+    parts.append((name, _rows_bytes(b'<row r="9999"><c r="XFD9999"><v>1</v></c></row>')))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        return _rezip(d / f"dup-member-{int(upper)}.xlsx", parts)
+
+
+def _rows_bytes(rows: bytes) -> bytes:
+    with zipfile.ZipFile(SAMPLE) as z:
+        return z.read(PART["Metrics"]).replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def _structure_cases() -> list[Case]:
+    return [
+        Case("two sheets named Metrics and metrics",
+             _renamed_sheet("dup-case.xlsx", b"Lists", b"metrics"), 2, "two sheets"),
+        Case("two sheets named Metrics and 'Metrics '",
+             _renamed_sheet("dup-space.xlsx", b"README", b"Metrics "), 2, "two sheets"),
+        Case("two zip members with one name", lambda d: _duplicate_member(d, False), 2,
+             "two parts"),
+        Case("two zip members differing in case", lambda d: _duplicate_member(d, True), 2,
+             "two parts"),
+        Case("sheet target with ..", _patched(
+            "dotdot.xlsx", "xl/_rels/workbook.xml.rels",
+            lambda x: x.replace(b'Target="worksheets/sheet4.xml"',
+                                b'Target="worksheets/../worksheets/sheet4.xml"', 1)), 2, "part"),
+        Case("sheet target written absolute (/xl/...)", _patched(
+            "absolute.xlsx", "xl/_rels/workbook.xml.rels",
+            lambda x: x.replace(b'Target="worksheets/sheet4.xml"',
+                                b'Target="/xl/worksheets/sheet4.xml"', 1)), 0, ""),
+        Case("10,001 sheets listed in workbook.xml", _patched(
+            "many-sheets.xlsx", "xl/workbook.xml", lambda x: x.replace(b"</sheets>", b"".join(
+                b'<sheet name="S%d" sheetId="%d" r:id="rId1"/>' % (i, i + 10)
+                for i in range(10_001)) + b"</sheets>", 1)), 2, "10,000"),
+        Case("sheet named 'metrics ' (case and a trailing space)",
+             _renamed_sheet("metrics-space.xlsx", b"Metrics", b"metrics "), 0, ""),
+    ]
+
+
+def _lying_size(d: Path) -> Path:
+    """sharedStrings.xml whose deflate stream runs on past the size (and checksum) it declares."""
+    import struct
+    import zlib
+
+    path = _rezip(d / "lying-size.xlsx", list(_sample_parts()))
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/sharedStrings.xml")
+        real = z.read(info)
+    extra = real + b"<!--" + b"x" * 200_000 + b"-->"
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = packer.compress(extra) + packer.flush()
+    blob = bytearray(path.read_bytes())
+    # rebuild the archive by hand: same members, this one's data replaced
+    out = bytearray()
+    central = bytearray()
+    with zipfile.ZipFile(path) as z:
+        for i in z.infolist():
+            raw_start = i.header_offset + 30 + len(i.filename) + len(i.extra)
+            data = packed if i.filename == info.filename else bytes(
+                blob[raw_start:raw_start + i.compress_size])
+            name = i.filename.encode()
+            crc, size = zlib.crc32(real) if i.filename == info.filename else i.CRC, i.file_size
+            offset = len(out)
+            out += struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21, crc,
+                               len(data), size, len(name), 0) + name + data
+            central += struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, 0, 8, 0, 0x21,
+                                   crc, len(data), size, len(name), 0, 0, 0, 0, 0,
+                                   offset) + name
+    n = len(z.infolist())
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), len(out), 0)
+    path.write_bytes(bytes(out + central + end))
+    return path
+
+
+def _many_parts(d: Path) -> Path:
+    parts: list[tuple[zipfile.ZipInfo | str, bytes]] = list(_sample_parts())
+    parts += [(f"customXml/item{i}.xml", b"<a/>") for i in range(5001)]
+    return _rezip(d / "many-parts.xlsx", parts)
+
+
+def _fifo(d: Path) -> Path:
+    import os
+
+    path = d / "pipe.xlsx"
+    os.mkfifo(path)
+    return path
+
+
+def _link(target: str, name: str) -> Callable[[Path], Path]:
+    def make(d: Path) -> Path:
+        (d / name).symlink_to(target)
+        return d / name
+    return make
+
+
+def _number_cases() -> list[Case]:
+    digits = "1" * 400
+    return [
+        Case("Value (CNY) of 400 digits", _with_openpyxl("cny-digits.xlsx",
+                                                         _set("Agreements", "I2", digits, "s")),
+             1, "not-a-number", "Agreements", "I2"),
+        Case("Metrics Value of 400 digits", _with_openpyxl("metric-digits.xlsx",
+                                                           _set("Metrics", "D3", digits, "s")),
+             1, "not-a-quantity", "Metrics", "D3"),
+        Case("Metrics Value of 400 digits and a magnitude",
+             _with_openpyxl("metric-digits-bn.xlsx", _set("Metrics", "D3", digits + " billion")),
+             1, "not-a-quantity", "Metrics", "D3"),
+        Case("number cell 1e400 (infinity)",
+             _metrics_cell("inf-e400.xlsx", "D4", b'<c r="D4"><v>1e400</v></c>'), 1,
+             "not-finite", "Metrics", "D4"),
+        Case("negative Value (CNY) as a number",
+             _with_openpyxl("cny-neg.xlsx", _set("Agreements", "I3", -1000)), 1,
+             "negative-amount", "Agreements", "I3"),
+        Case("negative Value (CNY) as text",
+             _with_openpyxl("cny-neg-text.xlsx", _set("Agreements", "I3", "-32.3 billion")), 1,
+             "negative-amount", "Agreements", "I3"),
+        Case("negative count", _with_openpyxl("count-neg.xlsx", _set("Metrics", "D2", -193)), 1,
+             "negative-amount", "Metrics", "D2"),
+        Case("negative growth in percent is fine",
+             _with_openpyxl("growth-neg.xlsx", _set("Metrics", "D7", -60)), 0, ""),
+    ]
+
+
+ISSUE_12_CASES: list[Case] = [
+    *_far_cases(), *_area_cases(), *_hidden_cases(), *_error_cases(), *_formula_cases(),
+    *_control_cases(), *_malformed_cases(), *_dtd_cases(), *_structure_cases(), *_number_cases(),
+    Case("part that unpacks past its declared size", _lying_size, 2, "more than"),
+    Case("more than 5,000 zip members", _many_parts, 2, "parts"),
+    Case("named pipe (FIFO) as the workbook", _fifo, 2, "named pipe"),
+    Case("/dev/zero as the workbook", _link("/dev/zero", "zero.xlsx"), 2, "device"),
+    Case("merged cells and a problem inside them",
+         _with_openpyxl("merged-problem.xlsx", lambda wb: (wb["Agreements"].merge_cells("C5:C6"),
+                                                           _set("Agreements", "F5", "kind?")(wb))),
+         1, "merged-cells", "Agreements", "C5"),
+]
+CASES += ISSUE_12_CASES
+
+
 def write_all(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []

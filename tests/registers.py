@@ -30,7 +30,9 @@ def sample_rows() -> Rows:
     """The sample workbook's rows, as tools/make_sample.py writes them (a fresh copy)."""
     return {"Meetings": copy.deepcopy(_SAMPLE["MEETINGS"]),
             "Agreements": copy.deepcopy(_SAMPLE["AGREEMENTS"]),
-            "Metrics": copy.deepcopy(_SAMPLE["METRICS"])}
+            "Metrics": copy.deepcopy(_SAMPLE["METRICS"]),
+            "Participants": copy.deepcopy(_SAMPLE["PARTICIPANTS"]),
+            "Actions": copy.deepcopy(_SAMPLE["ACTIONS"])}
 
 
 def blank_sources(rows: Rows) -> Rows:
@@ -151,7 +153,7 @@ def hk_2025() -> Rows:
 def with_new(rows: Rows, *extra: Rows) -> Rows:
     for more in extra:
         for sheet, items in more.items():
-            rows[sheet] = rows[sheet] + items
+            rows[sheet] = rows.get(sheet, []) + items
     return rows
 
 

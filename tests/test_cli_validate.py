@@ -53,8 +53,9 @@ def test_text_output_points_at_the_cell(edited) -> None:
     path = edited(lambda wb: wb["Meetings"].__setitem__("C4", "corridoor"))
     result = run_cli("validate", path)
     assert result.exit_code == 1
-    assert "Meetings!C4" in result.stdout and "did you mean 'corridor'" in result.stdout
-    assert "1 error(s)" in result.stdout
+    flat = " ".join(result.stdout.split())  # the message wraps to the terminal's width
+    assert "Meetings!C4" in flat and "did you mean 'corridor'" in flat
+    assert "has errors - 1 error, no warnings" in flat
 
 
 def test_unreadable_exit_2_one_line(tmp_path: Path) -> None:
@@ -129,3 +130,62 @@ def test_annotate_never_overwrites_the_input(sample: Path) -> None:
     assert result.exit_code == 3
     assert "never modifies" in result.stderr
     assert _sha(sample) == before
+
+
+def _book(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_workbook(path)
+
+
+def test_annotated_copy_of_a_clean_workbook_says_so_and_keeps_its_print_settings(
+        sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "checked.xlsx"
+    assert run_cli("validate", sample, "--annotate", out).exit_code == 0
+    wb, original = _book(out), _book(sample)
+    issues = wb["Issues"]
+    assert issues["A1"].value == "No problems found" and issues.max_row == 2
+    assert sample.name in issues["A2"].value
+    for name in original.sheetnames:  # the template's print settings, as they were
+        a, b = wb[name], original[name]
+        assert (a.print_area, a.print_title_rows, a.print_title_cols) == (
+            b.print_area, b.print_title_rows, b.print_title_cols), name
+        assert a.page_setup.orientation == b.page_setup.orientation, name
+
+
+def test_annotated_copy_prints_its_issues_and_sets_up_sheets_that_have_no_settings(
+        edited, tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        wb["Meetings"]["C3"] = "citty"
+        wb["Metrics"]["D3"] = "a great deal of money, more than anyone can count " * 3
+        notes = wb.create_sheet("Notes")  # a sheet of staff's own, with no print settings
+        notes.append(["Topic", "What was said", "By"])
+        for i in range(30):
+            notes.append([f"T{i}", "words " * 40, "staff"])
+        for col in "ABC":
+            notes.column_dimensions[col].width = 60
+        mine = wb.create_sheet("Mine")  # print settings staff chose
+        mine.append(["x"])
+        mine.page_setup.orientation = "portrait"
+        mine.page_setup.scale = 55
+
+    path = edited(edit)
+    out = tmp_path / "checked.xlsx"
+    assert run_cli("validate", path, "--annotate", out).exit_code == 1
+    wb = _book(out)
+    issues = wb["Issues"]
+    header = [c.value for c in issues[1]]
+    message = header.index("What is wrong and how to fix it") + 1
+    assert issues.print_title_rows == "$1:$1" and int(issues.page_setup.paperSize) == 9
+    assert issues.sheet_properties.pageSetUpPr.fitToPage and issues.page_setup.fitToHeight == 0
+    long_row = next(r for r in range(2, issues.max_row + 1)
+                    if "a great deal" in str(issues.cell(r, header.index("Value") + 1).value))
+    assert issues.cell(long_row, message).alignment.wrap_text
+    assert issues.row_dimensions[long_row].height > 30  # as tall as its wrapped text
+    notes = wb["Notes"]
+    assert int(notes.page_setup.paperSize) == 9 and notes.page_setup.orientation == "landscape"
+    assert notes.print_title_rows == "$1:$1"
+    assert notes.sheet_properties.pageSetUpPr.fitToPage  # 180 characters: one page wide
+    assert [notes.column_dimensions[c].width for c in "ABC"] == [60, 60, 60]  # not narrowed
+    mine = wb["Mine"]
+    assert mine.page_setup.orientation == "portrait" and int(mine.page_setup.scale) == 55

@@ -7,11 +7,11 @@ import re
 import typer.main
 
 from reporter.cli import app
-from reporter.codes import CHECK_CODES, Status
+from reporter.codes import CHECK_CODES, ERROR_CODES, Status
 from reporter.errors import ExitCode
 from reporter.problems import CODES
 from reporter.reconcile.wording import _EN as ENGLISH
-from reporter.schema import DATA_SHEETS
+from reporter.schema import DATA_SHEETS, describe
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -46,11 +46,18 @@ def test_readme_documents_commands_codes_and_format() -> None:
         assert f"reporter {name}" in README, f"README does not describe `reporter {name}`"
     for code in CODES:
         assert f"`{code}`" in README, f"README does not list problem code {code}"
+    for code in ERROR_CODES:
+        assert f"`{code}`" in README, f"README does not list error code {code}"
     for exit_code in ExitCode:
         assert re.search(rf"\|\s*{int(exit_code)}\s*\|", README), f"exit code {int(exit_code)}"
     for spec in DATA_SHEETS:
         for c in spec.columns:
             assert c.header in README
+
+
+def test_readme_format_tables_follow_the_declaration() -> None:
+    assert describe.section(README) == describe.markdown().strip("\n"), (
+        "README's format tables differ from reporter/schema: run `make readme-tables`")
 
 
 def test_readme_lists_every_check_code_with_its_status_and_every_status() -> None:

@@ -195,3 +195,26 @@ def test_qualifiers_round_trip(word: str, n: int) -> None:
     assert q.value == n
     assert q.qualifier == normalise_qualifier(word)
     assert parse_quantity(format_quantity(q)).qualifier == q.qualifier
+
+
+@pytest.mark.parametrize("text", ["1" * 400, "1" * 41, "9" * 60 + " billion", "0." + "5" * 50,
+                                  "1" * 5000, "1" * 30 + "/" + "7" * 30])
+def test_numbers_that_cannot_be_held_are_not_quantities(text: str) -> None:
+    """More digits than any figure needs (and than a float, or Python's int conversion,
+    takes) is a QuantityError naming the text, shortened; never an overflow elsewhere."""
+    with pytest.raises(QuantityError) as exc:
+        parse_quantity(text)
+    assert "digits" in str(exc.value) and len(str(exc.value)) < 200
+
+
+def test_the_largest_numbers_that_can_be_held_still_read() -> None:
+    q = parse_quantity("9" * 40 + " trillion")
+    assert q.value == int("9" * 40) * 10**12 and float(q.value) < float("inf")
+
+
+@pytest.mark.parametrize("number", [10**400, Fraction(10**400, 3)])
+def test_numbers_too_large_for_a_float_are_refused_from_cells_too(number) -> None:
+    from reporter.quantities import quantity_from_number
+
+    with pytest.raises(QuantityError):
+        quantity_from_number(number)

@@ -13,14 +13,14 @@ import pytest
 
 from reporter.errors import InputError
 from reporter.read import open_package, read_workbook
-from reporter.schema import LIMITS
+from reporter.schema import DATA_SHEETS, LIMITS
 from tests.conftest import SAMPLE
 from tests.corpus import PART, _rezip, _sample_parts
 
 
 def test_reads_the_sample_sheets_and_positions() -> None:
     raw = read_workbook(SAMPLE)
-    assert list(raw.sheets) == ["README", "Meetings", "Agreements", "Metrics", "Lists"]
+    assert list(raw.sheets) == ["README", *(s.name for s in DATA_SHEETS), "Lists"]
     meetings = raw.sheets["Meetings"]
     assert meetings.rows[0][0] == "Meeting ID"
     assert meetings.rows[1][0] == "M-SUZHOU"  # Excel row 2 is index 1
@@ -130,3 +130,135 @@ def test_a_panic_in_the_cell_reader_is_a_clear_message(monkeypatch) -> None:
         read_workbook(SAMPLE)
     assert exc.value.code == "corrupt-file" and "index out of bounds" in exc.value.message
     assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
+
+
+_MEASURE = """
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+sys.stderr.write(r.stderr)
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _peak_rss(args: list[str]) -> tuple[int, float, str]:
+    """Run `reporter ARGS` in a fresh process: (exit code, the peak RSS in MiB of it and of
+    any process it starts, whichever is largest, stderr)."""
+    r = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "reporter", *args],
+                       capture_output=True, text=True, timeout=600)
+    code, peak = r.stdout.split()
+    return int(code), int(peak) / 1024, r.stderr
+
+
+def _far_apart(tmp_path: Path, name: str, ref: bytes, sheets: int = 4) -> Path:
+    from tests.corpus import _four_sheets
+
+    assert sheets == 4
+    return _four_sheets(tmp_path, name, ref)
+
+
+def test_far_apart_cells_are_refused_before_the_grid_is_built(tmp_path: Path) -> None:
+    """A1 and CV500000 on four sheets: a small file inside the row and column limits, which
+    read naively costs gigabytes. Refused by the scan, in the memory of a small read."""
+    path = _far_apart(tmp_path, "far.xlsx", b"CV500000")
+    assert path.stat().st_size < 40_000
+    code, peak, err = _peak_rss(["validate", str(path)])
+    assert code == 2 and "area" in err and "Traceback" not in err
+    baseline_code, baseline, _ = _peak_rss(["validate", str(SAMPLE)])
+    assert baseline_code == 0
+    assert peak < baseline + 50, (peak, baseline)
+
+
+@pytest.mark.slow
+def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Four sheets, each A1 and Z230000 (5,980,000 cells of grid, just inside the area
+    limit): read, and validated, in well under a gibibyte."""
+    path = _far_apart(tmp_path, "area.xlsx", b"Z230000")
+    code, peak, err = _peak_rss(["validate", str(path), "--format", "json"])
+    assert code in (0, 1) and "Traceback" not in err, err
+    assert peak < 1024, peak
+
+
+def _shared_string_bomb(tmp_path: Path, cells: int) -> Path:
+    """One 32,000-character shared string, used by `cells` cells: a file of a few kilobytes."""
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c><c r="B%d" t="s"><v>0</v></c>'
+                    b"</row>" % (i, i, i) for i in range(30, 30 + cells // 2))
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == "xl/sharedStrings.xml":
+            blob = blob.replace(b"<si><t>Meeting kinds</t></si>",
+                                b"<si><t>" + "\u4e0a".encode() * 32000 + b"</t></si>", 1)
+        elif info.filename == PART["Agreements"]:
+            blob = blob.replace(b"</sheetData>", rows + b"</sheetData>")
+        parts.append((info, blob))
+    return _rezip(tmp_path / "strings.xlsx", parts)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_one_long_text_in_many_cells_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """20,000 copies of a 32,000-character text would take gigabytes; the cell reader's
+    process stops at its ceiling, and reporter refuses the file with a clear line."""
+    path = _shared_string_bomb(tmp_path, 20_000)
+    assert path.stat().st_size < 200_000
+    code, peak, err = _peak_rss(["validate", str(path)])
+    assert code == 2 and "memory" in err, err
+    assert "Traceback" not in err and "panicked" not in err and len(err.strip().splitlines()) == 1
+    assert peak < 1400, peak
+
+
+def test_control_characters_never_reach_the_terminal_or_the_reports(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+    from tests.corpus import _agreements_cell, _raw_inline
+
+    path = _agreements_cell("esc.xlsx", "C2", _raw_inline("C2", "Title_x001B_[31m red"))(
+        tmp_path)
+    result = run_cli("validate", path)
+    assert result.exit_code == 0 and "invisible control characters" in " ".join(
+        result.output.split())
+    assert "\x1b" not in result.output
+    out = tmp_path / "reports"
+    assert run_cli("build", path, "--out", out, "-q").exit_code == 0
+    seen = False
+    for f in out.rglob("*.*"):
+        if f.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(f) as z:
+                for name in z.namelist():
+                    if name.endswith((".xml", ".rels")):
+                        xml = z.read(name)
+                        assert b"\x1b" not in xml, (f, name)
+                        seen = seen or b"Title[31m red" in xml
+    assert seen, "the cleaned title is in the reports"
+
+
+def test_without_fork_the_scan_runs_first_in_this_process(monkeypatch, tmp_path: Path) -> None:
+    """Where there is no fork (not Linux), python-calamine runs here, after the scan: a file
+    the scan refuses never reaches it."""
+    import python_calamine as pc
+
+    from reporter.read import child
+    from tests.corpus import _far_cell
+
+    monkeypatch.setattr(child, "FORKS", False)
+    raw = read_workbook(SAMPLE)
+    book = pc.CalamineWorkbook.from_path(SAMPLE)
+    for name, sheet in raw.sheets.items():
+        assert sheet.rows == book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    opened = []
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_filelike",
+                        classmethod(lambda cls, f: opened.append(f) or 1 / 0))
+    with pytest.raises(InputError) as exc:
+        read_workbook(_far_cell(tmp_path))
+    assert exc.value.code == "cell-out-of-range" and not opened
+
+
+def test_the_rows_are_python_calamines_from_a1(tmp_path: Path) -> None:
+    import python_calamine as pc
+
+    from tests.corpus import _styled_tail
+
+    path = _styled_tail(tmp_path)
+    raw = read_workbook(path)
+    book = pc.CalamineWorkbook.from_path(path)
+    for name, sheet in raw.sheets.items():
+        assert sheet.rows == book.get_sheet_by_name(name).to_python(skip_empty_area=False)

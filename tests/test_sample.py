@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import runpy
 import shutil
 from pathlib import Path
 
 from reporter.facts import load_facts
 from reporter.validate import validate_file
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, needs_seeds
+from tests.test_facts import paragraphs
 
 
 def test_sample_matches_its_generator(tmp_path: Path, monkeypatch) -> None:
@@ -49,3 +51,46 @@ def test_sample_has_every_fact_base_figure_and_agreement() -> None:
     metrics = {m.metric for m in wb.metrics}
     assert {f.metric for f in facts.figures} <= metrics
     assert len(wb.agreements) >= len(facts.agreements)
+
+
+def _source_text(meeting_id: str) -> str:
+    wb = validate_file(SAMPLE).workbook
+    cited = {a.source for a in wb.agreements if a.meeting_id == meeting_id}
+    cited |= {m.source for m in wb.metrics if m.meeting_id == meeting_id}
+    return "\n".join(p for source in cited for p in paragraphs(source))
+
+
+@needs_seeds
+def test_people_and_follow_ups_come_from_the_sources() -> None:
+    """Nothing invented: every participant is named, and every follow-up's subject is
+    stated, in a source the meeting's rows cite."""
+    wb = validate_file(SAMPLE).workbook
+    assert wb.participants and wb.actions
+    for p in wb.participants:
+        text = _source_text(p.meeting_id)
+        assert p.name in text, p
+        assert p.position and p.position.casefold() in text.casefold(), p
+    for a in wb.actions:
+        words = set(re.findall(r"[a-z]{5,}", a.action.casefold()))
+        text = _source_text(a.meeting_id).casefold()
+        assert sum(w in text for w in words) >= 0.6 * len(words), a
+        assert a.due is None  # no source sets a date
+
+
+@needs_seeds
+def test_the_samples_words_are_our_own() -> None:
+    """No run of 12 words from a source in any cell of the sample."""
+    facts = load_facts()
+    grams = set()
+    for source in facts.sources:
+        for para in paragraphs(source):
+            w = re.findall(r"\w+", para.casefold())
+            grams |= {" ".join(w[i:i + 12]) for i in range(len(w) - 11)}
+    wb = validate_file(SAMPLE).workbook
+    records = [*wb.meetings, *wb.agreements, *wb.metrics, *wb.participants, *wb.actions]
+    texts = [v for r in records for v in r if isinstance(v, str)]
+    texts += [t for r in records for v in r if isinstance(v, tuple) for t in v]
+    for text in texts:
+        w = re.findall(r"\w+", text.casefold())
+        assert not [" ".join(w[i:i + 12]) for i in range(len(w) - 11)
+                    if " ".join(w[i:i + 12]) in grams], text

@@ -83,3 +83,30 @@ def test_readme_sheet_explains_columns_and_sources() -> None:
             assert c.header in text and c.help in text
     for s in load_sources():
         assert s.id in text and s.file in text
+
+
+def test_template_prints_readably_and_a_blank_sheet_prints_nothing() -> None:
+    from reporter.render.xlsx import MIN_SCALE, PAGE_PX, column_px
+
+    wb = _load(TEMPLATE)
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert int(setup.paperSize) == 9 and setup.orientation == "landscape", ws.title
+        widths = [(d.width - 0.71) * ((d.max or d.min) - d.min + 1)
+                  for d in ws.column_dimensions.values()]
+        if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert setup.fitToHeight == 0
+            assert sum(column_px(w) for w in widths) <= PAGE_PX["landscape"] / MIN_SCALE + 1
+        else:  # too wide for a page: across pages, its ID column on each
+            assert int(setup.scale) == 85 and ws.print_title_cols == "$A:$A", ws.title
+    for spec in DATA_SHEETS:
+        ws = wb[spec.name]
+        last = chr(64 + len(spec.columns))
+        # Only the rows below the header print (the header repeats above them): a sheet with
+        # no rows prints no page, and every row staff add is printed.
+        assert ws.print_area == f"'{spec.name}'!$A$2:${last}$1048576"
+        assert ws.print_title_rows == "$1:$1"
+        widths = {i: d.width - 0.71 for d in list(ws.column_dimensions.values())
+                  for i in range(d.min, (d.max or d.min) + 1)}
+        for j, c in enumerate(spec.columns, start=1):  # text to type: never narrower than 24
+            assert widths[j] >= min(c.width, 24), (spec.name, c.header)

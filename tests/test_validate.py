@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from reporter.cells import INVALID, convert, row_adapter
 from reporter.schema import DATA_SHEETS, Kind
 from reporter.validate import validate_file
+from reporter.validate.cells import INVALID, column_adapter, convert
 from tests.conftest import SAMPLE
 
 
@@ -195,14 +195,14 @@ def test_fast_and_slow_paths_agree(column: tuple[Kind, bool], value) -> None:
     kind, required = column
     if kind is Kind.QUANTITY or kind is Kind.MONEY:
         value = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    adapter = row_adapter(((kind, required),))
+    adapter = column_adapter(kind, required)
     try:
-        (fast,) = adapter.validate_python([[value]])
+        (fast,) = adapter.validate_python([value])
     except Exception:
         return  # rejected by the fast path: the slow path decides alone
     slow, findings = convert(kind, required, value)
     assert slow is not INVALID, findings
-    assert slow == fast[0]
+    assert slow == fast
     assert not [f for f in findings if f[0] != "control-characters"]
 
 
@@ -210,7 +210,7 @@ def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
     import gc
     import weakref
 
-    from reporter.validate import paused_gc
+    from reporter.memory import paused_gc
 
     class Node:
         pass
@@ -235,7 +235,7 @@ def test_paused_gc_leaves_garbage_to_the_next_young_collection() -> None:
     import gc
     import weakref
 
-    from reporter.validate import paused_gc
+    from reporter.memory import paused_gc
 
     class Node:
         pass

@@ -50,6 +50,80 @@ MEETINGS = [
      "no place is given."},
 ]
 
+# What each meeting was for, and its background, where the source says so; in our words.
+# No source gives an agenda or talking points: those cells stay blank.
+BRIEF = {
+    "M-SUZHOU": {
+        "purpose": "Sign the two cities' science and technology cooperation agreement and seal "
+                   "193 cooperation projects.",
+        "background": "Suzhou is building on its ties with Shanghai as part of the Yangtze River "
+                      "Delta's integration, drawing on Shanghai's innovation, talent and policy "
+                      "resources. The projects centre on biomedicine, artificial intelligence, "
+                      "integrated circuits and the digital economy.",
+    },
+    "M-HK-FORUM-2024": {
+        "purpose": "A Shanghai–Hong Kong dialogue at the 2024 Pujiang Innovation Forum, with "
+                   "agreements between institutions of both cities.",
+        "background": "Scientists of the two cities have co-authored thousands of papers in the "
+                      "past five years, and the value of technology contracts between them has "
+                      "grown by about 60 percent a year.",
+    },
+    "M-G60-2024": {
+        "purpose": "The corridor's conference on its innovation ecosystem, held with the joint "
+                   "conference of its nine member cities.",
+    },
+    "M-G60-2023": {
+        "purpose": "The corridor's 2023 conference on its innovation ecosystem, where it issued "
+                   "its declaration.",
+    },
+    "M-TSINGHUA": {
+        "purpose": "Sign the agreement between the Shanghai government and Tsinghua University "
+                   "on an international innovation center and on talent.",
+    },
+    "M-BAOSHAN-2024": {
+        "purpose": "Baoshan District's 2024 innovation conference, where it signed a strategic "
+                   "cooperation agreement with the Shanghai commission and launched new "
+                   "platforms.",
+    },
+}
+for _meeting in MEETINGS:
+    _meeting.update(BRIEF.get(_meeting["meeting_id"], {}))
+
+# Who took part, where the source names them (the Suzhou signing's two signatories).
+PARTICIPANTS = [
+    {"meeting_id": "M-SUZHOU", "name": "Lu Min", "organisation": "Shanghai Science and "
+     "Technology Commission", "position": "Deputy director", "side": "Shanghai",
+     "role": "signs the cooperation agreement"},
+    {"meeting_id": "M-SUZHOU", "name": "Gu Haidong", "organisation": "Suzhou",
+     "position": "Executive vice mayor", "side": "counterpart",
+     "role": "signs the cooperation agreement"},
+]
+
+# What the parties said they would do next, where the source says so. No due dates are
+# given, so none are set; all are open.
+ACTIONS = [
+    {"action_id": "F-SZ-01", "meeting_id": "M-SUZHOU", "owner": "Shanghai and Suzhou",
+     "action": "Share large scientific equipment and facilities between the two cities.",
+     "status": "open"},
+    {"action_id": "F-SZ-02", "meeting_id": "M-SUZHOU", "owner": "Shanghai and Suzhou",
+     "action": "Extend the use of the Shanghai–Jiangsu science and technology innovation "
+               "coupons, and bring Shanghai's science and technology services to Suzhou.",
+     "status": "open"},
+    {"action_id": "F-SZ-03", "meeting_id": "M-SUZHOU", "owner": "Shanghai and Suzhou",
+     "action": "Support cooperation between the two national technology transfer centres "
+               "(the East Center in Shanghai, the Southern Jiangsu Center in Suzhou) and open "
+               "the Shanghai–Jiangsu technology market.", "status": "open"},
+    {"action_id": "F-THU-01", "meeting_id": "M-TSINGHUA",
+     "owner": "Shanghai government and Tsinghua University",
+     "action": "Build the Shanghai-Tsinghua International Innovation Center together.",
+     "status": "open"},
+    {"action_id": "F-THU-02", "meeting_id": "M-TSINGHUA",
+     "owner": "Shanghai government and Tsinghua University",
+     "action": "Set up platforms for research and technology transfer, a database of "
+               "innovation resources and industries, and international cooperation networks.",
+     "status": "open"},
+]
+
 AGREEMENTS = [
     {"agreement_id": "A-SZ-01", "meeting_id": "M-SUZHOU",
      "title": "Science and technology cooperation agreement between Shanghai and Suzhou",
@@ -192,8 +266,8 @@ METRICS = [
 
 def main() -> None:
     out = ROOT / "input" / "cooperation.xlsx"
-    write_workbook(out, {"Meetings": MEETINGS, "Agreements": AGREEMENTS, "Metrics": METRICS},
-                   force=True)
+    write_workbook(out, {"Meetings": MEETINGS, "Agreements": AGREEMENTS, "Metrics": METRICS,
+                         "Participants": PARTICIPANTS, "Actions": ACTIONS}, force=True)
     print(f"wrote {out.relative_to(ROOT)}")
 
 

@@ -1,7 +1,7 @@
-"""Render docs/briefing-page.png, the README's picture of a real briefing page.
+"""Render docs/briefing-page-1.png and -2.png, the README's pictures of a real briefing.
 
-Builds the sample workbook, converts one briefing to PDF with LibreOffice and the
-first page to PNG with pdftoppm (Debian: libreoffice-writer-nogui, poppler-utils).
+Builds the sample workbook, converts one briefing to PDF with LibreOffice and its first
+two pages to PNG with pdftoppm (Debian: libreoffice-writer-nogui, poppler-utils).
 Run with `make readme-image`.
 """
 
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from reporter.build import build, to_pdf  # noqa: E402
 
-MEETING = "M-G60-2024"
+MEETING = "M-SUZHOU"  # purpose, figures, follow-ups and participants: most sections
 
 
 def main() -> None:
@@ -29,13 +29,14 @@ def main() -> None:
         errors = to_pdf([docx], Path(tmp))
         if errors:
             sys.exit("; ".join(errors))
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
-                        str(Path(tmp) / f"{MEETING}-briefing.pdf"), str(Path(tmp) / "page")],
-                       check=True)
-        target = ROOT / "docs" / "briefing-page.png"
-        target.parent.mkdir(exist_ok=True)
-        shutil.copyfile(Path(tmp) / "page.png", target)
-        print(f"wrote {target.relative_to(ROOT)}")
+        for page in (1, 2):
+            subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page),
+                            "-singlefile", str(Path(tmp) / f"{MEETING}-briefing.pdf"),
+                            str(Path(tmp) / "page")], check=True)
+            target = ROOT / "docs" / f"briefing-page-{page}.png"
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(Path(tmp) / "page.png", target)
+            print(f"wrote {target.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

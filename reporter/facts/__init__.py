@@ -70,7 +70,16 @@ class FactBase:
                 **{a.id: "agreement" for a in self.agreements}}
 
     def to_dict(self, source: str | None = None) -> dict[str, Any]:
-        """The JSON shape of `reporter facts --format json`."""
+        """The JSON shape of `reporter facts --format json` (only one source's facts, when
+        given; UsageError if there is no such source)."""
+        if source is not None and source not in self.sources:
+            from ..errors import UsageError
+            from ..text import did_you_mean
+
+            hint = did_you_mean(source, list(self.sources))
+            raise UsageError(f"--source {source!r} is not a source id"
+                             + (f" (did you mean {hint!r}?)" if hint else "")
+                             + f"; known: {', '.join(self.sources)}")
         keep = (lambda s: s == source) if source else (lambda s: True)
         return {
             "version": self.version,
@@ -192,36 +201,64 @@ def load_facts(extra: tuple[Path, ...] | list[Path] = ()) -> FactBase:
 
 @cache
 def _load(extra: tuple[Path, ...]) -> FactBase:
+    from ..read.files import read_regular
+
     texts = list(_builtin_texts())
     for path in extra:
-        try:
-            texts.append((str(path), path.read_bytes()))
-        except FileNotFoundError:
-            raise FactsError("no such fact file; check the path", path=path) from None
-        except IsADirectoryError:
-            raise FactsError("this is a folder; give the path of a .toml fact file",
-                             path=path) from None
-        except OSError as exc:
-            raise FactsError(f"the fact file cannot be read ({exc.strerror})", path=path) from None
+        # A regular file within its limit: a FIFO or /dev/zero is refused, never read for ever.
+        texts.append((str(path), read_regular(path, limit=FACT_FILE_BYTES, what="fact file",
+                                              error=FactsError)))
     files = [_parse(name, blob) for name, blob in texts]
     digest = hashlib.sha256(b"".join(hashlib.sha256(b).digest() for _, b in texts)).hexdigest()
     return _merge(files, digest, [n for n, _ in texts])
 
 
+#: A fact file's size limit: the built-in fact base is about 60 KiB.
+FACT_FILE_BYTES = 4 * 2**20
+
+
 def _parse(name: str, blob: bytes) -> FactFile:
     try:
-        data = tomllib.loads(blob.decode("utf-8"))
+        data = tomllib.loads(blob.decode("utf-8-sig"))  # Notepad's byte-order mark is fine
     except UnicodeDecodeError:
-        raise FactsError("the fact file is not UTF-8 text", path=name) from None
+        raise FactsError("the fact file is not UTF-8 text; give a .toml fact file",
+                         path=name) from None
     except tomllib.TOMLDecodeError as exc:
         raise FactsError(f"the fact file is not valid TOML: {exc}", path=name) from None
+    except RecursionError:
+        raise FactsError("the fact file nests arrays or tables too deeply to be a fact file; "
+                         "check that this is the right file", path=name) from None
+    _refuse_control(name, data)
     try:
         return FactFile.model_validate(data)
+    except RecursionError:
+        raise FactsError("the fact file nests arrays or tables too deeply to be a fact file; "
+                         "check that this is the right file", path=name) from None
     except ValidationError as exc:
         lines = [f"{describe_loc(data, err['loc'])}: {err['msg']}"
                  for err in exc.errors(include_url=False)[:20]]
-        raise FactsError("the fact file has errors:\n  " + "\n  ".join(lines),
+        raise FactsError("the fact file has errors: " + "; ".join(lines).replace("\n", " "),
                          path=name) from None
+
+
+def _refuse_control(name: str, data: dict[str, Any]) -> None:
+    """Refuse text holding control characters (TOML lets `\\u001b` through): fact text is
+    printed to the terminal and written into briefings."""
+    from ..text import has_bad_chars
+
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:  # not recursive: the nesting is the file's to choose
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((f"{where}.{k}" if where else str(k), v) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", v) for i, v in enumerate(item))
+        if isinstance(item, str) and has_bad_chars(item):
+            raise FactsError(f"{where} holds control characters (invisible codes such as ESC); "
+                             "remove them", path=name)
+        if where and has_bad_chars(where):
+            raise FactsError("a key holds control characters (invisible codes such as ESC); "
+                             "remove them", path=name)
 
 
 def _merge(files: list[FactFile], digest: str, names: list[str]) -> FactBase:
@@ -276,7 +313,7 @@ def _merge(files: list[FactFile], digest: str, names: list[str]) -> FactBase:
         if x.source not in sources:
             problems.append(f"ignored entry: source {x.source!r} is not in the registry")
     if problems:
-        raise FactsError("the fact base is inconsistent:\n  " + "\n  ".join(problems[:20]),
+        raise FactsError("the fact base is inconsistent: " + "; ".join(problems[:20]),
                          path=names[-1] if len(names) > len(_BUILTIN) else None)
     version = files[1].version or "unversioned"
     if len(files) > len(_BUILTIN):

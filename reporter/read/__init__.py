@@ -1,6 +1,16 @@
-"""Read: turn a file on disk into plain rows, refusing anything that is not a safe workbook."""
+"""Read: turn a file on disk into plain rows, refusing anything that is not a safe workbook.
 
-from .package import Package, SheetScan, open_package
+files.py (a regular file, within its size limit), sniff.py (what kind of file),
+archive.py (zip members within limits, unpacked and verified), xmlsafety.py (no
+DTD, well-formed parts), structure.py (the sheets and where they are stored),
+sheetscan.py (each sheet parsed before its cells are used), package.py (those
+steps together), child.py (a job in a child process with a memory ceiling),
+calamine.py (the cells, with python-calamine), workbook.py (the rows),
+template.py (the Word briefing template).
+"""
+
+from .package import Package, open_package
+from .sheetscan import SheetScan
 from .workbook import RawSheet, RawWorkbook, read_package, read_workbook
 
 __all__ = [

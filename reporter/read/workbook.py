@@ -1,20 +1,27 @@
 """Read the cells of a checked workbook with python-calamine.
 
-Only this module (and `package.py`) knows how a workbook is stored. Everything
-after it works on `RawWorkbook`: plain rows of Python values per sheet, with
-the formulas, error cells, merged ranges and hidden rows the validator reports.
+Only this package knows how a workbook is stored. Everything after it works on
+`RawWorkbook`: plain rows of Python values per sheet, with the formulas, error
+cells, merged ranges and hidden rows the validator reports.
+
+The sheets are scanned (sheetscan.py) and their cells read by python-calamine
+(calamine.py), each in a child process with a memory ceiling (child.py), while this
+process checks every other part (package.py); the rows are used only when all of
+that has passed.
 """
 
 from __future__ import annotations
 
-import io
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from .package import Package, check_sheets, open_package, scan_details
+from . import child
+from .calamine import CellReader
+from .child import Child, ChildDied
+from .package import Package, open_package
+from .sheetscan import SheetScan
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
 
@@ -53,85 +60,65 @@ def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) ->
 
     `sheets` limits reading to the named sheets (case-insensitive); others are skipped.
     """
-    path = Path(path)
-    package = open_package(path)
-    return read_package(package, sheets=sheets)
+    with open_package(Path(path)) as package:
+        return read_package(package, sheets=sheets)
 
 
 def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
-    """Parse the cells with python-calamine, on a second thread.
+    """Check every part, scan each chosen sheet and read its cells; use the cells only once
+    everything has passed.
 
-    python-calamine releases the GIL while it parses a sheet, so the checks this
-    thread runs meanwhile (`check_sheets` first, which parsing waits for, then
-    `scan_details`) cost little wall time.
+    The scan and python-calamine each run in a child process (child.py), side by side,
+    while this one checks the other parts and takes in the rows. Without fork, the scan
+    runs here first, then python-calamine.
     """
-    import python_calamine as pc
-
-    path = package.path
-    wanted = {s.casefold() for s in sheets} if sheets else None
-    scans = [s for s in package.sheets
-             if wanted is None or s.name.strip().casefold() in wanted]
-    parsed: list[Any] = []
-    failed: list[BaseException] = []
-    checked = threading.Event()
-    refused = threading.Event()
-
-    def parse() -> None:
+    scans = package.select(sheets)
+    parts = {s.part for s in scans}
+    with CellReader(package.path, package.data, [s.name for s in scans]) as reader, \
+            Child(lambda: _scan_all(package, scans)) as scanner:
+        package.check_parts(skip=parts)
+        scanned = None if child.FORKS else _scanned(package, scanner)  # before calamine here
+        failed: InputError | None = None
         try:
-            book = pc.CalamineWorkbook.from_filelike(io.BytesIO(package.data))
-            try:
-                checked.wait()
-                if not refused.is_set():
-                    parsed.extend(book.get_sheet_by_name(scan.name) for scan in scans)
-            finally:
-                book.close()
-        except BaseException as exc:  # re-raised on the calling thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=parse, name="reporter-read", daemon=True)
-    worker.start()
-    try:
-        try:
-            check_sheets(package)
-        except BaseException:
-            refused.set()
-            raise
-        finally:
-            checked.set()
-        scan_details(package)
-    finally:
-        checked.set()
-        worker.join()
-    try:
-        if failed:
-            raise failed[0]
-        out: dict[str, RawSheet] = {}
-        for scan, sheet in zip(scans, parsed, strict=True):
-            merged = [
-                (r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
-            ]
-            out[scan.name] = RawSheet(
-                name=scan.name, rows=sheet.to_python(skip_empty_area=False),
-                visible=scan.state == "visible", merged=merged,
-                formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
-                control=scan.control or package.control_in_shared_strings,
-            )
-    except pc.PasswordError:
-        raise InputError("the workbook is protected with a password; remove it in Excel and save "
-                         "the workbook",
-                         path=path, code="encrypted") from None
-    except (KeyboardInterrupt, SystemExit, MemoryError):
-        raise
-    except BaseException as exc:  # CalamineError, ValueError...; a panic in the Rust reader too
-        raise InputError(
-            f"the workbook's contents are damaged and cannot be read ({_short(exc)}). "
-            "Open it in Excel or LibreOffice and save it anew",
-            path=path, code="corrupt-file",
-        ) from None
-    return RawWorkbook(path=path, sheets=out, date1904=package.date1904,
+            rows = reader.rows()
+        except InputError as exc:
+            failed = exc  # the scan's verdict first: it says what is wrong with the file
+        scanned = scanned or _scanned(package, scanner)
+        if failed is not None:
+            raise failed
+    out = {
+        scan.name: RawSheet(
+            name=scan.name, rows=rows[i], visible=scan.state == "visible", merged=scan.merged,
+            formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
+            control=scan.control or package.control_in_shared_strings)
+        for i, scan in enumerate(scanned)
+    }
+    return RawWorkbook(path=package.path, sheets=out, date1904=package.date1904,
                        recalc_on_load=package.recalc_on_load)
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
+def _scan_all(package: Package, scans: list[SheetScan]):
+    """Scan the sheets in turn: ("scan", SheetScan) each, or ("refused", why) and stop."""
+    try:
+        for scan in scans:
+            package.scan(scan)
+            yield ("scan", scan)
+    except InputError as exc:
+        yield ("refused", (exc.message, exc.code))
+
+
+def _scanned(package: Package, scanner: Child) -> list[SheetScan]:
+    out: list[SheetScan] = []
+    try:
+        for kind, payload in scanner.items():
+            if kind == "refused":
+                message, code = payload
+                raise InputError(message, path=package.path, code=code)
+            if kind == "error":  # only the memory ceiling: the scan keeps no more than limits
+                raise InputError("checking the sheets needs more memory than reporter allows; "
+                                 "split the register into several workbooks",
+                                 path=package.path, code="too-much-text")
+            out.append(payload)
+    except ChildDied as died:  # the scan is reporter's own code: this is a bug
+        raise RuntimeError(f"the sheet scan stopped: {died}") from None
+    return out

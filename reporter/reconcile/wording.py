@@ -250,3 +250,48 @@ _EN: dict[str, Wording] = {
 
 #: The Chinese wording, code by code, as it is written (English until then).
 _ZH: dict[str, Wording] = {}
+
+
+def what_to_do(check: Check, language: Language = "en") -> str:
+    """What staff do about a check, in a sentence ('' for a match: nothing to do)."""
+    table = _TO_DO_ZH if language == "zh" else _TO_DO_EN
+    return table.get(check.code) or _TO_DO_EN[check.code]
+
+
+#: What staff do about each kind of finding; the message says where and what exactly.
+_TO_DO_EN: dict[str, str] = {
+    "meeting-matches": "",
+    "meeting-date-differs": "Check the date in the source paragraph; correct the Date cell, "
+                            "or say in Notes why it differs.",
+    "meeting-missing": "Add the meeting to the Meetings sheet if the register should hold it.",
+    "meeting-possible": "Say whether it is that event: put the fact id of one of the event's "
+                        "published items in the Fact ID cell of one of the meeting's rows.",
+    "figure-matches": "",
+    "figure-differs": "Check the figure in the source paragraph; correct the cell, or its Fact "
+                      "ID if the row is another figure.",
+    "figure-unit-differs": "Correct the Unit cell (or the value) to the published figure's "
+                           "unit.",
+    "figure-metric-differs": "Correct the Metric cell or the Fact ID.",
+    "figure-unsourced": "Check where the figure comes from: cite its source, or put none in "
+                        "its Fact ID cell to say it is not published.",
+    "figure-not-covered": "Check the figure by hand: the published sources do not cover this "
+                          "counterpart.",
+    "figure-marked-unpublished": "Nothing, unless the figure has since been published.",
+    "figure-missing": "Add the figure to the Metrics sheet if the meeting should quote it.",
+    "figure-possible": "Say whether it is that figure: put its fact id in the row's Fact ID "
+                       "cell, or none.",
+    "count-matches": "",
+    "count-noted": "Nothing, unless the register should list the other agreements one by one.",
+    "agreement-matches": "",
+    "agreement-parties-differ": "Check the parties in the source paragraph; correct the Party "
+                                "cells, or the Fact ID if the row is another agreement.",
+    "agreement-date-differs": "Check the date in the source paragraph; correct Signed on, or "
+                              "the Fact ID if the row is another agreement.",
+    "agreement-missing": "Add the agreement to the Agreements sheet if the register should "
+                         "hold it.",
+    "agreement-possible": "Say whether it is that agreement: put its fact id in the row's Fact "
+                          "ID cell, or none.",
+}
+
+#: The Chinese wording of what to do, as it is written (English until then).
+_TO_DO_ZH: dict[str, str] = {}

@@ -1,16 +1,27 @@
-"""The portfolio summary across meetings: Overview, Focus areas, Figures, Reconciliation."""
+"""The portfolio summary across meetings: Overview, Focus areas, Figures, Reconciliation.
+
+A sheet with nothing to list (no focus areas, no figures, no checks) is left out rather
+than written empty, and the Overview says so. Every sheet prints by the policy of
+`xlsx.py`; the focus-area matrix, one column per meeting, may be too wide for a page:
+it then prints across pages with the focus area on each, and its Total column comes
+second, so that it is never alone on a last page.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..codes import Status
 from ..quantities import format_quantity
 from ..reconcile import Check
 from . import STATUS_LABELS, MeetingBriefing
-from .xlsx import Column, Formats, new_workbook, write_table
+from .xlsx import Formats, TableColumn, new_workbook, write_table
+
+#: Meetings the Overview's chart shows at most: more would not read on a page.
+CHARTED = 40
 
 
 def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.datetime,
@@ -20,21 +31,44 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     wb = new_workbook(out, created, "Cooperation portfolio")
     fmt = Formats(wb)
     overview = wb.add_worksheet("Overview")
-    focus = wb.add_worksheet("Focus areas")
-    figures = wb.add_worksheet("Figures")
-    checks = wb.add_worksheet("Reconciliation")
-    statuses = list(STATUS_LABELS)
+    areas = sorted({a for b in briefings for a, _ in b.focus_counts})
+    figures = sum(len(b.metrics) for b in briefings)
+    listed = [(b.meeting.meeting_id, c) for b in briefings for c in b.checks]
+    listed += [("", c) for c in unattached]
+    left_out = [f"{name} ({why})" for name, why, shown in (
+        ("Focus areas", "no agreement names a focus area", areas),
+        ("Figures", "no meeting has figures", figures),
+        ("Reconciliation", "there are no checks", listed)) if not shown]
+    _overview(wb, overview, briefings, left_out, fmt)
+    if areas:
+        _focus_areas(wb.add_worksheet("Focus areas"), briefings, areas, fmt)
+    if figures:
+        _figures(wb.add_worksheet("Figures"), briefings, fmt)
+    if listed:
+        _checks(wb.add_worksheet("Reconciliation"), listed, fmt)
+    overview.activate()
+    wb.close()
 
-    # --- Overview: one row per meeting, and a chart of the reconciliation statuses ---------
-    overview.write_string(0, 0, "Cooperation portfolio", fmt.title)
-    overview.write_string(1, 0, f"{len(briefings)} meeting(s). Built by reporter from "
-                          f"{briefings[0].provenance.workbook_name if briefings else 'nothing'}"
-                          f"; fact base {briefings[0].provenance.facts_version if briefings else ''}"
-                          ".", fmt.note)
-    cols = [Column("Meeting ID"), Column("Title", width=48), Column("Kind"),
-            Column("Date", "date"), Column("Counterpart"), Column("Cooperation"),
-            Column("Agreements", "int"), Column("Figures", "int"),
-            *[Column(s, "int") for s in statuses], Column("Folder")]
+
+def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list[str],
+              fmt: Formats) -> None:
+    """One row per meeting, and a chart of the reconciliation statuses."""
+    statuses = list(STATUS_LABELS)
+    ws.write_string(0, 0, "Cooperation portfolio", fmt.title)
+    source = briefings[0].provenance if briefings else None
+    note = (f"{len(briefings):,} meeting{'' if len(briefings) == 1 else 's'}, from "
+            f"{source.workbook_name}; fact base {source.facts_version}." if source else
+            "No meetings.")
+    if len(briefings) > CHARTED:
+        left_out = [*left_out, f"the chart of reconciliation by meeting (over {CHARTED} "
+                    "meetings: the table says it better)"]
+    if left_out:
+        note += " Not included: " + "; ".join(left_out) + "."
+    ws.write_string(1, 0, note, fmt.note)
+    cols = [TableColumn("Meeting ID"), TableColumn("Title", width=48), TableColumn("Kind"),
+            TableColumn("Date", "date"), TableColumn("Counterpart"), TableColumn("Cooperation"),
+            TableColumn("Agreements", "int"), TableColumn("Figures", "int"),
+            *[TableColumn(s, "int") for s in statuses], TableColumn("Folder")]
     rows = []
     for b in briefings:
         m = b.meeting
@@ -43,12 +77,9 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
                      b.scope_name or "not covered", len(b.agreements), len(b.metrics),
                      *[counts[s] for s in statuses], f"{b.folder}/"])
     first = 3
-    last = write_table(overview, first, cols, rows, "Meetings", fmt, printable=False) - 1
-    overview.freeze_panes(first + 1, 1)
-    overview.set_landscape()
-    overview.set_paper(9)
-    overview.fit_to_pages(1, 0)
-    if briefings:
+    last = write_table(ws, first, cols, rows, "Meetings", fmt) - 1
+    ws.freeze_panes(first + 1, 1)
+    if 0 < len(briefings) <= CHARTED:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
         for k, s in enumerate(statuses):
             col = 8 + k
@@ -58,58 +89,63 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
                 "values": ["Overview", first + 1, col, last, col],
                 "fill": {"color": Status(s).chart},
             })
-        chart.set_title({"name": "Reconciliation by meeting"})
-        chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 720, "height": 120 + 28 * len(briefings)})
-        overview.insert_chart(last + 2, 0, chart)
+        chart.set_title({"name": "Reconciliation by meeting", "name_font": {"size": 12}})
+        chart.set_x_axis({"num_font": {"size": 11}})
+        chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
+        chart.set_legend({"font": {"size": 11}})
+        # No taller than a page, so that it prints on one.
+        chart.set_size({"width": 720, "height": min(600, 120 + 28 * len(briefings))})
+        # On a page of its own (a chart cut by a page break reads badly); a little below
+        # the row's top, so that its edge does not show on the page before.
+        ws.insert_chart(last + 2, 0, chart, {"y_offset": 6})
+        ws.set_h_pagebreaks([last + 2])
 
-    # --- Focus areas x meetings -----------------------------------------------------------
-    areas = sorted({a for b in briefings for a, _ in b.focus_counts})
+
+def _focus_areas(ws: Any, briefings: list[MeetingBriefing], areas: list[str],
+                 fmt: Formats) -> None:
+    """Focus areas x meetings, the Total beside the focus area."""
     ids = [b.meeting.meeting_id for b in briefings]
     counts = {(b.meeting.meeting_id, a): n for b in briefings for a, n in b.focus_counts}
-    focus.write_string(0, 0, "Agreements by focus area and meeting", fmt.title)
+    ws.write_string(0, 0, "Agreements by focus area and meeting", fmt.title)
     headers = table_headers(ids, taken=("Focus area", "Total"))
-    matrix_cols = [Column("Focus area"), *[Column(h, "int") for h in headers],
-                   Column("Total", "int")]
-    matrix = [[a, *[counts.get((i, a), 0) for i in ids], sum(counts.get((i, a), 0) for i in ids)]
+    cols = [TableColumn("Focus area"), TableColumn("Total", "int"),
+            *[TableColumn(h, "int") for h in headers]]
+    matrix = [[a, sum(counts.get((i, a), 0) for i in ids), *[counts.get((i, a), 0) for i in ids]]
               for a in areas]
-    end = write_table(focus, 2, matrix_cols, matrix, "FocusAreas", fmt, printable=False)
-    if areas:
-        focus.conditional_format(3, 1, end - 2, len(ids), {
-            "type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
-    focus.freeze_panes(3, 1)
+    end = write_table(ws, 2, cols, matrix, "FocusAreas", fmt)
+    ws.conditional_format(3, 2, end - 2, len(ids) + 1, {
+        "type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5B9BD5"})
+    ws.freeze_panes(3, 2)
 
-    # --- every figure ---------------------------------------------------------------------
+
+def _figures(ws: Any, briefings: list[MeetingBriefing], fmt: Formats) -> None:
     by_row = {(b.meeting.meeting_id, c.row): c for b in briefings for c in b.checks
               if c.kind == "figure" and c.row and c.status is not Status.HINT}
-    f_cols = [Column("Meeting ID"), Column("Metric ID"), Column("Metric"),
-              Column("Value", "number"), Column("Unit"), Column("Qualifier"),
-              Column("Reads as"), Column("Period"), Column("Check"), Column("Published"),
-              Column("Source"), Column("Source paragraph", "int")]
-    f_rows = []
+    cols = [TableColumn("Meeting ID"), TableColumn("Metric ID"), TableColumn("Metric"),
+            TableColumn("Value", "number"), TableColumn("Unit"), TableColumn("Qualifier"),
+            TableColumn("Reads as"), TableColumn("Period"), TableColumn("Check"),
+            TableColumn("Published"), TableColumn("Source"),
+            TableColumn("Source paragraph", "int")]
+    rows = []
     for b in briefings:
         for f in b.metrics:
             c = by_row.get((b.meeting.meeting_id, f.row))
-            f_rows.append([b.meeting.meeting_id, f.metric_id, f.metric, f.value.as_number(),
-                           f.value.unit, f.value.qualifier, format_quantity(f.value), f.period,
-                           c.status if c else "unsourced", c.fact_text if c else "",
-                           c.source if c else f.source, c.paragraph if c else None])
-    write_table(figures, 0, f_cols, f_rows, "Figures", fmt, status_col="Check")
-    figures.freeze_panes(1, 2)
+            rows.append([b.meeting.meeting_id, f.metric_id, f.metric, f.value.as_number(),
+                         f.value.unit, f.value.qualifier, format_quantity(f.value), f.period,
+                         c.status if c else Status.UNSOURCED, c.fact_text if c else "",
+                         c.source if c else f.source, c.paragraph if c else None])
+    write_table(ws, 0, cols, rows, "Figures", fmt, status_col="Check", key_columns=2)
+    ws.freeze_panes(1, 2)
 
-    # --- every check ----------------------------------------------------------------------
-    c_cols = [Column("Meeting ID"), Column("Status"), Column("Kind"), Column("Workbook cell"),
-              Column("Workbook"), Column("Published"), Column("Source"),
-              Column("Source paragraph", "int"), Column("What it says", width=90),
-              Column("Code")]
-    listed = [(b.meeting.meeting_id, c) for b in briefings for c in b.checks]
-    listed += [("", c) for c in unattached]
-    c_rows = [[mid, c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text,
-               c.fact_text, c.source, c.paragraph, c.message, c.code] for mid, c in listed]
-    write_table(checks, 0, c_cols, c_rows, "Checks", fmt, status_col="Status")
-    checks.freeze_panes(1, 1)
-    overview.activate()
-    wb.close()
+def _checks(ws: Any, listed: list[tuple[str, Check]], fmt: Formats) -> None:
+    cols = [TableColumn("Meeting ID"), TableColumn("Status"), TableColumn("Kind"),
+            TableColumn("Workbook cell"), TableColumn("Workbook"), TableColumn("Published"),
+            TableColumn("Source"), TableColumn("Source paragraph", "int"),
+            TableColumn("What it says", width=60), TableColumn("Code")]
+    rows = [[mid, c.status, c.kind, f"{c.sheet}!{c.cell}" if c.cell else "", c.workbook_text,
+             c.fact_text, c.source, c.paragraph, c.message, c.code] for mid, c in listed]
+    write_table(ws, 0, cols, rows, "Checks", fmt, status_col="Status")
+    ws.freeze_panes(1, 1)
 
 
 #: The longest column name Excel accepts in a table.

@@ -1,8 +1,8 @@
 """Reading one cell value as the type its column expects.
 
-Two paths give the same result. The fast path is a pydantic tuple schema per
-sheet, run in pydantic-core over every row at once; it accepts cells that are
-already the right type. Cells it rejects come here, to `convert`, which accepts
+Two paths give the same result. The fast path is a pydantic schema per column,
+run in pydantic-core over every cell of the column at once; it accepts cells that
+are already the right type. Cells it rejects come here, to `convert`, which accepts
 what staff commonly type instead (dates and numbers as text, numbers in text
 columns) and otherwise says what is wrong and how to fix it.
 """
@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
 from pydantic import AllowInfNan, Strict, StringConstraints, TypeAdapter
 
-from .dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
-from .quantities import EXACT, Quantity, QuantityError, parse_quantity
-from .schema import LIMITS, Kind
-from .text import clean_text
-
-TEXT_KINDS = frozenset({Kind.ID, Kind.TEXT, Kind.CHOICE, Kind.CHOICES, Kind.MEETING, Kind.SOURCE})
+from ..dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
+from ..quantities import EXACT, Quantity, QuantityError, parse_quantity
+from ..schema import LIMITS, TEXT_KINDS, Kind
+from ..text import clean_text
 
 INVALID = object()  # a cell that could not be read; its problem says why
 
@@ -49,6 +48,8 @@ def _text_type(required: bool, control: bool) -> Any:
 
 _Date = Annotated[dt.date, Strict(), Ge(dt.date(MIN_YEAR, 1, 1)), Le(dt.date(MAX_YEAR, 12, 31))]
 _Number = Annotated[float, Strict(), AllowInfNan(False)]
+# An amount in yuan is never below zero: a negative one takes the slow path, which says so.
+_Amount = Annotated[float, Strict(), AllowInfNan(False), Ge(0)]
 _Empty = Literal[""]
 
 
@@ -59,14 +60,14 @@ def fast_type(kind: Kind, required: bool, control: bool = True) -> Any:
     if kind is Kind.DATE:
         return _Date if required else _Empty | _Date
     # MONEY and QUANTITY: a number cell; text quantities take the slow path.
-    return _Number if required else _Empty | _Number
+    number = _Amount if kind is Kind.MONEY else _Number
+    return number if required else _Empty | number
 
 
 @lru_cache(maxsize=64)
-def row_adapter(columns: tuple[tuple[Kind, bool], ...], control: bool = True) -> TypeAdapter[Any]:
-    """A validator for a whole sheet: a list of fixed-length rows."""
-    item = tuple[tuple(fast_type(k, r, control) for k, r in columns)]  # type: ignore[misc]
-    return TypeAdapter(list[item])  # type: ignore[valid-type]
+def column_adapter(kind: Kind, required: bool, control: bool = True) -> TypeAdapter[Any]:
+    """A validator for a whole column: a list of cells of one kind."""
+    return TypeAdapter(list[fast_type(kind, required, control)])  # type: ignore[misc]
 
 
 # --- the slow path ------------------------------------------------------------------------
@@ -162,6 +163,9 @@ def _number(value: Any, header: str, what: str) -> tuple[Any, list[Finding]] | N
     if isinstance(value, bool):
         return INVALID, [("not-a-number", f"{header} holds TRUE/FALSE; type {what}")]
     if isinstance(value, int | float):
+        if isinstance(value, int) and abs(value) > sys.float_info.max:
+            return INVALID, [("not-finite", f"{header} holds a number too large to be one; "
+                              f"type {what}")]
         if not math.isfinite(value):
             return INVALID, [("not-finite", f"{header} holds {value!r}; type {what}")]
         return float(value), []
@@ -176,16 +180,37 @@ def _money(value: Any, required: bool, header: str) -> tuple[Any, list[Finding]]
     if isinstance(value, str) and not value.strip():
         return _empty(required, header)
     done = _number(value, header, "an amount in yuan")
-    if done is not None:
-        return done
-    try:
-        q = parse_quantity(str(value))
-    except QuantityError as exc:
-        return INVALID, [("not-a-number", f"{header}: {exc}")]
-    if q.unit not in (None, "CNY") or q.qualifier != EXACT:
-        return INVALID, [("not-a-number", f"{header} must be an amount in yuan, such as 32.3 "
-                          f"billion or 1,200,000; {value!r} is not")]
-    return float(q.value), []
+    if done is None:
+        try:
+            q = parse_quantity(str(value))
+        except QuantityError as exc:
+            return INVALID, [("not-a-number", f"{header}: {exc}")]
+        if q.unit not in (None, "CNY") or q.qualifier != EXACT:
+            return INVALID, [("not-a-number", f"{header} must be an amount in yuan, such as "
+                              f"32.3 billion or 1,200,000; {value!r} is not")]
+        done = float(q.value), []
+    finding = negative(done[0], "CNY", header)
+    return (INVALID, [finding]) if finding else done
+
+
+#: Units whose values are never below zero: money, counts, durations. (Percentages and
+#: ratios can be: a growth of -3%.)
+NON_NEGATIVE_UNITS = frozenset({"CNY", "USD", "count", "years"})
+
+
+def negative(value: Any, unit: str | None, header: str) -> Finding | None:
+    """The finding for a value below zero in a unit that cannot be (None when fine)."""
+    if value is INVALID or unit not in NON_NEGATIVE_UNITS:
+        return None
+    number = value.value if isinstance(value, Quantity) else value
+    if number >= 0:
+        return None
+    what = {"CNY": "an amount in yuan", "USD": "an amount in US dollars", "count": "a count",
+            "years": "a number of years"}[unit]
+    shown = value.text if isinstance(value, Quantity) else (
+        f"{int(value):,}" if float(value).is_integer() else f"{value:,}")
+    return ("negative-amount", f"{header} is {shown}, below zero; {what} cannot be negative. "
+            "Type it without the minus sign (a change over time is a percent or a ratio)")
 
 
 def _quantity(value: Any, required: bool, header: str) -> tuple[Any, list[Finding]]:
@@ -200,18 +225,8 @@ def _quantity(value: Any, required: bool, header: str) -> tuple[Any, list[Findin
         return INVALID, [("not-a-quantity", f"{header}: {exc}")]
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def as_quantity(value: float | Quantity, unit: str | None, qualifier: str) -> Quantity:
-    from .quantities import quantity_from_number
+    from ..quantities import quantity_from_number
 
     if isinstance(value, Quantity):
         return value

@@ -1,0 +1,179 @@
+"""Run a piece of the read in a forked child process, with a memory ceiling.
+
+Reading a large workbook is two long jobs that hold Python's lock: scanning the
+sheets (sheetscan.py) and python-calamine turning them into rows. In two child
+processes they run side by side, and whatever a hostile file makes either do (an
+allocation of gigabytes, a crash in Rust), the child pays, not reporter: its
+address space is capped (RLIMIT_AS), and a child that dies is reported. Results
+come back pickled through a pipe; the child is this same program, so the pickle
+is trusted. Where there is no fork (not Linux), the job runs here instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import io
+import os
+import pickle
+import select
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
+
+#: Each child's ceiling, above the address space it starts with.
+CHILD_MEMORY = 2**30
+FORKS = sys.platform == "linux"
+
+
+class Child:
+    """`job()`'s items, produced in a child process (or here, without fork)."""
+
+    def __init__(self, job: Callable[[], Iterable[Any]]):
+        self.job = job
+        self.pid = 0
+        self.pipe: BinaryIO | None = None
+        if FORKS:
+            self._start()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def items(self, source: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+        """The job's items in order. `source` may wrap the pipe (to count what is read).
+
+        A child that stops without saying why, or that waits for ever, raises ChildDied."""
+        if not FORKS:
+            yield from self.job()
+            return
+        assert self.pipe is not None
+        watched = io.BufferedReader(_Watched(self.pipe, self.pid), 1 << 16)
+        pipe = source(watched) if source else watched
+        while True:
+            try:
+                item = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):
+                raise self._died() from None
+            if item == _END:
+                return
+            yield item
+
+    def close(self) -> None:
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def _start(self) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            _run(write_end, self.job)
+        os.close(write_end)
+        self.pid = pid
+        self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
+
+    def _died(self) -> ChildDied:
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        return ChildDied(os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0, status)
+
+
+#: A child that sends nothing and uses no CPU for this long is stuck: it is stopped.
+STALL_SECONDS = 10.0
+
+
+class _Watched(io.RawIOBase):
+    """The pipe from a child, read so that a child that hangs cannot hang reporter.
+
+    One did: python-calamine, failing an allocation at its memory ceiling, panicked, and
+    Rust's panic handler, needing memory to report it, waited for a lock it held itself.
+    So while no data comes, the child's CPU time is watched; when it stands still for
+    STALL_SECONDS, the child is stopped and the read ends as if it had died."""
+
+    def __init__(self, pipe: BinaryIO, pid: int):
+        self.pipe, self.pid = pipe, pid
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        still, last = 0.0, _cpu_time(self.pid)
+        while not select.select([self.pipe], [], [], 1.0)[0]:
+            now = _cpu_time(self.pid)
+            still = still + 1.0 if now == last else 0.0
+            last = now
+            if still >= STALL_SECONDS:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                return 0  # end of file: the caller finds the child dead
+        return self.pipe.readinto(buffer)
+
+
+def _cpu_time(pid: int) -> int:
+    """A process's CPU time so far, in clock ticks (-1 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+class ChildDied(Exception):
+    """The child stopped without a result: `signal` is what killed it (0 if none)."""
+
+    def __init__(self, signal_number: int, status: int):
+        super().__init__(f"child stopped (status {status})")
+        self.signal = signal_number
+
+
+_END = ("end", None)  # items are (kind, payload) pairs
+
+
+def _run(fd: int, job: Callable[[], Iterable[Any]]) -> None:
+    """In the child: send every item of the job, then the end; exit without running
+    anything of the parent's (no atexit handlers, no buffers flushed twice)."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        os.environ["RUST_BACKTRACE"] = "0"  # a panic's backtrace needs memory it may not have
+        quiet = os.open(os.devnull, os.O_WRONLY)  # what a library prints is not for users
+        os.dup2(quiet, 1)
+        os.dup2(quiet, 2)
+        faulthandler.disable()  # it writes a crash report on a descriptor of its own
+        _cap_memory()
+        with os.fdopen(fd, "wb") as out:
+            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # no memo: results hold no cycles, and it would double them
+            try:
+                for item in job():
+                    pickler.dump(item)
+            except MemoryError:  # the ceiling: said as such, for the parent to report
+                pickler.dump(("error", ("MemoryError", "")))
+            pickler.dump(_END)
+    except BaseException:  # the parent reports a child that stops without its end
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _cap_memory() -> None:
+    import resource
+
+    with open("/proc/self/statm") as f:
+        size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    ceiling = size + CHILD_MEMORY
+    if hard != resource.RLIM_INFINITY:
+        ceiling = min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))

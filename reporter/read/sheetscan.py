@@ -1,0 +1,328 @@
+"""Scan one worksheet part with a streaming XML parser (expat), before any cell is read.
+
+The parser, not a pattern over the bytes, decides what a cell is: quoting,
+whitespace and line breaks inside tags, namespace prefixes (`<x:c>`) and
+character references (`r="&#88;FD1"`) reach this code already resolved. One pass
+collects what the cell reader (python-calamine) must not meet or does not report:
+
+- where the furthest cell with a value is, and how many there are, refused as soon
+  as either passes a limit (python-calamine sizes its grid by the furthest cell);
+- formulas with their saved results, error cells (`t="e"`), hidden rows, merged
+  ranges, rows stored out of order.
+
+Elements are matched by local name in any namespace, as python-calamine matches
+them. A cell counts as filled once a `v` or `is` element starts inside it; with no
+end-of-element events (which would double the cost), a cell is "inside" until the
+next cell or row starts, which can only over-count, never miss, a filled cell.
+Cells without a reference are placed as python-calamine places them (counting),
+again erring towards further away. Only the start of elements reaches Python;
+formula and error texts are collected by handlers switched on for just that element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..schema import LIMITS
+from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
+
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER = range(7)
+# Children of <worksheet> after <sheetData>: once one starts, no formula text belongs
+# to the last cell (an <xm:f> in an extension list is not a cell's formula).
+_SHEET_LEVEL = frozenset((
+    "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst",
+))
+_KIND_OF_LOCAL = {"row": _ROW, "c": _CELL, "v": _VALUE, "is": _VALUE, "f": _FORMULA,
+                  "mergeCell": _MERGE, **dict.fromkeys(_SHEET_LEVEL, _SHEET)}
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+#: Column letters within the column limit -> column number (1-based): the fast path.
+_COLUMNS = {}
+for _n in range(1, 703):
+    _a, _b = divmod(_n - 1, 26)
+    _COLUMNS[(chr(64 + _a) if _a else "") + chr(65 + _b)] = _n
+
+
+@dataclass(slots=True)
+class SheetScan:
+    """What the XML of one worksheet says beyond its values."""
+
+    name: str
+    part: str
+    state: str = "visible"
+    #: cell ref -> (formula as typed, saved result text or '' when there is none)
+    formulas: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: cell ref -> error text such as '#REF!'
+    errors: dict[str, str] = field(default_factory=dict)
+    hidden_rows: list[int] = field(default_factory=list)
+    #: merged ranges, 0-based (first row, first column, last row, last column)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    valued_cells: int = 0
+    #: The furthest filled row and column (1-based; 0 when the sheet has no value).
+    last_row: int = 0
+    last_column: int = 0
+    #: The sheet's text may hold control characters (ControlHint).
+    control: bool = False
+
+
+def column_name(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
+               cells_before: int = 0) -> None:
+    """Parse a worksheet part to its end, filling `sheet`; raise InputError at the first
+    cell past a limit, a damaged or hostile part, or rows out of order.
+
+    `cells_before` is the filled cells of the sheets already scanned (one limit covers all).
+    """
+    scanner = _Scanner(path, sheet, part, cells_before)
+    hint = ControlHint(scanner.parser)
+    for chunk in chunks:
+        hint.feed(chunk)
+        feed(scanner.parser, path, part, chunk)
+    feed(scanner.parser, path, part, b"", True)
+    scanner.finish()
+    sheet.control = hint.found
+
+
+class _Scanner:
+    """The expat handlers for one sheet.
+
+    The handler every element start reaches is a closure over plain local variables
+    (`_handler`): at a million cells, attribute look-ups on an object would double
+    the cost of the scan. What happens once per row or more rarely is a method.
+    """
+
+    def __init__(self, path: Path, sheet: SheetScan, part: str, cells_before: int):
+        self.path, self.sheet, self.part = path, sheet, part
+        self.cells_left = LIMITS["cells"] - cells_before
+        self.notes = 0  # formulas, error cells, merged ranges, hidden rows kept (_note)
+        self.last_row_seen = 0
+        self.capture: list[str] = []
+        # expat interns element names here; seeded, so that SpreadsheetML's are these objects
+        self.names = {n: n for n in (f"{_MAIN}{NS_SEP}c", f"{_MAIN}{NS_SEP}v")}
+        self.parser = make_parser(path, part, intern=self.names)
+        self.parser.ordered_attributes = True
+        self.parser.StartElementHandler, self.counts = self._handler()
+
+    def _handler(self):  # one closure, kept together for speed
+        kinds: dict[str, int] = {}
+        cell_name, value_name = self.names[f"{_MAIN}{NS_SEP}c"], self.names[f"{_MAIN}{NS_SEP}v"]
+        columns, attr, locate = _COLUMNS, _attr, self._locate
+        row, row_text, row_len = 0, "", 0
+        at_row = at_col = 0
+        further = cell_open = watched = error_cell = False
+        count = max_row = max_col = 0
+        left = self.cells_left
+        # The kinds as literals below (1 cell, 2 value, 0 row...): a constant compares faster
+        # than a global, and this runs twice per cell.
+        assert (_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET) == (0, 1, 2, 3, 4, 5)
+
+        def start(name: str, attrs: list[str]) -> None:
+            nonlocal row, row_text, row_len, at_row, at_col, further, cell_open, watched
+            nonlocal error_cell
+            nonlocal count, max_row, max_col
+            if name is value_name:  # SpreadsheetML's own names, interned: the usual case
+                kind = 2
+            elif name is cell_name:
+                kind = 1
+            else:
+                kind = kinds.get(name)
+                if kind is None:
+                    kind = kinds[name] = _KIND_OF_LOCAL.get(name.rpartition(NS_SEP)[2], _OTHER)
+            if kind == 1:  # a cell
+                ref = attrs[1] if attrs and attrs[0] == "r" else attr(attrs, "r")
+                if row_len and ref is not None and ref.endswith(row_text) and (
+                        column := columns.get(ref[:-row_len])):
+                    at_row = row
+                    at_col = column
+                else:
+                    at_row, at_col = locate(ref, row, at_col)
+                further = at_col > max_col or at_row > max_row  # counts once it has a value
+                cell_open = True
+                # An error cell (t="e"): its value's text is wanted. 'e' in the list is cheap.
+                watched = error_cell = "e" in attrs and attr(attrs, "t") == "e"
+            elif kind == 2:  # v or is: the open cell has a value
+                count += 1
+                if further or count > left:
+                    further = False
+                    max_row, max_col = self._grow(at_row, at_col, count, max_row, max_col)
+                if watched and cell_open:
+                    self._collect(self._value_end, at_row, at_col, error_cell)
+            elif kind == 0:  # a row
+                row, row_text = self._row(attrs, row)
+                row_len = len(row_text)
+                further = cell_open = watched = False
+                at_col = 0
+            elif kind == 3:  # f: a formula in the open cell; its saved value is wanted too
+                if cell_open:
+                    self._collect(self._formula_end, at_row, at_col, error_cell)
+                    watched = True
+            elif kind == 4:
+                self._merge(attr(attrs, "ref"))
+            elif kind == 5:
+                cell_open = False  # a filled cell after this is still counted (further)
+
+        return start, lambda: (count, max_row, max_col)
+
+    # --- cells and rows ------------------------------------------------------------------
+
+    def _locate(self, ref: str | None, row: int = 0, column: int = 0) -> tuple[int, int]:
+        """A cell's (row, column) when the fast path cannot tell: an unusual reference, or
+        none at all (then counted on from the previous cell, as python-calamine does)."""
+        if ref is None:
+            return (row or 1, column + 1)
+        found = cell_position(ref)
+        if found is None:
+            raise stop(self._refuse(f"has a cell whose reference {ref[:40]!r} is not a cell "
+                                    "reference", "corrupt-file", "Open it in Excel and save it "
+                                    "anew"))
+        if not (1 <= found[0] <= MAX_ROWS and found[1] <= MAX_COLUMNS):
+            raise stop(self._refuse(f"has a cell {ref!r} outside any worksheet's grid",
+                                    "cell-out-of-range", "Open it in Excel and save it anew"))
+        return found
+
+    def _grow(self, row: int, column: int, count: int, max_row: int, max_column: int
+              ) -> tuple[int, int]:
+        """A filled cell further out than any before it (or one past the cell limit)."""
+        if count > self.cells_left:
+            raise stop(InputError(
+                f"the workbook holds more than {LIMITS['cells']:,} filled cells, reporter's "
+                "limit. Split the register into several workbooks", path=self.path,
+                code="too-many-cells"))
+        if column > LIMITS["columns"]:
+            raise stop(self._refuse(
+                f"has a value in cell {column_name(column)}{row}, beyond column "
+                f"{column_name(LIMITS['columns'])} (the limit is {LIMITS['columns']} columns)",
+                "cell-out-of-range", "Delete that cell or move its value"))
+        if row > LIMITS["rows"] + 20:
+            raise stop(self._refuse(
+                f"has a value on row {row:,}, beyond reporter's limit of {LIMITS['rows']:,} "
+                "rows", "cell-out-of-range", "Delete the stray cells below the data, or split "
+                "the register into several workbooks"))
+        max_row, max_column = max(row, max_row), max(column, max_column)
+        if max_row * max_column > LIMITS["area"]:
+            raise stop(self._area(max_row, max_column))
+        return max_row, max_column
+
+    def _row(self, attrs: list[str], previous: int) -> tuple[int, str]:
+        """A row starts: its number, and that number as written (for the fast path)."""
+        text = attrs[1] if attrs and attrs[0] == "r" else _attr(attrs, "r")
+        if text is None:
+            row, text = previous + 1, ""
+        else:
+            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ROWS:
+                raise stop(self._refuse(f"has a row numbered {text[:40]!r}, which is not a "
+                                        "row number", "corrupt-file",
+                                        "Open it in Excel and save it anew"))
+            row = int(text)
+            if text[0] == "0":
+                text = ""  # '007': the slow path reads such references
+        if row <= self.last_row_seen:
+            raise stop(self._refuse("stores its rows out of order, which Excel never does; "
+                                    "the file was damaged or made by a faulty program",
+                                    "corrupt-file", "Open it in Excel and save it anew"))
+        self.last_row_seen = row
+        if "hidden" in attrs and _attr(attrs, "hidden") in ("1", "true"):
+            self._note()
+            self.sheet.hidden_rows.append(row)
+        return row, text
+
+    def _merge(self, ref: str | None) -> None:
+        ends = [self._locate(r) for r in (ref or "").split(":")]
+        if len(ends) == 1:
+            ends *= 2
+        if len(ends) != 2:
+            raise stop(self._refuse(f"has a merged range {ref!r} that is not a range",
+                                    "corrupt-file", "Open it in Excel and save it anew"))
+        (r0, c0), (r1, c1) = ends
+        self._note()
+        self.sheet.merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+
+    # --- formula and error texts: handlers switched on for one element --------------------
+
+    def _collect(self, done, row: int, column: int, error_cell: bool) -> None:
+        self.capture = []
+        self.parser.CharacterDataHandler = self.capture.append
+        self.parser.EndElementHandler = lambda _name: done(
+            self._collected(), f"{column_name(column)}{row}", error_cell)
+
+    def _collected(self) -> str:
+        self.parser.CharacterDataHandler = None
+        self.parser.EndElementHandler = None
+        return "".join(self.capture)
+
+    def _formula_end(self, text: str, ref: str, _error_cell: bool) -> None:
+        self._note()
+        self.sheet.formulas[ref] = ("=" + text, "")
+
+    def _value_end(self, text: str, ref: str, error_cell: bool) -> None:
+        if error_cell:
+            self._note()
+            self.sheet.errors[ref] = text or "#ERROR"
+        if ref in self.sheet.formulas:
+            self.sheet.formulas[ref] = (self.sheet.formulas[ref][0], text)
+
+    def _note(self) -> None:
+        """One more formula, error cell, merged range or hidden row to keep: as many as the
+        cell limit, so that what the scan keeps is bounded too."""
+        self.notes += 1
+        if self.notes > LIMITS["cells"]:
+            raise stop(self._refuse(
+                f"has more than {LIMITS['cells']:,} formulas, error cells, merged ranges and "
+                "hidden rows", "too-many-cells", "Split the register into several workbooks"))
+
+    # --- the end -------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        count, max_row, max_column = self.counts()
+        self.sheet.valued_cells = count
+        self.sheet.last_row, self.sheet.last_column = max_row, max_column
+
+    def _area(self, rows: int, columns: int) -> InputError:
+        return self._refuse(
+            f"fills an area of {rows:,} rows by {columns} columns up to its furthest value "
+            f"({column_name(columns)}{rows}): {rows * columns:,} cells to read, more than "
+            f"reporter's limit of {LIMITS['area']:,}", "area-too-large",
+            "Delete the stray cells far from the data, or split the register into several "
+            "workbooks")
+
+    def _refuse(self, what: str, code: str, fix: str) -> InputError:
+        return InputError(f"sheet {self.sheet.name!r} {what}. {fix}", path=self.path, code=code)
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """'B7' -> (7, 2), 1-based, letters in any case (as python-calamine reads them); None
+    for anything that is not letters then digits."""
+    m = _REF.fullmatch(ref)
+    if m is None:
+        return None
+    column = 0
+    for ch in m.group(1).upper():
+        column = column * 26 + ord(ch) - 64
+    return (int(m.group(2)), column)
+
+
+def _attr(attrs: list[str], key: str) -> str | None:
+    """An attribute from expat's ordered list [name, value, name, value, ...]."""
+    for i in range(0, len(attrs), 2):
+        if attrs[i] == key:
+            return attrs[i + 1]
+    return None

@@ -1,0 +1,152 @@
+"""XML safety: no DTD (so no entities of any kind), well-formed parts, and a sound
+hint of whether a part's text can hold control characters.
+
+Every part reporter or python-calamine reads goes through an expat parser made
+here: a DTD anywhere stops it (billion laughs, quadratic blow-up and external
+entities all need one), and whatever expat finds not well-formed refuses the
+file with the part's name. A cheap byte-level look at the head refuses a DTD
+before any parser starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from xml.parsers import expat
+
+from ..errors import InputError
+
+#: Namespace URI and local name are joined with this in expat's element names.
+NS_SEP = " "
+
+# What may come before an XML document's root element, other than a DTD.
+_PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+HEAD = 65536
+
+
+class _Refused(Exception):
+    """Raised inside an expat handler to stop the parse (a DTD, or a limit)."""
+
+    def __init__(self, error: InputError):
+        super().__init__(error.message)
+        self.error = error
+
+
+def entities_error(path: Path, name: str) -> InputError:
+    return InputError(
+        f"part {name} declares XML entities or a DTD, which Office never writes and "
+        "which can be used to attack the reader, so reporter refuses the file. Ask for "
+        "a fresh copy, or open it in Office and save it as a new file",
+        path=path, code="xml-entities",
+    )
+
+
+def refuse_dtd_in_head(path: Path, name: str, head: bytes) -> None:
+    """Refuse a part whose prolog (the bytes before the root element) holds a DTD."""
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    end = _PROLOG.match(text).end()  # type: ignore[union-attr]
+    if text.startswith(b"<!", end):
+        raise entities_error(path, name)
+
+
+def make_parser(path: Path, name: str, *, namespaces: bool = True,
+                intern: dict[str, str] | None = None) -> expat.XMLParserType:
+    """An expat parser that refuses any DTD and resolves no entity but XML's five.
+
+    With `namespaces`, element names are 'URI local' (NS_SEP between) and an unbound
+    prefix is an error; without, they are the qualified names as written ('r:id'),
+    which is how python-calamine matches some attributes.
+    """
+    parser = (expat.ParserCreate(namespace_separator=NS_SEP, intern=intern) if namespaces
+              else expat.ParserCreate(intern=intern))
+
+    def refuse(*_: object) -> None:
+        raise _Refused(entities_error(path, name))
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def feed(parser: expat.XMLParserType, path: Path, name: str, data: bytes,
+         final: bool = False) -> None:
+    """Feed expat, turning its errors into one clear InputError naming the part."""
+    try:
+        parser.Parse(data, final)
+    except _Refused as exc:
+        raise exc.error from None
+    except expat.ExpatError as exc:
+        raise malformed(path, name, exc) from None
+
+
+def malformed(path: Path, name: str, exc: expat.ExpatError) -> InputError:
+    reason = expat.ErrorString(exc.code) if exc.code else str(exc)
+    if "entity" in reason:
+        return InputError(
+            f"part {name} uses an XML entity that is not declared (line {exc.lineno}); Office "
+            "never writes one, so reporter refuses the file. Ask for a fresh copy, or open "
+            "it in Office and save it as a new file", path=path, code="xml-entities")
+    return InputError(
+        f"part {name} is not well-formed XML ({reason}, line {exc.lineno}, column "
+        f"{exc.offset}); the file is damaged or was made by a faulty program. Open it in "
+        "Office or LibreOffice and save it anew", path=path, code="malformed-xml")
+
+
+def refused(exc: BaseException) -> InputError | None:
+    """The InputError a handler raised to stop a parse, if that is what exc is."""
+    return exc.error if isinstance(exc, _Refused) else None
+
+
+def stop(error: InputError) -> _Refused:
+    """An exception for a handler to raise: stops the parse, `feed` re-raises `error`."""
+    return _Refused(error)
+
+
+def check_well_formed(path: Path, name: str, chunks: Iterable[bytes]) -> bool:
+    """Parse a part to its end (no handlers but the DTD refusal); return whether its text
+    may hold control characters (see ControlHint)."""
+    parser = make_parser(path, name)
+    hint = ControlHint(parser)
+    for chunk in chunks:
+        hint.feed(chunk)
+        feed(parser, path, name, chunk)
+    feed(parser, path, name, b"", True)
+    return hint.found
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+class ControlHint:
+    """Whether a part's text may hold characters an Office file cannot keep.
+
+    A sound over-estimate, fed the same bytes as the parser: raw control bytes,
+    C1 controls in UTF-8, character references (`&#27;`), Excel's own escapes
+    (`_x001B_`), or any encoding but UTF-8. When it says no, no cell of the part
+    holds one; when it says yes, every text cell is checked one by one.
+    """
+
+    def __init__(self, parser: expat.XMLParserType | None = None):
+        self.found = False
+        self._tail = b""
+        if parser is not None:
+            parser.XmlDeclHandler = self._declared
+
+    def _declared(self, _version: str | None, encoding: str | None, _standalone: int) -> None:
+        if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
+            self.found = True
+
+    def feed(self, piece: bytes) -> None:
+        if self.found:
+            return
+        joined = self._tail + piece[:8]  # markers split between two pieces
+        self.found = (
+            len(piece.translate(None, _CONTROL_BYTES)) != len(piece)
+            or b"&#" in piece or b"_x" in piece or b"&#" in joined or b"_x" in joined
+            or (b"\xc2" in piece and _C1.search(piece) is not None)
+            or _C1.search(joined) is not None
+        )
+        self._tail = piece[-8:]

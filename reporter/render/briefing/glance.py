@@ -1,0 +1,98 @@
+"""At a glance: a few sentences written from the data, for a reader with a minute."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ...codes import Status
+from ...quantities import format_quantity
+from .context import Context
+from .words import HEADINGS, and_list, count, plural
+
+#: Figures and agreements named in a sentence before it just counts them.
+NAMED = 3
+
+
+def at_a_glance(ctx: Context) -> None:
+    lines = [line for line in (_agreements(ctx), _figures(ctx), _since(ctx), _checked(ctx))
+             if line]
+    if lines:
+        ctx.page.heading(HEADINGS["glance"].en)
+        ctx.page.bullets(lines)
+
+
+def _agreements(ctx: Context) -> str:
+    agreements = ctx.b.agreements
+    if not agreements:
+        return ""
+    planned = sum(a.status == "planned" for a in agreements)
+    if len(agreements) <= NAMED:
+        what = and_list([f"“{a.title}”" for a in agreements])
+        head = "To be signed" if planned == len(agreements) else "Signed at this meeting"
+        tail = f" ({planned} still planned)" if 0 < planned < len(agreements) else ""
+        return f"{head}: {what}{tail}."
+    kinds = Counter(a.kind for a in agreements).most_common()
+    parts = and_list([count(n, k) for k, n in kinds])
+    tail = f"; {planned:,} of them still planned" if planned else ""
+    return f"{len(agreements):,} agreements are recorded for this meeting: {parts}{tail}."
+
+
+def _figures(ctx: Context) -> str:
+    metrics = ctx.b.metrics
+    if not metrics:
+        return ""
+    # Figures the sources confirm first, then the rest, each in workbook order.
+    ordered = sorted(metrics, key=lambda f: ctx.check("Metrics", f.row, "figure") is None)
+    named = [f"{f.metric.lower()}, {format_quantity(f.value)}"
+             + (f" ({f.period})" if f.period else "") for f in ordered[:NAMED]]
+    more = len(metrics) - len(named)
+    tail = f", and {count(more, 'more figure')} below" if more > 0 else ""
+    return f"Headline figures: {'; '.join(named)}{tail}."
+
+
+def _since(ctx: Context) -> str:
+    changes = ctx.b.changes
+    if changes is None:
+        return ""
+    prev = changes.previous
+    parts = []
+    n = changes.agreements_since
+    parts.append(f"{count(n, 'agreement')} {plural('is', n)} recorded for this meeting")
+    for metric, before, now in changes.moved[:NAMED]:
+        parts.append(f"{metric.lower()} went from {format_quantity(before.value)} to "
+                     f"{format_quantity(now.value)}")
+    agreed = sum(len(e.follow_ups) for e in ctx.b.earlier)
+    if agreed:
+        follow = f"of {count(agreed, 'follow-up')} agreed earlier, {changes.closed:,} " \
+                 f"{'is' if changes.closed == 1 else 'are'} closed"
+        if changes.overdue:
+            follow += f" and {changes.overdue:,} overdue"
+        parts.append(follow)
+    return (f"Since the previous meeting with {ctx.counterpart} ({prev.meeting.title}, "
+            f"{prev.date_text}): {'; '.join(parts)}.")
+
+
+def _checked(ctx: Context) -> str:
+    """The reconciliation, as one plain line."""
+    metrics = ctx.b.metrics
+    if not metrics:
+        return ""
+    status = Counter()
+    for f in metrics:
+        c = ctx.check("Metrics", f.row, "figure")
+        status[Status(c.status) if c else Status.UNSOURCED] += 1
+    n, agree = len(metrics), status[Status.MATCH]
+    if agree == n:
+        return (f"All {n:,} figures agree with their published sources." if n > 1 else
+                "The figure agrees with its published source.")
+    if status[Status.UNSOURCED] == n:
+        return (f"None of the {n:,} figures has a published source (marked under Key figures)."
+                if n > 1 else "The figure has no published source (marked under Key figures).")
+    parts = [f"{agree:,} of {n:,} {plural('figure', n)} agree with their published sources"]
+    if status[Status.MISMATCH]:
+        k = status[Status.MISMATCH]
+        parts.append(f"{k:,} {plural('differs', k)} from {'it' if k == 1 else 'them'}")
+    if status[Status.UNSOURCED]:
+        k = status[Status.UNSOURCED]
+        parts.append(f"{k:,} {plural('has', k)} no published source")
+    return f"{and_list(parts)} (marked under Key figures)."

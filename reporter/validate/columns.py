@@ -1,0 +1,139 @@
+"""Typing a sheet's cells: each becomes its column's type, or a problem at the cell.
+
+A column at a time: its cells go to pydantic in bulk first (`cells.column_adapter`,
+run in pydantic-core); only the cells it rejects, and cells holding formulas or
+errors, go one by one through `cells.convert`, which accepts what staff commonly
+type and explains the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..read import RawWorkbook
+from .cells import INVALID, column_adapter, convert
+from .layout import Body, Layout
+from .report import Findings
+
+
+@dataclass(slots=True)
+class TypedColumns:
+    """A sheet's cells typed, column by column (by field name)."""
+
+    numbers: list[int]  # Excel row numbers
+    columns: dict[str, list[Any]]
+    #: indexes of rows with a cell in error (which holds INVALID)
+    bad: set[int]
+
+
+def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Findings
+                 ) -> TypedColumns:
+    """Type every cell; report every cell that cannot be read."""
+    spec, numbers = layout.spec, body.numbers
+    cells = list(zip(*body.rows, strict=True)) if body.rows else [()] * len(spec.columns)
+    flagged = _flagged_cells(layout, numbers)
+    out: dict[str, list[Any]] = {}
+    bad: set[int] = set()
+    for k, column in enumerate(spec.columns):
+        values = list(cells[k])
+        adapter = column_adapter(column.kind, column.required, layout.raw.control)
+        slow = {i for (i, j) in flagged if j == k}
+        try:
+            typed = adapter.validate_python(values if not slow else _without(values, slow))
+        except ValidationError as exc:
+            kept = [i for i in range(len(values)) if i not in slow] if slow else None
+            slow |= {kept[e["loc"][0]] if kept else e["loc"][0]  # type: ignore[index]
+                     for e in exc.errors(include_url=False, include_context=False,
+                                         include_input=False)}
+            typed = adapter.validate_python(_without(values, slow))
+        if not slow:
+            out[column.field] = typed
+            continue
+        good = iter(typed)
+        merged = []
+        for i, value in enumerate(values):
+            if i not in slow:
+                merged.append(next(good))
+                continue
+            cell = _one_cell(layout, k, numbers[i], value, flagged.get((i, k)), raw, findings)
+            if cell is INVALID:
+                bad.add(i)
+            merged.append(cell)
+        out[column.field] = merged
+    return TypedColumns(numbers, out, bad)
+
+
+def _without(values: list[Any], skip: set[int]) -> list[Any]:
+    return [v for i, v in enumerate(values) if i not in skip]
+
+
+def _one_cell(layout: Layout, k: int, n: int, value: Any, flag: Any, raw: RawWorkbook,
+              findings: Findings) -> Any:
+    """One cell the bulk check refused (or a formula or error), with its problems reported."""
+    column = layout.spec.columns[k]
+    where = layout.where(column.field, n, None if value == "" else value)
+    if flag is not None:
+        value, keep = _formula_or_error(flag, value, where, raw, findings)
+        if not keep:
+            return INVALID
+    typed, problems = convert(column.kind, column.required, value, date1904=raw.date1904,
+                              header=column.header)
+    for code, message in problems:
+        findings.add(code, message, **where)
+    return typed
+
+
+def _flagged_cells(layout: Layout, numbers: list[int]) -> dict[tuple[int, int], Any]:
+    """(row index, column index) -> ('error' | 'formula', text, saved), from the XML scan:
+    these override what the cell reader returned."""
+    sheet = layout.raw
+    if not (sheet.formulas or sheet.errors):
+        return {}
+    pos = {n: i for i, n in enumerate(numbers)}
+    where = {layout.letters[c.field]: k for k, c in enumerate(layout.spec.columns)
+             if c.field in layout.letters}
+    flagged: dict[tuple[int, int], Any] = {}
+    for ref, text in sheet.errors.items():
+        k, i = _split_ref(ref, where, pos)
+        if k is not None and i is not None:
+            flagged[(i, k)] = ("error", text, text)
+    for ref, (formula, saved) in sheet.formulas.items():
+        k, i = _split_ref(ref, where, pos)
+        if k is not None and i is not None and (i, k) not in flagged:
+            flagged[(i, k)] = ("formula", formula, saved)
+    return flagged
+
+
+def _formula_or_error(flag: tuple[str, str, str], value: Any, where: dict[str, Any],
+                      raw: RawWorkbook, findings: Findings) -> tuple[Any, bool]:
+    """Report a formula or error cell; return the value to use and whether to use it."""
+    kind, typed, saved = flag
+    where = {**where, "value": typed}
+    if kind == "error":
+        findings.add("error-cell", f"the cell shows the error {saved}; fix the formula or type "
+                     "the value", **where)
+        return value, False
+    if raw.recalc_on_load:
+        findings.add("formula-not-calculated", f"the cell holds the formula {typed}, and the "
+                     "program that saved the workbook did not calculate it, so its saved result "
+                     f"({saved or 'none'}) cannot be trusted. Open the workbook in Excel or "
+                     "LibreOffice and save it, or type the value", **where)
+        return value, False
+    if saved == "":
+        findings.add("formula-no-result", f"the cell holds the formula {typed} with no saved "
+                     "result; open the workbook in Excel or LibreOffice and save it, or type the "
+                     "value", **where)
+        return value, False
+    findings.add("formula-result", f"the cell holds the formula {typed}; reporter uses its saved "
+                 f"result ({saved}). Type the value instead if it should not change", **where)
+    return value, True
+
+
+def _split_ref(ref: str, where: dict[str, int], pos: dict[int, int]
+               ) -> tuple[int | None, int | None]:
+    letters = ref.rstrip("0123456789")
+    number = int(ref[len(letters):] or 0)
+    return where.get(letters), pos.get(number)

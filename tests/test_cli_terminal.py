@@ -1,0 +1,83 @@
+"""What the command line shows on an 80-column terminal: nothing wider, no ID broken, help
+that reads as sentences, meetings in workbook order."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer.main
+
+from reporter.cli import app
+from tests import registers as R
+from tests.conftest import run_cli
+
+NARROW = {"COLUMNS": "80", "LINES": "40"}
+LONG_ID = "M-SHANGHAI-SUZHOU-25"  # 20 characters
+
+
+def _register_with_a_long_id(tmp_path: Path) -> Path:
+    rows = R.sample_rows()
+    for sheet in rows.values():
+        for row in sheet:
+            if row.get("meeting_id") == "M-HK-FORUM-2024":
+                row["meeting_id"] = LONG_ID
+    return R.write(tmp_path / "long-id.xlsx", rows)
+
+
+def _fits(text: str, width: int = 80) -> None:
+    too_wide = [line for line in text.splitlines() if len(line) > width]
+    assert not too_wide, too_wide
+
+
+def test_build_table_fits_80_columns_and_keeps_ids_whole(tmp_path: Path) -> None:
+    path = _register_with_a_long_id(tmp_path)
+    result = run_cli("build", path, "--out", tmp_path / "reports", env=NARROW)
+    assert result.exit_code == 0, result.output
+    _fits(result.stdout)
+    rows = [line.split()[0] for line in result.stdout.splitlines()
+            if line.strip().startswith("M-")]
+    assert LONG_ID in rows
+    # meetings in workbook order, every time
+    order = [m["meeting_id"] for m in R.sample_rows()["Meetings"]]
+    order[order.index("M-HK-FORUM-2024")] = LONG_ID
+    assert rows == order
+    again = run_cli("build", path, "--out", tmp_path / "reports", "--force", env=NARROW)
+    assert [line.split()[0] for line in again.stdout.splitlines()
+            if line.strip().startswith("M-")] == order
+
+
+def test_problems_and_checks_fit_80_columns(tmp_path: Path) -> None:
+    path = _register_with_a_long_id(tmp_path)
+    for command in (("validate", path), ("reconcile", path)):
+        result = run_cli(*command, env=NARROW)
+        _fits(result.stdout)
+    result = run_cli("reconcile", path, env=NARROW)
+    assert re.search(rf"^{LONG_ID}\b", result.stdout, re.M)
+
+
+def test_facts_fit_80_columns_without_cutting_ids_or_names() -> None:
+    from reporter.facts import load_facts
+
+    result = run_cli("facts", env=NARROW)
+    _fits(result.stdout)
+    assert "…" not in result.stdout  # nothing cut short
+    words = set(re.findall(r"[\w-]+", result.stdout))
+    for figure in load_facts().figures:
+        assert figure.id in words  # never folded: an id is one word on one line
+        assert set(re.findall(r"[\w-]+", figure.metric)) <= words  # names wrap, whole
+
+
+def test_help_reads_as_sentences_without_type_jargon() -> None:
+    commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    for name in commands:
+        text = run_cli(name, "--help", env=NARROW).stdout
+        _fits(text)
+        for jargon in ("list[", "Path]", "<bool>", "<int", "INTEGER", "TEXT", "RANGE", "x>="):
+            assert jargon not in text, (name, jargon)
+
+
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    result = run_cli("validate", R.write(tmp_path / "s.xlsx", R.sample_rows()))
+    flat = " ".join(result.stdout.split())
+    assert "(s)" not in flat and "OK - no errors, no warnings; 7 meetings" in flat

@@ -232,7 +232,10 @@ def test_header_only_narrowing_comes_first() -> None:
 
 def test_longest_word() -> None:
     assert longest_word(["Shanghai–Hong Kong dialogue", "Baoshan District–Shanghai"]) == 9
-    assert longest_word(["M-G60-2024 and M-HK-FORUM-2024"]) == 15  # IDs are not broken
+    # IDs are not broken; capitals and m, w are wider than a digit, i, l, dashes narrower
+    assert longest_word(["M-G60-2024 and M-HK-FORUM-2024"]) == 17
+    assert longest_word(["memorandum", "agreement"]) == 12 > len("memorandum")
+    assert longest_word(["illicit"]) == 5
     assert longest_word(["上海交通大学 and Fudan"]) == 5  # a Chinese character breaks anywhere
     assert longest_word(["上海交通大学"]) == 2
     assert longest_word([None, 7, "", "a\nbcd"]) == 3 and longest_word([]) == 0

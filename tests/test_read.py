@@ -14,7 +14,7 @@ import pytest
 from reporter.errors import InputError
 from reporter.read import open_package, read_workbook
 from reporter.schema import DATA_SHEETS, LIMITS
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, letter
 from tests.corpus import PART, _rezip, _sample_parts
 
 
@@ -180,8 +180,9 @@ def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> 
 
 def _shared_string_bomb(tmp_path: Path, cells: int) -> Path:
     """One 32,000-character shared string, used by `cells` cells: a file of a few kilobytes."""
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c><c r="B%d" t="s"><v>0</v></c>'
-                    b"</row>" % (i, i, i) for i in range(30, 30 + cells // 2))
+    first, second = (letter("Agreements", h).encode() for h in ("Agreement ID", "Meeting ID"))
+    rows = b"".join(b'<row r="%d"><c r="%s%d" t="s"><v>0</v></c><c r="%s%d" t="s"><v>0</v></c>'
+                    b"</row>" % (i, first, i, second, i) for i in range(30, 30 + cells // 2))
     parts = []
     for info, blob in _sample_parts():
         if info.filename == "xl/sharedStrings.xml":
@@ -210,7 +211,7 @@ def test_control_characters_never_reach_the_terminal_or_the_reports(tmp_path: Pa
     from tests.conftest import run_cli
     from tests.corpus import _agreements_cell, _raw_inline
 
-    path = _agreements_cell("esc.xlsx", "C2", _raw_inline("C2", "Title_x001B_[31m red"))(
+    path = _agreements_cell("esc.xlsx", "Title", 2, _raw_inline("Title_x001B_[31m red"))(
         tmp_path)
     result = run_cli("validate", path)
     assert result.exit_code == 0 and "invisible control characters" in " ".join(

@@ -60,17 +60,17 @@ def run_cli(*args: object, env: dict[str, str] | None = None):
     return result
 
 
-def header_index(ws, header: str) -> int | None:
-    """The 1-based column of a header in row 1 of an openpyxl sheet, or None."""
-    for cell in ws[1]:
+def header_index(ws, header: str, header_row: int = 1) -> int | None:
+    """The 1-based column of a header in the header row (row 1) of an openpyxl sheet, or None."""
+    for cell in ws[header_row]:
         if cell.value == header:
             return cell.column
     return None
 
 
-def cell_at(ws, header: str, row: int):
+def cell_at(ws, header: str, row: int, header_row: int = 1):
     """The openpyxl cell in the column headed `header`, on an Excel row."""
-    column = header_index(ws, header)
+    column = header_index(ws, header, header_row)
     assert column is not None, f"no {header!r} column on {ws.title}"
     return ws.cell(row, column)
 

@@ -13,7 +13,7 @@ import pytest
 
 from reporter.errors import InputError
 from reporter.read import open_package, read_workbook
-from reporter.schema import DATA_SHEETS, LIMITS
+from reporter.schema import DATA_SHEETS, LIMITS, MEETINGS
 from tests.conftest import SAMPLE, letter
 from tests.corpus import PART, _rezip, _sample_parts
 
@@ -22,8 +22,9 @@ def test_reads_the_sample_sheets_and_positions() -> None:
     raw = read_workbook(SAMPLE)
     assert list(raw.sheets) == ["README", *(s.name for s in DATA_SHEETS), "Lists"]
     meetings = raw.sheets["Meetings"]
-    assert meetings.rows[0][0] == "Meeting ID"
-    assert meetings.rows[1][0] == "M-SUZHOU"  # Excel row 2 is index 1
+    # from A1: the header row is index 0, its first header column 0
+    assert list(meetings.rows[0]) == [c.header for c in MEETINGS.columns]
+    assert meetings.rows[1][meetings.rows[0].index("Meeting ID")] == "M-SUZHOU"  # Excel row 2
 
 
 def test_external_entity_is_never_read(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_a_refused_file_leaves_no_reader_thread(monkeypatch) -> None:
         read_workbook(SAMPLE)
     assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
     monkeypatch.setitem(LIMITS, "rows", 500_000)
-    assert read_workbook(SAMPLE).sheets["Meetings"].rows[1][0] == "M-SUZHOU"
+    meetings = read_workbook(SAMPLE).sheets["Meetings"]
+    assert meetings.rows[1][meetings.rows[0].index("Meeting ID")] == "M-SUZHOU"
 
 
 def test_a_panic_in_the_cell_reader_is_a_clear_message(monkeypatch) -> None:

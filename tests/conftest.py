@@ -1,12 +1,13 @@
 """Shared fixtures: the sample workbook, edited copies of it, a CLI runner that fails the
 test if a command ever ends in a traceback, and how tests find a cell: by its header.
 
-Tests never write a column letter. In an openpyxl sheet a cell is found by the header
-in row 1 (`cell_at`, `set_cells`, `add_row`); where a test needs a reference itself
+Tests never name a cell under a header by its column letter. In an openpyxl sheet a cell
+is found by its header (`cell_at`, `set_cells`, `add_row`); where a test needs a reference itself
 (raw sheet XML, or the `cell` a problem is reported at), `ref` computes it from the
 declaration in reporter.schema, whose order the sample and every workbook
 reporter.template.write_workbook writes are laid out in (test_template checks that).
-A column added to the declaration therefore moves every test's cells with it.
+A column added to the declaration therefore moves every test's cells with it. (Letters
+left in tests name places on the grid, such as XFD9999 past the column limit, not columns.)
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def run_cli(*args: object, env: dict[str, str] | None = None):
 
 
 def header_index(ws, header: str, header_row: int = 1) -> int | None:
-    """The 1-based column of a header in the header row (row 1) of an openpyxl sheet, or None."""
+    """The 1-based column of a header in a header row (row 1 unless told) of an openpyxl
+    sheet, or None."""
     for cell in ws[header_row]:
         if cell.value == header:
             return cell.column

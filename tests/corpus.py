@@ -6,6 +6,7 @@ sheet and cell the message must point at. tests/test_corpus.py runs them all.
 
 Cells are named by sheet, header and row (tests.conftest.ref and cell_at), never by
 column letter, so that a column added to the declaration moves every case with it.
+(Places on the grid past its limits, such as XFD9999, keep their letters.)
 
 Run `python tests/corpus.py OUT_DIR` to write the files for a look in Excel.
 """
@@ -27,7 +28,15 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 from reporter.schema import column_letter  # noqa: E402
-from tests.conftest import cell_at, header_index, letter, next_column, ref, ref_beyond  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    cell_at,
+    header_index,
+    letter,
+    next_column,
+    ref,
+    ref_beyond,
+    set_cells,
+)
 
 SAMPLE = ROOT / "input" / "cooperation.xlsx"
 
@@ -255,10 +264,8 @@ _FORMULA_AT = ref("Metrics", "Value", 3)
 
 def _xlsxwriter_formula(d: Path) -> Path:
     """A formula as xlsxwriter saves it: a saved result of 0 that nobody calculated."""
-    def fn(xml: bytes) -> bytes:
-        return _cell_xml(xml, _FORMULA_AT, _filled(b'<c r="{ref}"><f>20000+5000</f><v>0</v></c>',
-                                                    _FORMULA_AT))
-    return _patched("xlsxwriter-formula.xlsx", PART["Metrics"], fn)(d)
+    return _metrics_cell("xlsxwriter-formula.xlsx", "Value", 3,
+                         b'<c r="{ref}"><f>20000+5000</f><v>0</v></c>')(d)
 
 
 def _calculated_formula(d: Path) -> Path:
@@ -311,12 +318,7 @@ def _inline(text: str) -> Callable[[str], bytes]:
 
 
 def _set(sheet: str, header: str, row: int, value: object, data_type: str | None = None):
-    def edit(wb) -> None:
-        cell = cell_at(wb[sheet], header, row)
-        cell.value = value
-        if data_type:
-            cell.data_type = data_type
-    return edit
+    return lambda wb: set_cells(wb[sheet], row, {header: value}, data_type)
 
 
 def _header_moved(wb) -> None:

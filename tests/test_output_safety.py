@@ -228,8 +228,8 @@ def test_portfolio_tables_survive_any_meeting_id(tmp_path: Path, edited) -> None
     assert len({str(h).casefold() for h in head}) == len(head)
     assert "Total (meeting)" in head and "Focus area (meeting)" in head
     assert "total (meeting) (meeting)" in head
-    rows = {r[0]: dict(zip(head, r, strict=True)) for r in focus.iter_rows(min_row=4,
-                                                                         values_only=True)}
+    rows = {r["Focus area"]: r for r in (dict(zip(head, values, strict=True))
+                                         for values in focus.iter_rows(min_row=4, values_only=True))}
     assert all(r["Total"] == sum(v for k, v in r.items() if k not in ("Focus area", "Total"))
                for r in rows.values())
     assert "Meetings" in wb["Overview"].tables

@@ -24,6 +24,7 @@ from reporter.render.xlsx import (
     plan_pages,
     write_table,
 )
+from tests.conftest import cell_at
 
 CREATED = dt.datetime(2024, 1, 1)
 
@@ -66,8 +67,9 @@ def test_rows_read_back_as_written(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cells = load_workbook(path)["Rows"]
-    assert cells["C2"].number_format == "yyyy-mm-dd" and cells["D2"].number_format == "#,##0.####"
-    assert cells["B5"].data_type == "s"  # text that looks like a formula stays text
+    assert cell_at(cells, "Signed", 2).number_format == "yyyy-mm-dd"
+    assert cell_at(cells, "Value", 2).number_format == "#,##0.####"
+    assert cell_at(cells, "Title", 5).data_type == "s"  # text that looks like a formula stays text
 
 
 def test_cells_among_the_rows_are_refused(tmp_path: Path) -> None:
@@ -274,8 +276,9 @@ def test_a_written_table_prints_by_the_plan(tmp_path: Path) -> None:
     assert ws.page_setup.paperSize == "9" or int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$1:$1" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToHeight == 0 and ws.oddFooter.right.text == "Page &P of &N"
-    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
-    assert not ws["D2"].alignment.wrap_text  # numbers do not wrap
+    notes = cell_at(ws, "Notes", 2)
+    assert notes.alignment.wrap_text and notes.alignment.vertical == "top"
+    assert not cell_at(ws, "Paragraph", 2).alignment.wrap_text  # numbers do not wrap
     for row in range(2, 10):  # a row of wrapped text is as tall as its lines
         assert ws.row_dimensions[row].height >= 3 * 15 - 3, row
     assert not ws.row_dimensions[10].height  # a short row keeps its one line

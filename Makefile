@@ -23,8 +23,9 @@ $(TEST_STAMP): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/reporter build input/cooperation.xlsx --out reports
 	@echo
-	@echo "The briefings are in reports/<meeting>/. To run reporter yourself, activate its"
-	@echo "environment with  . $(BIN)/activate  (then: reporter --help), or call $(BIN)/reporter"
+	@echo "The briefings are in reports/<meeting>/. To run reporter yourself:"
+	@echo "  . $(BIN)/activate        (then: reporter --help)"
+	@echo "  or call $(BIN)/reporter directly"
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check .

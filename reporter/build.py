@@ -213,6 +213,7 @@ def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Pr
         plan = reuse.Plan(folder, briefings, force=force, partial=meetings is not None,
                           inputs_hash=lambda b: _inputs_hash(b, ins.template_sha, ins.created),
                           build_id=ins.build_id)
+        plan.positions = {m.meeting_id: k for k, m in enumerate(wb.meetings)}
         for mid in plan.reused:
             say("meeting", meeting_id=mid, reused=True)
         timings["prepare"] = time.perf_counter() - clock
@@ -328,7 +329,8 @@ def _up_to_date(folder: OutputFolder, key: str, strict: bool) -> BuildResult | N
                                   dict(info["reconciliation"]), True,
                                   reuse.CARRIED if info.get("origin") == reuse.CARRIED
                                   else reuse.REUSED, manifest.meeting_build(mid))
-                    for mid, info in manifest.meetings.items()]
+                    for mid, info in sorted(manifest.meetings.items(), key=lambda kv: (
+                        kv[1].get("position") is None, kv[1].get("position") or 0))]
     except (KeyError, TypeError, ValueError):
         return None
     return BuildResult(folder.target, meetings, data, None, None, up_to_date=True,

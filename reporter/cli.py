@@ -118,8 +118,9 @@ def init(
     with reported():
         write_template(path, force=force)
     _say(f"Wrote the blank workbook [bold]{terminal.escape(path)}[/]. Fill in its Meetings, "
-         "Agreements and Metrics sheets (and Participants and Actions if you like), then run "
-         f"[bold]reporter validate {terminal.escape(path)}[/].")
+         "Agreements and Metrics sheets (and Participants and Actions if you like), then "
+         "check it with:")
+    _say(f"  [bold]reporter validate {terminal.escape(path)}[/]")
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -132,6 +133,7 @@ def validate(
         "--annotate", metavar="COPY.xlsx", help="Also write a copy of the workbook with every "
         "problem cell highlighted and commented, and an Issues sheet. The input is never "
         "modified.", show_default=False)] = None,
+    extra: FactsOpt = None,
 ) -> None:
     """Check the workbook and report every problem at the cell to fix.
 
@@ -141,7 +143,7 @@ def validate(
     from .validate import validate_file
 
     with reported(format, workbook):
-        report = validate_file(workbook).report
+        report = validate_file(workbook, facts_files=extra or ()).report
         if annotate is not None:
             from .annotate import annotate as write_annotated
 

@@ -179,8 +179,15 @@ class Plan:
 
     # --- the record --------------------------------------------------------------------
 
+    #: Meeting ID -> its place on the Meetings sheet (set by the build; carried-over
+    #: meetings interleave with rebuilt ones in that order)
+    positions: dict[str, int] | None = None
+
     def order(self) -> list[str]:
-        return [*self.briefings, *self.carried]
+        found = [*self.briefings, *self.carried]
+        if self.positions is None:
+            return found
+        return sorted(found, key=lambda mid: self.positions.get(mid, len(found)))
 
     def manifest(self, ins: Any, outcome: Any, warnings: int) -> dict[str, Any]:
         """The manifest of the new set (see manifest.py)."""
@@ -196,6 +203,7 @@ class Plan:
                 "reconciliation": b.status_counts() if b else info.get("reconciliation"),
                 "build_id": self.build_of[mid],
                 "origin": self.origin[mid],
+                "position": (self.positions or {}).get(mid),
             }
         return {
             "tool": {"name": "reporter", "version": __version__, "code": code_digest(),

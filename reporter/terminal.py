@@ -135,7 +135,8 @@ _BUILT = {"rebuilt": "new", "reused": "reused", "carried over": "as it was"}
 def build(result: Any) -> None:
     """What a build wrote, meeting by meeting, in workbook order; what it kept."""
     out = console()
-    t = _table(title=f"Written to {escape(result.out)}", title_justify="left")
+    verb = "Reports in" if result.up_to_date else "Written to"
+    t = _table(title=f"{verb} {escape(result.out)}", title_justify="left")
     t.add_column("meeting", no_wrap=True)
     moved = any(m.folder != m.meeting_id for m in result.meetings)
     if moved:  # a folder is named otherwise only for IDs that are not safe file names
@@ -151,8 +152,11 @@ def build(result: Any) -> None:
                     Status.MISMATCH else str(s.get(status, 0)) for status in shown),
                   _BUILT.get(m.origin, "reused" if m.reused else "new"))
     out.print(t)
-    out.print(f"Portfolio: {escape(result.out / 'portfolio-summary.xlsx')}; manifest: "
-              f"{escape(result.out / 'manifest.json')}.")
+    if not result.meetings:
+        out.print("The workbook has no meetings yet, so there is no briefing: add them to its "
+                  "Meetings sheet and build again.")
+    out.print(f"Portfolio: {escape(result.out / 'portfolio-summary.xlsx')}")
+    out.print(f"Manifest:  {escape(result.out / 'manifest.json')}")
     kept(result.kept)
     if result.up_to_date:
         out.print("Nothing had changed since the last build: the reports were checked and "

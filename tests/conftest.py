@@ -1,5 +1,14 @@
-"""Shared fixtures: the sample workbook, edited copies of it, and a CLI runner that
-fails the test if a command ever ends in a traceback."""
+"""Shared fixtures: the sample workbook, edited copies of it, a CLI runner that fails the
+test if a command ever ends in a traceback, and how tests find a cell: by its header.
+
+Tests never name a cell under a header by its column letter. In an openpyxl sheet a cell
+is found by its header (`cell_at`, `set_cells`, `add_row`); where a test needs a reference itself
+(raw sheet XML, or the `cell` a problem is reported at), `ref` computes it from the
+declaration in reporter.schema, whose order the sample and every workbook
+reporter.template.write_workbook writes are laid out in (test_template checks that).
+A column added to the declaration therefore moves every test's cells with it. (Letters
+left in tests name places on the grid, such as XFD9999 past the column limit, not columns.)
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reporter.cli import app
+from reporter.schema import DATA_SHEETS, column_letter
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "input" / "cooperation.xlsx"
@@ -51,19 +61,71 @@ def run_cli(*args: object, env: dict[str, str] | None = None):
     return result
 
 
-def header_index(ws, header: str) -> int | None:
-    """The 1-based column of a header in row 1 of an openpyxl sheet, or None."""
-    for cell in ws[1]:
+def header_index(ws, header: str, header_row: int = 1) -> int | None:
+    """The 1-based column of a header in a header row (row 1 unless told) of an openpyxl
+    sheet, or None."""
+    for cell in ws[header_row]:
         if cell.value == header:
             return cell.column
     return None
 
 
-def cell_at(ws, header: str, row: int):
+def cell_at(ws, header: str, row: int, header_row: int = 1):
     """The openpyxl cell in the column headed `header`, on an Excel row."""
-    column = header_index(ws, header)
+    column = header_index(ws, header, header_row)
     assert column is not None, f"no {header!r} column on {ws.title}"
     return ws.cell(row, column)
+
+
+def set_cells(ws, row: int, values: dict[str, object], data_type: str | None = None) -> None:
+    """Write values into an Excel row of an openpyxl sheet, each under its header
+    (data_type 's' keeps text that looks like a formula as text)."""
+    for header, value in values.items():
+        cell = cell_at(ws, header, row)
+        cell.value = value
+        if data_type:
+            cell.data_type = data_type
+
+
+def add_row(ws, values: dict[str, object]) -> int:
+    """Append a row to an openpyxl sheet, each value under its header; its Excel row."""
+    row = ws.max_row + 1
+    set_cells(ws, row, values)
+    return row
+
+
+def next_column(ws) -> int:
+    """The 1-based column just right of the last header in row 1 of an openpyxl sheet."""
+    return max((c.column for c in ws[1] if c.value is not None), default=0) + 1
+
+
+def _declared(sheet: str):
+    spec = next((s for s in DATA_SHEETS if s.name == sheet), None)
+    assert spec is not None, f"no data sheet {sheet!r} is declared"
+    return spec
+
+
+def column_number(sheet: str, header: str) -> int:
+    """The 1-based column of a header on a data sheet, as declared (template order)."""
+    headers = [c.header for c in _declared(sheet).columns]
+    assert header in headers, f"no {header!r} column is declared on {sheet}"
+    return headers.index(header) + 1
+
+
+def letter(sheet: str, header: str) -> str:
+    """The letters of a header's column on a data sheet laid out as declared."""
+    return column_letter(column_number(sheet, header) - 1)
+
+
+def ref(sheet: str, header: str, row: int) -> str:
+    """The reference ('D5') of the cell under a header on an Excel row of a data sheet laid
+    out as declared: the sample, the template, any workbook write_workbook writes."""
+    return f"{letter(sheet, header)}{row}"
+
+
+def ref_beyond(sheet: str, row: int) -> str:
+    """The reference of the cell just right of a data sheet's last declared column."""
+    return f"{column_letter(len(_declared(sheet).columns))}{row}"
 
 
 def rename_meeting(wb, old: str, new: str) -> None:

@@ -4,6 +4,10 @@ Each `Case` writes one file and says what `reporter validate` must do with it:
 the exit code, a problem code or message fragment, and (for data problems) the
 sheet and cell the message must point at. tests/test_corpus.py runs them all.
 
+Cells are named by sheet, header and row (tests.conftest.ref and cell_at), never by
+column letter, so that a column added to the declaration moves every case with it.
+(Places on the grid past its limits, such as XFD9999, keep their letters.)
+
 Run `python tests/corpus.py OUT_DIR` to write the files for a look in Excel.
 """
 
@@ -20,6 +24,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+from reporter.schema import column_letter  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    cell_at,
+    header_index,
+    letter,
+    next_column,
+    ref,
+    ref_beyond,
+    set_cells,
+)
+
 SAMPLE = ROOT / "input" / "cooperation.xlsx"
 
 # Where each sheet of the sample lives inside the file (xlsxwriter's order).
@@ -76,11 +94,11 @@ def _with_openpyxl(name: str, edit: Callable) -> Callable[[Path], Path]:
     return make
 
 
-def _cell_xml(part: bytes, ref: str, new: bytes) -> bytes:
-    """Replace the <c> element for ref (which must exist) with new XML."""
-    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', re.S)
+def _cell_xml(part: bytes, at: str, new: bytes) -> bytes:
+    """Replace the <c> element at a reference (which must exist) with new XML."""
+    pattern = re.compile(rb'<c r="' + at.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', re.S)
     out, n = pattern.subn(new, part, count=1)
-    assert n == 1, f"cell {ref} not found"
+    assert n == 1, f"cell {at} not found"
     return out
 
 
@@ -230,20 +248,24 @@ def _lock_file(d: Path) -> Path:
 
 
 def _styled_tail(d: Path) -> Path:
-    rows = b"".join(b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/></row>' % (i, i)
-                    for i in range(40, 1048577))
+    first = letter("Agreements", "Agreement ID").encode()
+    rows = b"".join(b'<row r="%d" s="1" customFormat="1"><c r="%s%d" s="1"/></row>'
+                    % (i, first, i) for i in range(40, 1048577))
     return _rows_appended("styled-tail.xlsx", "Agreements", rows)(d)
 
 
-_rows_out_of_order = _rows_appended("unordered.xlsx", "Metrics", b'<row r="3"><c r="A3" '
-                                    b't="inlineStr"><is><t>x</t></is></c></row>')
+_rows_out_of_order = _rows_appended(
+    "unordered.xlsx", "Metrics", b'<row r="3"><c r="' + ref("Metrics", "Metric ID", 3).encode()
+    + b'" t="inlineStr"><is><t>x</t></is></c></row>')
+
+#: Metrics!Value on row 3: 25,000 in the sample, where the formula cases put a formula.
+_FORMULA_AT = ref("Metrics", "Value", 3)
 
 
 def _xlsxwriter_formula(d: Path) -> Path:
     """A formula as xlsxwriter saves it: a saved result of 0 that nobody calculated."""
-    def fn(xml: bytes) -> bytes:
-        return _cell_xml(xml, "D3", b'<c r="D3"><f>20000+5000</f><v>0</v></c>')
-    return _patched("xlsxwriter-formula.xlsx", PART["Metrics"], fn)(d)
+    return _metrics_cell("xlsxwriter-formula.xlsx", "Value", 3,
+                         b'<c r="{ref}"><f>20000+5000</f><v>0</v></c>')(d)
 
 
 def _calculated_formula(d: Path) -> Path:
@@ -252,7 +274,8 @@ def _calculated_formula(d: Path) -> Path:
         return re.sub(rb"<calcPr[^>]*/>", b"", xml)
 
     def fn(xml: bytes) -> bytes:
-        return _cell_xml(xml, "D3", b'<c r="D3"><f>20000+5000</f><v>25000</v></c>')
+        return _cell_xml(xml, _FORMULA_AT, _filled(
+            b'<c r="{ref}"><f>20000+5000</f><v>25000</v></c>', _FORMULA_AT))
     path = d / "excel-formula.xlsx"
     parts = []
     for info, blob in _sample_parts():
@@ -264,37 +287,51 @@ def _calculated_formula(d: Path) -> Path:
     return _rezip(path, parts)
 
 
-def _metrics_cell(name: str, ref: str, xml: bytes) -> Callable[[Path], Path]:
-    return _patched(name, PART["Metrics"], lambda x: _cell_xml(x, ref, xml))
+#: A cell's new XML: bytes with {ref} where its reference goes, or a function of the reference.
+CellXml = bytes | Callable[[str], bytes]
 
 
-def _agreements_cell(name: str, ref: str, xml: bytes) -> Callable[[Path], Path]:
-    return _patched(name, PART["Agreements"], lambda x: _cell_xml(x, ref, xml))
+def _filled(xml: CellXml, at: str) -> bytes:
+    return xml(at) if callable(xml) else xml.replace(b"{ref}", at.encode())
 
 
-def _inline(ref: str, text: str) -> bytes:
+def _sheet_cell(name: str, sheet: str, header: str, row: int, xml: CellXml
+                ) -> Callable[[Path], Path]:
+    """The sample with the cell under header on an Excel row of sheet replaced by xml."""
+    at = ref(sheet, header, row)
+    return _patched(name, PART[sheet], lambda x: _cell_xml(x, at, _filled(xml, at)))
+
+
+def _metrics_cell(name: str, header: str, row: int, xml: CellXml) -> Callable[[Path], Path]:
+    return _sheet_cell(name, "Metrics", header, row, xml)
+
+
+def _agreements_cell(name: str, header: str, row: int, xml: CellXml) -> Callable[[Path], Path]:
+    return _sheet_cell(name, "Agreements", header, row, xml)
+
+
+def _inline(text: str) -> Callable[[str], bytes]:
     from xml.sax.saxutils import escape
 
-    return (f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
-            ).encode()
+    return lambda at: (f'<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}'
+                       "</t></is></c>").encode()
 
 
-def _set(sheet: str, ref: str, value: object, data_type: str | None = None):
-    def edit(wb) -> None:
-        wb[sheet][ref] = value
-        if data_type:
-            wb[sheet][ref].data_type = data_type
-    return edit
+def _set(sheet: str, header: str, row: int, value: object, data_type: str | None = None):
+    return lambda wb: set_cells(wb[sheet], row, {header: value}, data_type)
 
 
 def _header_moved(wb) -> None:
     wb["Agreements"].insert_rows(1, 2)
-    wb["Agreements"]["A1"] = "Agreements signed, as recorded by the commission"
+    # a title in the first cell of the sheet, above the header row (no column of its own)
+    wb["Agreements"].cell(1, 1, "Agreements signed, as recorded by the commission")
 
 
 def _duplicate_header(wb) -> None:
-    wb["Metrics"]["J1"] = "Value"
-    wb["Metrics"]["J2"] = 1
+    ws = wb["Metrics"]
+    extra = next_column(ws)
+    ws.cell(1, extra, "Value")
+    ws.cell(2, extra, 1)
 
 
 def _hidden(wb) -> None:
@@ -302,35 +339,40 @@ def _hidden(wb) -> None:
     wb["Metrics"].sheet_state = "hidden"
 
 
+def _merge(ws, header: str, first: int, last: int) -> None:
+    """Merge the cells under header from Excel row first to last."""
+    column = header_index(ws, header)
+    assert column is not None, header
+    ws.merge_cells(start_row=first, start_column=column, end_row=last, end_column=column)
+
+
 def _merged(wb) -> None:
-    wb["Agreements"].merge_cells("H5:H6")
+    _merge(wb["Agreements"], "Focus areas", 5, 6)
 
 
 def _many_dates(wb) -> None:
     ws = wb["Meetings"]
-    ws["D2"] = "2024-05-24"
-    ws["D3"] = "24 May 2024"
-    ws["D4"] = "May 24, 2024"
-    ws["D5"] = "2024年5月24日"
-    ws["D6"] = "24/05/2024"
-    ws["D7"] = 45436  # a serial number in a General cell
-    ws["D7"].number_format = "General"
+    for row, text in enumerate(("2024-05-24", "24 May 2024", "May 24, 2024", "2024年5月24日",
+                                "24/05/2024"), start=2):
+        cell_at(ws, "Date", row).value = text
+    serial = cell_at(ws, "Date", 7)
+    serial.value = 45436  # a serial number in a General cell
+    serial.number_format = "General"
 
 
 def _number_texts(wb) -> None:
     ws = wb["Agreements"]
-    ws["I2"] = "1,234,567"
-    ws["I3"] = "1\u00a0234\u00a0567"
-    ws["I4"] = "32.3 billion"
-    ws["I5"] = "323亿"
-    ws["A6"] = "007"
+    for row, text in enumerate(("1,234,567", "1\u00a0234\u00a0567", "32.3 billion", "323亿"),
+                               start=2):
+        cell_at(ws, "Value (CNY)", row).value = text
+    cell_at(ws, "Agreement ID", 6).value = "007"
 
 
 def _chinese(wb) -> None:
     ws = wb["Agreements"]
-    ws["C2"] = "上海与苏州科技合作协议 🤝"
-    ws["D3"] = "上海交通大学"
-    ws["E3"] = "香港城市大学"
+    cell_at(ws, "Title", 2).value = "上海与苏州科技合作协议 🤝"
+    cell_at(ws, "Party A", 3).value = "上海交通大学"
+    cell_at(ws, "Party B", 3).value = "香港城市大学"
 
 
 CASES: list[Case] = [
@@ -378,81 +420,91 @@ CASES: list[Case] = [
     Case("numbers as text with separators; leading zeros in an ID",
          _with_openpyxl("numbers.xlsx", _number_texts), 0, ""),
     Case("Chinese and emoji text", _with_openpyxl("chinese.xlsx", _chinese), 0, ""),
+    # reported at the header row's first cell, whichever column that is
     Case("header row not on row 1", _with_openpyxl("header.xlsx", _header_moved), 0,
-         "header-moved", "Agreements", "A3"),
+         "header-moved", "Agreements", f"{column_letter(0)}3"),
     Case("hidden sheet and hidden row", _with_openpyxl("hidden.xlsx", _hidden), 0,
          "hidden-sheet", "Metrics"),
     Case("_x000D_ escape in text",
-         _agreements_cell("escape.xlsx", "L2", _inline("L2", "line one_x000D_line two")), 0, ""),
+         _agreements_cell("escape.xlsx", "Notes", 2, _inline("line one_x000D_line two")), 0, ""),
     Case("formula with a saved result (as Excel saves it)", _calculated_formula, 0,
-         "formula-result", "Metrics", "D3"),
+         "formula-result", "Metrics", _FORMULA_AT),
     # --- data problems: exit 1, reported at the cell
     Case("formula with no saved result (as openpyxl saves it)",
-         _with_openpyxl("formula.xlsx", _set("Metrics", "D4", "=SUM(1,2)")), 1,
-         "formula-not-calculated", "Metrics", "D4", fix="save it"),
+         _with_openpyxl("formula.xlsx", _set("Metrics", "Value", 4, "=SUM(1,2)")), 1,
+         "formula-not-calculated", "Metrics", ref("Metrics", "Value", 4), fix="save it"),
     Case("formula with a saved 0 (as xlsxwriter saves it)", _xlsxwriter_formula, 1,
-         "formula-not-calculated", "Metrics", "D3", fix="type the value"),
+         "formula-not-calculated", "Metrics", _FORMULA_AT, fix="type the value"),
     Case("#REF! error cell",
-         _metrics_cell("ref.xlsx", "D5", b'<c r="D5" t="e"><v>#REF!</v></c>'), 1,
-         "error-cell", "Metrics", "D5"),
+         _metrics_cell("ref.xlsx", "Value", 5, b'<c r="{ref}" t="e"><v>#REF!</v></c>'), 1,
+         "error-cell", "Metrics", ref("Metrics", "Value", 5)),
     Case("#N/A error cell",
-         _metrics_cell("na.xlsx", "D6", b'<c r="D6" t="e"><f>NA()</f><v>#N/A</v></c>'), 1,
-         "error-cell", "Metrics", "D6"),
+         _metrics_cell("na.xlsx", "Value", 6, b'<c r="{ref}" t="e"><f>NA()</f><v>#N/A</v></c>'), 1,
+         "error-cell", "Metrics", ref("Metrics", "Value", 6)),
     Case("merged cells in the data", _with_openpyxl("merged.xlsx", _merged), 1,
-         "merged-cells", "Agreements", "H5", fix="unmerge"),
-    Case("absurd date serial", _with_openpyxl("serial.xlsx", _set("Meetings", "D3", 99999999)),
-         1, "date-out-of-range", "Meetings", "D3"),
-    Case("date in 1900", _with_openpyxl("1900.xlsx", _set("Meetings", "D3",
+         "merged-cells", "Agreements", ref("Agreements", "Focus areas", 5), fix="unmerge"),
+    Case("absurd date serial",
+         _with_openpyxl("serial.xlsx", _set("Meetings", "Date", 3, 99999999)),
+         1, "date-out-of-range", "Meetings", ref("Meetings", "Date", 3)),
+    Case("date in 1900", _with_openpyxl("1900.xlsx", _set("Meetings", "Date", 3,
                                                           dt.datetime(1900, 1, 5))), 1,
-         "date-out-of-range", "Meetings", "D3"),
+         "date-out-of-range", "Meetings", ref("Meetings", "Date", 3)),
     Case("ambiguous text date", _with_openpyxl("ambiguous.xlsx",
-                                               _set("Meetings", "D4", "05/06/2024")), 1,
-         "ambiguous-date", "Meetings", "D4", fix="2024-05-24"),
-    Case("not a date", _with_openpyxl("notdate.xlsx", _set("Agreements", "G3", "next spring")),
-         1, "not-a-date", "Agreements", "G3"),
-    Case("NaN in a number cell", _metrics_cell("nan.xlsx", "D7", b'<c r="D7"><v>NaN</v></c>'),
-         1, "not-finite", "Metrics", "D7"),
+                                               _set("Meetings", "Date", 4, "05/06/2024")), 1,
+         "ambiguous-date", "Meetings", ref("Meetings", "Date", 4), fix="2024-05-24"),
+    Case("not a date",
+         _with_openpyxl("notdate.xlsx", _set("Agreements", "Signed on", 3, "next spring")),
+         1, "not-a-date", "Agreements", ref("Agreements", "Signed on", 3)),
+    Case("NaN in a number cell",
+         _metrics_cell("nan.xlsx", "Value", 7, b'<c r="{ref}"><v>NaN</v></c>'),
+         1, "not-finite", "Metrics", ref("Metrics", "Value", 7)),
     Case("infinity in a number cell",
-         _metrics_cell("inf.xlsx", "D8", b'<c r="D8"><v>INF</v></c>'), 1, "not-finite",
-         "Metrics", "D8"),
+         _metrics_cell("inf.xlsx", "Value", 8, b'<c r="{ref}"><v>INF</v></c>'), 1, "not-finite",
+         "Metrics", ref("Metrics", "Value", 8)),
     Case("text longer than 32,767 characters",
-         _agreements_cell("long.xlsx", "L3", _inline("L3", "x" * 40_000)), 1, "text-too-long",
-         "Agreements", "L3"),
+         _agreements_cell("long.xlsx", "Notes", 3, _inline("x" * 40_000)), 1, "text-too-long",
+         "Agreements", ref("Agreements", "Notes", 3)),
     Case("lone surrogate escape in text",
-         _agreements_cell("surrogate.xlsx", "L2", _inline("L2", "half a pair _xD800_ here")), 0,
+         _agreements_cell("surrogate.xlsx", "Notes", 2, _inline("half a pair _xD800_ here")), 0,
          ""),
     Case("control characters in text",
-         _agreements_cell("control.xlsx", "L2", _inline("L2", "bad_x0001_char")), 0,
-         "control-characters", "Agreements", "L2"),
+         _agreements_cell("control.xlsx", "Notes", 2, _inline("bad_x0001_char")), 0,
+         "control-characters", "Agreements", ref("Agreements", "Notes", 2)),
     Case("duplicate header", _with_openpyxl("dupheader.xlsx", _duplicate_header), 1,
-         "duplicate-column", "Metrics", "J1"),
+         "duplicate-column", "Metrics", ref_beyond("Metrics", 1)),
     Case("missing required column",
-         _with_openpyxl("nocol.xlsx", lambda wb: wb["Meetings"].delete_cols(6)), 1,
+         _with_openpyxl("nocol.xlsx", lambda wb: wb["Meetings"].delete_cols(
+             header_index(wb["Meetings"], "Counterpart"))), 1,
          "missing-column", "Meetings"),
     Case("missing sheet", _with_openpyxl("nosheet.xlsx", lambda wb: wb.remove(wb["Metrics"])),
          1, "missing-sheet", "Metrics"),
-    Case("duplicate ID", _with_openpyxl("dupid.xlsx", _set("Agreements", "A3", "A-SZ-01")), 1,
-         "duplicate-id", "Agreements", "A3"),
+    Case("duplicate ID",
+         _with_openpyxl("dupid.xlsx", _set("Agreements", "Agreement ID", 3, "A-SZ-01")), 1,
+         "duplicate-id", "Agreements", ref("Agreements", "Agreement ID", 3)),
     Case("unknown Meeting ID", _with_openpyxl("unknown.xlsx",
-                                              _set("Metrics", "B4", "M-HK-FORUM-2025")), 1,
-         "unknown-meeting", "Metrics", "B4", fix="M-HK-FORUM-2024"),
+                                              _set("Metrics", "Meeting ID", 4, "M-HK-FORUM-2025")),
+         1, "unknown-meeting", "Metrics", ref("Metrics", "Meeting ID", 4),
+         fix="M-HK-FORUM-2024"),
     Case("list value in another case", _with_openpyxl("case.xlsx",
-                                                    _set("Meetings", "C2", "City")), 0, ""),
+                                                    _set("Meetings", "Kind", 2, "City")), 0, ""),
     Case("value outside the list (typo)",
-         _with_openpyxl("typo.xlsx", _set("Meetings", "C2", "cty")), 1, "not-in-list",
-         "Meetings", "C2", fix="city"),
-    Case("required cell empty", _with_openpyxl("empty.xlsx", _set("Agreements", "D4", None)), 1,
-         "required", "Agreements", "D4"),
-    Case("TRUE in a text cell", _with_openpyxl("bool.xlsx", _set("Agreements", "C4", True)), 1,
-         "not-text", "Agreements", "C4"),
+         _with_openpyxl("typo.xlsx", _set("Meetings", "Kind", 2, "cty")), 1, "not-in-list",
+         "Meetings", ref("Meetings", "Kind", 2), fix="city"),
+    Case("required cell empty",
+         _with_openpyxl("empty.xlsx", _set("Agreements", "Party A", 4, None)), 1,
+         "required", "Agreements", ref("Agreements", "Party A", 4)),
+    Case("TRUE in a text cell",
+         _with_openpyxl("bool.xlsx", _set("Agreements", "Title", 4, True)), 1,
+         "not-text", "Agreements", ref("Agreements", "Title", 4)),
     Case("text where a number belongs",
-         _with_openpyxl("nan-text.xlsx", _set("Agreements", "I2", "a lot")), 1, "not-a-number",
-         "Agreements", "I2"),
-    Case("unknown source id", _with_openpyxl("source.xlsx", _set("Metrics", "H3", "shhk")), 1,
-         "unknown-source", "Metrics", "H3", fix="sh-hk"),
+         _with_openpyxl("nan-text.xlsx", _set("Agreements", "Value (CNY)", 2, "a lot")), 1,
+         "not-a-number", "Agreements", ref("Agreements", "Value (CNY)", 2)),
+    Case("unknown source id",
+         _with_openpyxl("source.xlsx", _set("Metrics", "Source", 3, "shhk")), 1,
+         "unknown-source", "Metrics", ref("Metrics", "Source", 3), fix="sh-hk"),
     Case("unit disagrees with the value",
-         _with_openpyxl("unit.xlsx", _set("Metrics", "D4", "12,280 yuan")), 1,
-         "unit-conflict", "Metrics", "E4"),
+         _with_openpyxl("unit.xlsx", _set("Metrics", "Value", 4, "12,280 yuan")), 1,
+         "unit-conflict", "Metrics", ref("Metrics", "Unit", 4)),
 ]
 
 
@@ -461,9 +513,9 @@ CASES: list[Case] = [
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def _cell_spellings(ref: str) -> list[tuple[str, bytes]]:
-    """One filled cell at ref, written every way XML (and python-calamine) allows."""
-    r = ref.encode()
+def _cell_spellings(at: str) -> list[tuple[str, bytes]]:
+    """One filled cell at a reference, written every way XML (and python-calamine) allows."""
+    r = at.encode()
     return [
         ("double quotes", b'<c r="' + r + b'"><v>1</v></c>'),
         ("single quotes", b"<c r='" + r + b"'><v>1</v></c>"),
@@ -471,9 +523,9 @@ def _cell_spellings(ref: str) -> list[tuple[str, bytes]]:
         ("reference not the first attribute", b'<c s="0" t="n" r="' + r + b'"><v>1</v></c>'),
         ("namespace prefix", b'<x:c xmlns:x="' + MAIN.encode() + b'" r="' + r
          + b'"><x:v>1</x:v></x:c>'),
-        ("decimal character reference", b'<c r="&#' + str(ord(ref[0])).encode() + b";" + r[1:]
+        ("decimal character reference", b'<c r="&#' + str(ord(at[0])).encode() + b";" + r[1:]
          + b'"><v>1</v></c>'),
-        ("hex character reference", b'<c r="&#x' + format(ord(ref[0]), "X").encode() + b";"
+        ("hex character reference", b'<c r="&#x' + format(ord(at[0]), "X").encode() + b";"
          + r[1:] + b'"><v>1</v></c>'),
         ("lower case", b'<c r="' + r.lower() + b'"><v>1</v></c>'),
         ("inline string", b'<c r="' + r + b'" t="inlineStr"><is><t>x</t></is></c>'),
@@ -484,15 +536,16 @@ def _cell_spellings(ref: str) -> list[tuple[str, bytes]]:
 
 def _far_cases() -> list[Case]:
     """A value beyond the column or row limit, hidden every way, in a row of its own or in
-    a row whose number says otherwise."""
+    a row whose number says otherwise. (These name places on the grid, past its limits, not
+    cells under a header: their letters stay.)"""
     cases = []
-    for ref, fragment in (("XFD9999", "XFD9999"), ("CW9999", "CW9999"),
-                          ("A1048576", "1,048,576"), ("A600000", "600,000")):
-        for label, cell in _cell_spellings(ref):
-            rows = b'<row r="9999">' + cell + b"</row>" if "9999" in ref else (
+    for at, fragment in (("XFD9999", "XFD9999"), ("CW9999", "CW9999"),
+                         ("A1048576", "1,048,576"), ("A600000", "600,000")):
+        for label, cell in _cell_spellings(at):
+            rows = b'<row r="9999">' + cell + b"</row>" if "9999" in at else (
                 b'<row r="40">' + cell + b"</row>")
-            name = f"far-{ref}-{len(cases)}.xlsx"
-            cases.append(Case(f"value at {ref}: {label}", _rows_appended(name, "Metrics", rows),
+            name = f"far-{at}-{len(cases)}.xlsx"
+            cases.append(Case(f"value at {at}: {label}", _rows_appended(name, "Metrics", rows),
                               2, fragment, fix="elete"))
     # A cell without a reference sits where the counting puts it: here, row 1,048,576.
     cases.append(Case("value at A1048576 by counting (no r on the cell)",
@@ -501,11 +554,12 @@ def _far_cases() -> list[Case]:
     return cases
 
 
-def _four_sheets(d: Path, name: str, ref: bytes) -> Path:
-    """A1 and a far cell on every data sheet: tiny file, huge grid if read naively."""
+def _four_sheets(d: Path, name: str, far: bytes) -> Path:
+    """A1 and a far cell on every data sheet: tiny file, huge grid if read naively. (A place
+    on the grid, not a cell under a header: its letters stay.)"""
     def fn(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", b'<row r="' + ref.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                           + b'"><c r="' + ref + b'"><v>1</v></c></row></sheetData>')
+        return xml.replace(b"</sheetData>", b'<row r="' + far.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                           + b'"><c r="' + far + b'"><v>1</v></c></row></sheetData>')
     parts = [(i, fn(b) if i.filename in (PART["Meetings"], PART["Agreements"], PART["Metrics"],
                                          "xl/worksheets/sheet5.xml") else b)
              for i, b in _sample_parts()]
@@ -549,13 +603,14 @@ def _hidden_cases() -> list[Case]:
 def _error_cases() -> list[Case]:
     m = MAIN.encode()
     spellings = [
-        ("single quotes", b"<c r='D5' t='e'><v>#REF!</v></c>"),
-        ("character reference", b'<c r="D5" t="&#101;"><v>#REF!</v></c>'),
-        ("namespace prefix", b'<x:c xmlns:x="' + m + b'" r="D5" t="e"><x:v>#REF!</x:v></x:c>'),
-        ("line breaks", b'<c\nr="D5"\nt="e"\n><v>#DIV/0!</v></c>'),
+        ("single quotes", b"<c r='{ref}' t='e'><v>#REF!</v></c>"),
+        ("character reference", b'<c r="{ref}" t="&#101;"><v>#REF!</v></c>'),
+        ("namespace prefix", b'<x:c xmlns:x="' + m + b'" r="{ref}" t="e"><x:v>#REF!</x:v></x:c>'),
+        ("line breaks", b'<c\nr="{ref}"\nt="e"\n><v>#DIV/0!</v></c>'),
     ]
-    cases = [Case(f"error cell: {label}", _metrics_cell(f"err-{i}.xlsx", "D5", xml), 1,
-                  "error-cell", "Metrics", "D5") for i, (label, xml) in enumerate(spellings)]
+    cases = [Case(f"error cell: {label}", _metrics_cell(f"err-{i}.xlsx", "Value", 5, xml), 1,
+                  "error-cell", "Metrics", ref("Metrics", "Value", 5))
+             for i, (label, xml) in enumerate(spellings)]
     # The cell reader takes attribute values as written, and refuses a type it cannot read.
     cases[1] = Case("error cell: character reference in t", cases[1].make, 2, "damaged")
     return cases
@@ -564,14 +619,15 @@ def _error_cases() -> list[Case]:
 def _formula_cases() -> list[Case]:
     m = MAIN.encode()
     spellings = [
-        ("namespace prefix", b'<c r="D3"><x:f xmlns:x="' + m + b'">20000+5000</x:f><v>0</v></c>'),
-        ("space in the tag", b'<c r="D3"><f >20000+5000</f><v>0</v></c>'),
-        ("line break in the tag", b'<c r="D3"><f\n>20000+5000</f><v>0</v></c>'),
-        ("CDATA formula", b'<c r="D3"><f><![CDATA[20000+5000]]></f><v>0</v></c>'),
-        ("shared formula", b'<c r="D3"><f t="shared" si="0"/><v>0</v></c>'),
+        ("namespace prefix",
+         b'<c r="{ref}"><x:f xmlns:x="' + m + b'">20000+5000</x:f><v>0</v></c>'),
+        ("space in the tag", b'<c r="{ref}"><f >20000+5000</f><v>0</v></c>'),
+        ("line break in the tag", b'<c r="{ref}"><f\n>20000+5000</f><v>0</v></c>'),
+        ("CDATA formula", b'<c r="{ref}"><f><![CDATA[20000+5000]]></f><v>0</v></c>'),
+        ("shared formula", b'<c r="{ref}"><f t="shared" si="0"/><v>0</v></c>'),
     ]
-    return [Case(f"formula: {label}", _metrics_cell(f"formula-{i}.xlsx", "D3", xml), 1,
-                 "formula-not-calculated", "Metrics", "D3")
+    return [Case(f"formula: {label}", _metrics_cell(f"formula-{i}.xlsx", "Value", 3, xml), 1,
+                 "formula-not-calculated", "Metrics", _FORMULA_AT)
             for i, (label, xml) in enumerate(spellings)]
 
 
@@ -581,13 +637,13 @@ def _control_cases() -> list[Case]:
     warned = [("Excel escape _x001B_", "bad_x001B_[31mtext"), ("DEL as a reference", "bad&#127;x"),
               ("C1 control as a reference", "bad&#x85;x"), ("C1 control typed", "bad\u0085x")]
     cases = [Case(f"control character: {label}",
-                  _agreements_cell(f"ctl-{i}.xlsx", "L2", _raw_inline("L2", text)), 0,
-                  "control-characters", "Agreements", "L2")
+                  _agreements_cell(f"ctl-{i}.xlsx", "Notes", 2, _raw_inline(text)), 0,
+                  "control-characters", "Agreements", ref("Agreements", "Notes", 2))
              for i, (label, text) in enumerate(warned)]
     refused = [("ESC as a decimal reference", "bad&#27;[31mx"),
                ("ESC as a hex reference", "bad&#x1B;x"), ("ESC typed", "bad\x1b[31mx")]
     cases += [Case(f"control character: {label}",
-                   _agreements_cell(f"ctl-bad-{i}.xlsx", "L2", _raw_inline("L2", text)), 2,
+                   _agreements_cell(f"ctl-bad-{i}.xlsx", "Notes", 2, _raw_inline(text)), 2,
                    "not well-formed") for i, (label, text) in enumerate(refused)]
     cases.append(Case("control character in the shared strings",
                       _patched("ctl-sst.xlsx", "xl/sharedStrings.xml",
@@ -596,19 +652,26 @@ def _control_cases() -> list[Case]:
     return cases
 
 
-def _raw_inline(ref: str, text: str) -> bytes:
+def _raw_inline(text: str) -> Callable[[str], bytes]:
     """An inline string with text written as is (references and all)."""
-    return (f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-            ).encode()
+    return lambda at: (f'<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is>'
+                       "</c>").encode()
 
 
 def _malformed_cases() -> list[Case]:
     def cut(xml: bytes) -> bytes:
         return xml[: len(xml) // 2]
+
+    def cell_tag(xml: bytes, new: bytes) -> bytes:
+        """Metrics!Value on row 4 (12,280 in the sample) opened by new ({ref}: its reference)."""
+        at = ref("Metrics", "Value", 4).encode()
+        old = b'<c r="' + at + b'"'
+        assert old in xml, at
+        return xml.replace(old, new.replace(b"{ref}", at), 1)
     edits = [
         ("sheet cut in half", PART["Meetings"], cut),
         ("mismatched tag", PART["Meetings"], lambda x: x.replace(b"</row>", b"</rows>", 1)),
-        ("unbound prefix", PART["Metrics"], lambda x: x.replace(b'<c r="D4"', b'<y:c r="D4"', 1)
+        ("unbound prefix", PART["Metrics"], lambda x: cell_tag(x, b'<y:c r="{ref}"')
          .replace(b"<v>12280</v></c>", b"<v>12280</v></y:c>", 1)),
         ("invalid UTF-8", PART["Agreements"],
          lambda x: re.sub(rb"<v>[^<]*</v>", b"<v>\xff</v>", x, count=1)),
@@ -617,7 +680,7 @@ def _malformed_cases() -> list[Case]:
         ("styles cut", "xl/styles.xml", cut),
         ("workbook.xml cut", "xl/workbook.xml", cut),
         ("content types cut", "[Content_Types].xml", cut),
-        ("duplicate attribute", PART["Metrics"], lambda x: x.replace(b'<c r="D4"', b'<c r="D4" r="D4"', 1)),
+        ("duplicate attribute", PART["Metrics"], lambda x: cell_tag(x, b'<c r="{ref}" r="{ref}"')),
     ]
     return [Case(f"not well-formed: {label}", _patched(f"bad-xml-{i}.xlsx", part, fn), 2,
                  "well-formed")
@@ -741,28 +804,31 @@ def _link(target: str, name: str) -> Callable[[Path], Path]:
 def _number_cases() -> list[Case]:
     digits = "1" * 400
     return [
-        Case("Value (CNY) of 400 digits", _with_openpyxl("cny-digits.xlsx",
-                                                         _set("Agreements", "I2", digits, "s")),
-             1, "not-a-number", "Agreements", "I2"),
-        Case("Metrics Value of 400 digits", _with_openpyxl("metric-digits.xlsx",
-                                                           _set("Metrics", "D3", digits, "s")),
-             1, "not-a-quantity", "Metrics", "D3"),
+        Case("Value (CNY) of 400 digits",
+             _with_openpyxl("cny-digits.xlsx", _set("Agreements", "Value (CNY)", 2, digits, "s")),
+             1, "not-a-number", "Agreements", ref("Agreements", "Value (CNY)", 2)),
+        Case("Metrics Value of 400 digits",
+             _with_openpyxl("metric-digits.xlsx", _set("Metrics", "Value", 3, digits, "s")),
+             1, "not-a-quantity", "Metrics", ref("Metrics", "Value", 3)),
         Case("Metrics Value of 400 digits and a magnitude",
-             _with_openpyxl("metric-digits-bn.xlsx", _set("Metrics", "D3", digits + " billion")),
-             1, "not-a-quantity", "Metrics", "D3"),
+             _with_openpyxl("metric-digits-bn.xlsx",
+                            _set("Metrics", "Value", 3, digits + " billion")),
+             1, "not-a-quantity", "Metrics", ref("Metrics", "Value", 3)),
         Case("number cell 1e400 (infinity)",
-             _metrics_cell("inf-e400.xlsx", "D4", b'<c r="D4"><v>1e400</v></c>'), 1,
-             "not-finite", "Metrics", "D4"),
+             _metrics_cell("inf-e400.xlsx", "Value", 4, b'<c r="{ref}"><v>1e400</v></c>'), 1,
+             "not-finite", "Metrics", ref("Metrics", "Value", 4)),
         Case("negative Value (CNY) as a number",
-             _with_openpyxl("cny-neg.xlsx", _set("Agreements", "I3", -1000)), 1,
-             "negative-amount", "Agreements", "I3"),
+             _with_openpyxl("cny-neg.xlsx", _set("Agreements", "Value (CNY)", 3, -1000)), 1,
+             "negative-amount", "Agreements", ref("Agreements", "Value (CNY)", 3)),
         Case("negative Value (CNY) as text",
-             _with_openpyxl("cny-neg-text.xlsx", _set("Agreements", "I3", "-32.3 billion")), 1,
-             "negative-amount", "Agreements", "I3"),
-        Case("negative count", _with_openpyxl("count-neg.xlsx", _set("Metrics", "D2", -193)), 1,
-             "negative-amount", "Metrics", "D2"),
+             _with_openpyxl("cny-neg-text.xlsx",
+                            _set("Agreements", "Value (CNY)", 3, "-32.3 billion")), 1,
+             "negative-amount", "Agreements", ref("Agreements", "Value (CNY)", 3)),
+        Case("negative count",
+             _with_openpyxl("count-neg.xlsx", _set("Metrics", "Value", 2, -193)), 1,
+             "negative-amount", "Metrics", ref("Metrics", "Value", 2)),
         Case("negative growth in percent is fine",
-             _with_openpyxl("growth-neg.xlsx", _set("Metrics", "D7", -60)), 0, ""),
+             _with_openpyxl("growth-neg.xlsx", _set("Metrics", "Value", 7, -60)), 0, ""),
     ]
 
 
@@ -774,9 +840,10 @@ ISSUE_12_CASES: list[Case] = [
     Case("named pipe (FIFO) as the workbook", _fifo, 2, "named pipe"),
     Case("/dev/zero as the workbook", _link("/dev/zero", "zero.xlsx"), 2, "device"),
     Case("merged cells and a problem inside them",
-         _with_openpyxl("merged-problem.xlsx", lambda wb: (wb["Agreements"].merge_cells("C5:C6"),
-                                                           _set("Agreements", "F5", "kind?")(wb))),
-         1, "merged-cells", "Agreements", "C5"),
+         _with_openpyxl("merged-problem.xlsx",
+                        lambda wb: (_merge(wb["Agreements"], "Title", 5, 6),
+                                    _set("Agreements", "Kind", 5, "kind?")(wb))),
+         1, "merged-cells", "Agreements", ref("Agreements", "Title", 5)),
 ]
 CASES += ISSUE_12_CASES
 

@@ -18,7 +18,7 @@ from reporter.build import build
 from reporter.facts import load_facts
 from reporter.output import OutputFolder
 from reporter.validate import validate_file
-from tests.conftest import SAMPLE, cell_at, run_cli, tree
+from tests.conftest import SAMPLE, cell_at, ref, run_cli, set_cells, tree
 
 FACTS = load_facts()
 WB = validate_file(SAMPLE).workbook
@@ -30,6 +30,11 @@ def doc_text(path: Path) -> tuple[str, list[list[list[str]]]]:
     text = "\n".join(p.text for p in d.paragraphs)
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in d.tables]
     return text, tables
+
+
+def by_header(table: list[list[str]]) -> list[dict[str, str]]:
+    """A briefing table's rows, each as its header row's texts to its own."""
+    return [dict(zip(table[0], r, strict=True)) for r in table[1:]]
 
 
 def load(path: Path):
@@ -72,12 +77,12 @@ def test_manifest_lists_every_file_with_its_hash(built: Path) -> None:
 
 def test_briefing_formats_figures_for_readers(built: Path) -> None:
     _, tables = doc_text(built / "M-G60-2024" / "M-G60-2024-briefing.docx")
-    values = {r[0]: r[1] for r in tables[1][1:]}
+    values = {r["Figure"]: r["Value"] for r in by_header(tables[1])}
     assert values["Credit financing"] == "more than 2.9 trillion yuan"
     assert values["Share of national GDP"] == "1/15"
     assert values["Member cities"] == "9"
     _, tables = doc_text(built / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-briefing.docx")
-    values = [(r[0], r[1]) for r in tables[1][1:]]
+    values = [(r["Figure"], r["Value"]) for r in by_header(tables[1])]
     assert ("Co-authored papers", "12,280") in values
     assert ("Technology contract value", "32.3 billion yuan") in values
     assert ("Technology contract value", "US$4.6 billion") in values
@@ -105,14 +110,16 @@ def test_summary_workbook_reads_back(built: Path) -> None:
     wb = load(path)
     assert wb.sheetnames == ["Summary", "Agreements", "Metrics", "Sources"]
     agreements = wb["Agreements"]
-    assert "Agreements" in agreements.tables and agreements.freeze_panes == "B2"
-    rows = list(agreements.iter_rows(min_row=2, values_only=True))
-    assert {r[0] for r in rows} == {a.agreement_id for a in WB.agreements
-                                    if a.meeting_id == "M-HK-FORUM-2024"}
+    # the header and the ID column stay in view
+    first = cell_at(agreements, "Agreement ID", 2)
+    assert first.column == 1 and agreements.freeze_panes == first.offset(column=1).coordinate
+    assert "Agreements" in agreements.tables
+    ids = {cell_at(agreements, "Agreement ID", r).value for r in range(2, agreements.max_row + 1)}
+    assert ids == {a.agreement_id for a in WB.agreements if a.meeting_id == "M-HK-FORUM-2024"}
     metrics = wb["Metrics"]
     header = [c.value for c in metrics[1]]
-    by_id = {r[0]: dict(zip(header, r, strict=True))
-             for r in metrics.iter_rows(min_row=2, values_only=True)}
+    by_id = {r["Metric ID"]: r for r in (dict(zip(header, values, strict=True))
+                                         for values in metrics.iter_rows(min_row=2, values_only=True))}
     cny = by_id["F-HK-03"]
     assert cny["Value"] == 32_300_000_000 and cny["Unit"] == "CNY"
     assert cny["Reads as"] == "32.3 billion yuan" and cny["Check"] == "match"
@@ -124,7 +131,8 @@ def test_summary_workbook_reads_back(built: Path) -> None:
     with zipfile.ZipFile(path) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
     sources = wb["Sources"]
-    assert [r[0] for r in sources.iter_rows(min_row=2, values_only=True)] == ["sh-hk"]
+    assert [cell_at(sources, "Source id", r).value for r in range(2, sources.max_row + 1)] == [
+        "sh-hk"]
 
 
 def test_portfolio_summary(built: Path) -> None:
@@ -139,8 +147,8 @@ def test_portfolio_summary(built: Path) -> None:
     assert hk["Agreements"] == 3 and hk["Figures"] == 5 and hk["mismatch"] == 0
     focus = wb["Focus areas"]
     head = [c.value for c in focus[3]]
-    matrix = {r[0]: dict(zip(head, r, strict=True)) for r in focus.iter_rows(
-        min_row=4, values_only=True)}
+    matrix = {r["Focus area"]: r for r in (dict(zip(head, values, strict=True))
+                                           for values in focus.iter_rows(min_row=4, values_only=True))}
     expected = sum("biomedicine" in a.focus_areas for a in WB.agreements)
     assert matrix["biomedicine"]["Total"] == expected
     figures = list(wb["Figures"].iter_rows(min_row=2, values_only=True))
@@ -159,7 +167,7 @@ def test_differences_are_reported_where_a_reader_looks(tmp_path: Path, edited) -
     assert result.exit_code == 0
     text, tables = doc_text(out / "M-HK-FORUM-2024" / "M-HK-FORUM-2024-briefing.docx")
     # the reader sees the figure marked, and what the source says; no cell reference
-    values = [r[1] for r in tables[1][1:] if r[0] == "Technology contract value"]
+    values = [r["Value"] for r in by_header(tables[1]) if r["Figure"] == "Technology contract value"]
     assert "31.3 billion yuan (a)" in values
     assert "(a) Technology contract value: the published source gives 32.3 billion yuan" in text
     assert "Metrics!" not in text
@@ -179,7 +187,7 @@ def test_table_rows_keep_markup_characters_as_text(tmp_path: Path, edited) -> No
     title = 'R&D <centre> "A" & </w:t></w:p> <!--reporter-rows-1-->\nsecond line'
 
     def edit(wb) -> None:
-        wb["Agreements"]["C2"] = title
+        cell_at(wb["Agreements"], "Title", 2).value = title
 
     out = tmp_path / "reports"
     build(edited(edit), out)
@@ -193,16 +201,15 @@ def test_table_rows_keep_markup_characters_as_text(tmp_path: Path, edited) -> No
 
 
 def test_hostile_cell_text_stays_plain_text(tmp_path: Path, edited) -> None:
-    evil = {
-        "C2": '=HYPERLINK("http://example.com","click")', "L2": "+cmd|' /C calc'!A0",
-        "C3": "-1+2", "L3": "@SUM(1,2)", "C4": "\tTabbed", "L4": "line one\rtwo",
-        "C5": "上海交通大学 与 香港城市大学 🤝", "L5": "x" * 5000,
+    evil = {  # Excel row: the Title and the Notes typed there
+        2: ('=HYPERLINK("http://example.com","click")', "+cmd|' /C calc'!A0"),
+        3: ("-1+2", "@SUM(1,2)"), 4: ("\tTabbed", "line one\rtwo"),
+        5: ("上海交通大学 与 香港城市大学 🤝", "x" * 5000),
     }
 
     def edit(wb) -> None:
-        for ref, v in evil.items():
-            wb["Agreements"][ref] = v
-            wb["Agreements"][ref].data_type = "s"
+        for row, (title, notes) in evil.items():
+            set_cells(wb["Agreements"], row, {"Title": title, "Notes": notes}, data_type="s")
 
     out = tmp_path / "reports"
     assert run_cli("build", edited(edit), "--out", out, "-q").exit_code == 0
@@ -218,10 +225,10 @@ def test_hostile_cell_text_stays_plain_text(tmp_path: Path, edited) -> None:
                 if name.startswith("xl/worksheets/sheet"):
                     assert b"<f>" not in z.read(name), f"{path.name}:{name} has a formula"
     summary = load(out / "M-SUZHOU" / "M-SUZHOU-summary.xlsx")["Agreements"]
-    titles = [r[1] for r in summary.iter_rows(min_row=2, values_only=True)]
-    assert titles == [evil["C2"]]
+    titles = [cell_at(summary, "Title", r).value for r in range(2, summary.max_row + 1)]
+    assert titles == [evil[2][0]]
     _, tables = doc_text(out / "M-SUZHOU" / "M-SUZHOU-briefing.docx")
-    assert evil["C2"] in "\n".join(c for t in tables for r in t for c in r)
+    assert evil[2][0] in "\n".join(c for t in tables for r in t for c in r)
 
 
 def test_same_inputs_give_the_same_bytes(tmp_path: Path, monkeypatch) -> None:
@@ -250,7 +257,8 @@ def test_unchanged_meetings_are_reused_and_changes_rebuilt(tmp_path: Path, edite
     second = build(SAMPLE, out)
     assert all(m.reused for m in second.meetings) and tree(out) == before
     row = next(f.row for f in WB.metrics if f.metric_id == "F-HK-02")
-    changed = edited(lambda wb: wb["Metrics"].__setitem__(f"I{row}", "a new note"),
+    changed = edited(lambda wb: setattr(cell_at(wb["Metrics"], "Notes", row), "value",
+                                        "a new note"),
                      name="v2/cooperation.xlsx")  # same file name: briefings print it
     third = build(changed, out)
     rebuilt = {m.meeting_id for m in third.meetings if not m.reused}
@@ -270,10 +278,10 @@ def test_meeting_selection(tmp_path: Path) -> None:
 
 
 def test_validation_errors_write_nothing(tmp_path: Path, edited) -> None:
-    path = edited(lambda wb: wb["Meetings"].__setitem__("C2", "citty"))
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 2), "value", "citty"))
     out = tmp_path / "r"
     result = run_cli("build", path, "--out", out)
-    assert result.exit_code == 1 and "Meetings!C2" in result.stdout
+    assert result.exit_code == 1 and f"Meetings!{ref('Meetings', 'Kind', 2)}" in result.stdout
     assert not out.exists()
 
 

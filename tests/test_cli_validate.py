@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, cell_at, header_index, next_column, ref, ref_beyond, run_cli
 
 KEYS = {"code", "severity", "sheet", "row", "column", "cell", "value", "message"}
 
@@ -30,31 +30,32 @@ def test_sample_exit_0_and_json_shape(sample: Path) -> None:
 
 
 def test_errors_exit_1_with_every_key(edited) -> None:
-    path = edited(lambda wb: wb["Metrics"].__setitem__("B3", "M-NONE"))
+    path = edited(lambda wb: setattr(cell_at(wb["Metrics"], "Meeting ID", 3), "value", "M-NONE"))
     result = run_cli("validate", path, "-f", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     (err,) = data["errors"]
     assert set(err) == KEYS
     assert err == {**err, "code": "unknown-meeting", "severity": "error", "sheet": "Metrics",
-                   "row": 3, "column": "Meeting ID", "cell": "B3", "value": "M-NONE"}
+                   "row": 3, "column": "Meeting ID", "cell": ref("Metrics", "Meeting ID", 3),
+                   "value": "M-NONE"}
 
 
 def test_json_equals_the_library_report(edited) -> None:
     from reporter.validate import validate_file
 
-    path = edited(lambda wb: wb["Meetings"].__setitem__("C4", "corridoor"))
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
     result = run_cli("validate", path, "--format", "json")
     assert json.loads(result.stdout) == json.loads(json.dumps(
         validate_file(path).report.to_dict(), ensure_ascii=False))
 
 
 def test_text_output_points_at_the_cell(edited) -> None:
-    path = edited(lambda wb: wb["Meetings"].__setitem__("C4", "corridoor"))
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
     result = run_cli("validate", path)
     assert result.exit_code == 1
     flat = " ".join(result.stdout.split())  # the message wraps to the terminal's width
-    assert "Meetings!C4" in flat and "did you mean 'corridor'" in flat
+    assert f"Meetings!{ref('Meetings', 'Kind', 4)}" in flat and "did you mean 'corridor'" in flat
     assert "has errors - 1 error, no warnings" in flat
 
 
@@ -79,11 +80,20 @@ def test_default_workbook_is_input_cooperation(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["workbook"] == "input/cooperation.xlsx"
 
 
+def _issues(ws) -> list[dict]:
+    """The Issues sheet's rows, by its headers."""
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
 def test_annotate_marks_every_problem_cell(edited, tmp_path: Path) -> None:
+    kind, meeting = ref("Meetings", "Kind", 3), ref("Agreements", "Meeting ID", 4)
+    extra = ref_beyond("Agreements", 1)
+
     def edit(wb) -> None:
-        wb["Meetings"]["C3"] = "citty"
-        wb["Agreements"]["B4"] = "M-NONE"
-        wb["Agreements"]["M1"] = "Owner"  # a warning
+        cell_at(wb["Meetings"], "Kind", 3).value = "citty"
+        cell_at(wb["Agreements"], "Meeting ID", 4).value = "M-NONE"
+        wb["Agreements"].cell(1, next_column(wb["Agreements"]), "Owner")  # a warning
 
     path = edited(edit)
     before = _sha(path)
@@ -96,32 +106,37 @@ def test_annotate_marks_every_problem_cell(edited, tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         wb = load_workbook(out)
     assert wb.sheetnames[0] == "Issues"
-    cell = wb["Meetings"]["C3"]
+    cell = cell_at(wb["Meetings"], "Kind", 3)
+    assert cell.coordinate == kind
     assert cell.fill.start_color.rgb.endswith("FFC7CE")
     assert "did you mean 'city'" in cell.comment.text
-    assert wb["Agreements"]["B4"].fill.start_color.rgb.endswith("FFC7CE")
-    warn = wb["Agreements"]["M1"]
+    assert wb["Agreements"][meeting].fill.start_color.rgb.endswith("FFC7CE")
+    warn = wb["Agreements"][extra]
+    assert warn.value == "Owner"
     assert warn.fill.start_color.rgb.endswith("FFEB9C") and "extra-column" in warn.comment.text
     issues = wb["Issues"]
-    rows = list(issues.iter_rows(min_row=2, values_only=True))
-    assert {(r[2], r[3]) for r in rows} == {("Meetings", "C3"), ("Agreements", "B4"),
-                                           ("Agreements", "M1")}
-    links = {issues.cell(i, 4).hyperlink.location for i in range(2, len(rows) + 2)}
-    assert "'Meetings'!C3" in links
+    rows = _issues(issues)
+    assert {(r["Sheet"], r["Cell"]) for r in rows} == {("Meetings", kind), ("Agreements", meeting),
+                                                       ("Agreements", extra)}
+    links = {issues.cell(i, header_index(issues, "Cell")).hyperlink.location for i in range(2, len(rows) + 2)}
+    assert f"'Meetings'!{kind}" in links
     # the data is otherwise the same
-    assert wb["Agreements"]["C2"].value == load_workbook(path)["Agreements"]["C2"].value
+    assert cell_at(wb["Agreements"], "Title", 2).value == cell_at(
+        load_workbook(path)["Agreements"], "Title", 2).value
 
 
 def test_annotate_keeps_formula_text_as_text(edited, tmp_path: Path) -> None:
-    path = edited(lambda wb: wb["Meetings"].__setitem__("C3", "=HYPERLINK(\"http://x\")"))
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 3), "value",
+                                     "=HYPERLINK(\"http://x\")"))
     out = tmp_path / "a.xlsx"
     run_cli("validate", path, "--annotate", out)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         issues = load_workbook(out)["Issues"]
-    values = [c.value for c in issues["F"]]
-    assert any(isinstance(v, str) and "HYPERLINK" in v for v in values)
-    assert all(c.data_type != "f" for c in issues["F"])
+    value = header_index(issues, "Value")
+    values = [issues.cell(r, value) for r in range(1, issues.max_row + 1)]
+    assert any(isinstance(c.value, str) and "HYPERLINK" in c.value for c in values)
+    assert all(c.data_type != "f" for c in values)
 
 
 def test_annotate_never_overwrites_the_input(sample: Path) -> None:
@@ -156,8 +171,9 @@ def test_annotated_copy_of_a_clean_workbook_says_so_and_keeps_its_print_settings
 def test_annotated_copy_prints_its_issues_and_sets_up_sheets_that_have_no_settings(
         edited, tmp_path: Path) -> None:
     def edit(wb) -> None:
-        wb["Meetings"]["C3"] = "citty"
-        wb["Metrics"]["D3"] = "a great deal of money, more than anyone can count " * 3
+        cell_at(wb["Meetings"], "Kind", 3).value = "citty"
+        cell_at(wb["Metrics"], "Value", 3).value = (
+            "a great deal of money, more than anyone can count " * 3)
         notes = wb.create_sheet("Notes")  # a sheet of staff's own, with no print settings
         notes.append(["Topic", "What was said", "By"])
         for i in range(30):

@@ -70,3 +70,18 @@ def test_readme_lists_every_check_code_with_its_status_and_every_status() -> Non
 
 def test_every_check_code_has_an_english_message() -> None:
     assert set(ENGLISH) == set(CHECK_CODES)
+
+
+def test_the_readmes_fact_file_example_loads_and_its_figure_ties_a_row(tmp_path) -> None:
+    """The example under *Preparing a meeting* is a working fact file."""
+    import re as _re
+
+    from reporter.facts import load_facts
+
+    block = _re.search(r"```toml\n(.*?)```", README.split("## Preparing a meeting")[1], _re.S)
+    path = tmp_path / "local.toml"
+    path.write_text(block.group(1), encoding="utf-8")
+    base = load_facts([path])
+    assert "sz-projects-2025" in {f.id for f in base.figures}
+    result = run_cli("validate", ROOT / "input" / "cooperation.xlsx", "--facts", path)
+    assert result.exit_code == 0, result.output

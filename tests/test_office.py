@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from reporter.build import build, soffice, to_pdf
-from tests.conftest import SAMPLE, TEMPLATE, run_cli
+from tests.conftest import SAMPLE, TEMPLATE, add_row, cell_at, run_cli, set_cells
 
 
 def load_workbook(path: Path):
@@ -50,15 +50,13 @@ def test_every_generated_file_converts(tmp_path: Path, edited) -> None:
     build(SAMPLE, out)
 
     def hostile(wb) -> None:
-        wb["Agreements"]["C2"] = '=HYPERLINK("http://example.com","x")'
-        wb["Agreements"]["C2"].data_type = "s"
-        wb["Agreements"]["L2"] = "上海交通大学 🤝 " + "long text " * 2000
         ws = wb["Agreements"]
+        set_cells(ws, 2, {"Title": '=HYPERLINK("http://example.com","x")'}, data_type="s")
+        cell_at(ws, "Notes", 2).value = "上海交通大学 🤝 " + "long text " * 2000
         for i in range(40):  # a long list: the briefing gets an appendix
-            r = ws.max_row + 1
-            for col, v in zip("ABCDFH", [f"A-X-{i}", "M-SUZHOU", f"Project {i}", "苏州大学",
-                                          "project", "biomedicine"], strict=True):
-                ws[f"{col}{r}"] = v
+            add_row(ws, {"Agreement ID": f"A-X-{i}", "Meeting ID": "M-SUZHOU",
+                         "Title": f"Project {i}", "Party A": "苏州大学", "Kind": "project",
+                         "Focus areas": "biomedicine"})
 
     odd = tmp_path / "odd"
     build(edited(hostile), odd, meetings=["M-SUZHOU"])
@@ -194,7 +192,8 @@ def test_printed_pages_are_readable(tmp_path: Path) -> None:
     portfolio = printed["portfolio-summary.xlsx"]
     matrix = [p for p in portfolio if p.sheet == "Focus areas"]
     assert len(matrix) >= 2, "forty-five meetings do not fit one page wide"
-    first_area = load_workbook(files[2])["Focus areas"]["A4"].value
+    first_area = cell_at(load_workbook(files[2])["Focus areas"], "Focus area", 4,
+                         header_row=3).value
     assert all(first_area.split()[0] in p.text for p in matrix), "the focus area repeats"
     assert "Total" in matrix[0].text and not any("Total" in p.text for p in matrix[1:])
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from reporter.build import build
 from reporter.text import safe_filename
-from tests.conftest import cell_at, rename_meeting, run_cli, tree
+from tests.conftest import cell_at, rename_meeting, run_cli, set_cells, tree
 from tests.folders import generated, leftovers, one_line, snapshot
 
 HOSTILE_IDS = ["../../etc", "CON", "a/b\\c", "..", "nul.txt", "会议-01", " spaced ", "x" * 200]
@@ -50,16 +50,15 @@ def test_meeting_ids_cannot_write_outside_the_folder(tmp_path: Path, edited) -> 
 
 def test_annotated_copy_keeps_text_that_looks_like_a_formula(tmp_path: Path, edited) -> None:
     def edit(wb) -> None:
-        wb["Agreements"]["L2"] = "=cmd|' /C calc'!A0"
-        wb["Agreements"]["L2"].data_type = "s"
-        wb["Meetings"]["C3"] = "citty"  # something to annotate
+        set_cells(wb["Agreements"], 2, {"Notes": "=cmd|' /C calc'!A0"}, data_type="s")
+        cell_at(wb["Meetings"], "Kind", 3).value = "citty"  # something to annotate
 
     path = edited(edit)
     out = tmp_path / "annotated.xlsx"
     run_cli("validate", path, "--annotate", out)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cell = load_workbook(out)["Agreements"]["L2"]
+        cell = cell_at(load_workbook(out)["Agreements"], "Notes", 2)
     assert cell.data_type == "s" and cell.value == "=cmd|' /C calc'!A0"
 
 
@@ -68,9 +67,8 @@ def test_every_xlsx_written_has_no_formula_from_text(tmp_path: Path, edited) -> 
 
     def edit(wb) -> None:
         for i, text in enumerate(payloads, start=2):
-            for ref in (f"C{i}", f"D{i}", f"L{i}"):
-                wb["Agreements"][ref] = text
-                wb["Agreements"][ref].data_type = "s"
+            set_cells(wb["Agreements"], i, dict.fromkeys(("Title", "Party A", "Notes"), text),
+                      data_type="s")
 
     out = tmp_path / "r"
     build(edited(edit), out)
@@ -230,8 +228,8 @@ def test_portfolio_tables_survive_any_meeting_id(tmp_path: Path, edited) -> None
     assert len({str(h).casefold() for h in head}) == len(head)
     assert "Total (meeting)" in head and "Focus area (meeting)" in head
     assert "total (meeting) (meeting)" in head
-    rows = {r[0]: dict(zip(head, r, strict=True)) for r in focus.iter_rows(min_row=4,
-                                                                         values_only=True)}
+    rows = {r["Focus area"]: r for r in (dict(zip(head, values, strict=True))
+                                         for values in focus.iter_rows(min_row=4, values_only=True))}
     assert all(r["Total"] == sum(v for k, v in r.items() if k not in ("Focus area", "Total"))
                for r in rows.values())
     assert "Meetings" in wb["Overview"].tables

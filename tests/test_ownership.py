@@ -20,7 +20,7 @@ from reporter import fingerprint
 from reporter.build import build
 from reporter.errors import OutputError
 from reporter.keep import kept_name
-from tests.conftest import SAMPLE, TEMPLATE, run_cli, tree
+from tests.conftest import SAMPLE, TEMPLATE, cell_at, run_cli, tree
 from tests.folders import (
     assert_people_kept,
     generated,
@@ -64,7 +64,7 @@ def changed_sample(edited, tmp_path: Path, rows: tuple[int, ...] = (3,),
 
     def edit(wb) -> None:
         for r in rows:
-            wb["Meetings"][f"G{r}"] = note
+            cell_at(wb["Meetings"], "Notes", r).value = note
 
     return edited(edit, name=f"{folder}/cooperation.xlsx")
 
@@ -283,9 +283,8 @@ def test_a_meeting_no_longer_in_the_workbook(tmp_path: Path, reports: Path, edit
     def drop(wb) -> None:
         for sheet in ("Agreements", "Metrics", "Meetings"):
             ws = wb[sheet]
-            col = 1 if sheet == "Meetings" else 2
             for row in range(ws.max_row, 1, -1):
-                if ws.cell(row, col).value == "M-TONGJI":
+                if cell_at(ws, "Meeting ID", row).value == "M-TONGJI":
                     ws.delete_rows(row)
 
     result = build(edited(drop), reports)
@@ -319,7 +318,9 @@ def test_meeting_option_leaves_other_meetings_as_they_were(tmp_path: Path, repor
     from openpyxl import load_workbook
 
     overview = load_workbook(reports / "portfolio-summary.xlsx")["Overview"]
-    assert len([r for r in overview.iter_rows(min_row=5, values_only=True) if r[0]]) == 7
+    # its table's header is on row 4
+    assert len([r for r in range(5, overview.max_row + 1)
+                if cell_at(overview, "Meeting ID", r, header_row=4).value]) == 7
     full = build(changed, reports)
     assert {m.meeting_id: m.origin for m in full.meetings}[HK] == "rebuilt"
 

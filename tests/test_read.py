@@ -13,8 +13,8 @@ import pytest
 
 from reporter.errors import InputError
 from reporter.read import open_package, read_workbook
-from reporter.schema import DATA_SHEETS, LIMITS
-from tests.conftest import SAMPLE
+from reporter.schema import DATA_SHEETS, LIMITS, MEETINGS
+from tests.conftest import SAMPLE, letter
 from tests.corpus import PART, _rezip, _sample_parts
 
 
@@ -22,8 +22,9 @@ def test_reads_the_sample_sheets_and_positions() -> None:
     raw = read_workbook(SAMPLE)
     assert list(raw.sheets) == ["README", *(s.name for s in DATA_SHEETS), "Lists"]
     meetings = raw.sheets["Meetings"]
-    assert meetings.rows[0][0] == "Meeting ID"
-    assert meetings.rows[1][0] == "M-SUZHOU"  # Excel row 2 is index 1
+    # from A1: the header row is index 0, its first header column 0
+    assert list(meetings.rows[0]) == [c.header for c in MEETINGS.columns]
+    assert meetings.rows[1][meetings.rows[0].index("Meeting ID")] == "M-SUZHOU"  # Excel row 2
 
 
 def test_external_entity_is_never_read(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_a_refused_file_leaves_no_reader_thread(monkeypatch) -> None:
         read_workbook(SAMPLE)
     assert not [t for t in threading.enumerate() if t.name == "reporter-read"]
     monkeypatch.setitem(LIMITS, "rows", 500_000)
-    assert read_workbook(SAMPLE).sheets["Meetings"].rows[1][0] == "M-SUZHOU"
+    meetings = read_workbook(SAMPLE).sheets["Meetings"]
+    assert meetings.rows[1][meetings.rows[0].index("Meeting ID")] == "M-SUZHOU"
 
 
 def test_a_panic_in_the_cell_reader_is_a_clear_message(monkeypatch) -> None:
@@ -180,8 +182,9 @@ def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> 
 
 def _shared_string_bomb(tmp_path: Path, cells: int) -> Path:
     """One 32,000-character shared string, used by `cells` cells: a file of a few kilobytes."""
-    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c><c r="B%d" t="s"><v>0</v></c>'
-                    b"</row>" % (i, i, i) for i in range(30, 30 + cells // 2))
+    first, second = (letter("Agreements", h).encode() for h in ("Agreement ID", "Meeting ID"))
+    rows = b"".join(b'<row r="%d"><c r="%s%d" t="s"><v>0</v></c><c r="%s%d" t="s"><v>0</v></c>'
+                    b"</row>" % (i, first, i, second, i) for i in range(30, 30 + cells // 2))
     parts = []
     for info, blob in _sample_parts():
         if info.filename == "xl/sharedStrings.xml":
@@ -210,7 +213,7 @@ def test_control_characters_never_reach_the_terminal_or_the_reports(tmp_path: Pa
     from tests.conftest import run_cli
     from tests.corpus import _agreements_cell, _raw_inline
 
-    path = _agreements_cell("esc.xlsx", "C2", _raw_inline("C2", "Title_x001B_[31m red"))(
+    path = _agreements_cell("esc.xlsx", "Title", 2, _raw_inline("Title_x001B_[31m red"))(
         tmp_path)
     result = run_cli("validate", path)
     assert result.exit_code == 0 and "invisible control characters" in " ".join(

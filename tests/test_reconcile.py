@@ -11,7 +11,7 @@ import pytest
 from reporter.facts import load_facts
 from reporter.reconcile import Reconciliation, reconcile
 from reporter.validate import validate_file
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, add_row, cell_at, ref, run_cli, set_cells
 
 FACTS = load_facts()
 
@@ -73,16 +73,18 @@ def test_altered_figure_gets_the_right_status_at_the_value_cell(edited, metric_i
     row = metrics_row(metric_id)
 
     def edit(wb) -> None:
-        wb["Metrics"][f"D{row}"] = value
+        cell_at(wb["Metrics"], "Value", row).value = value
         if metric_id in ("F-G60-03", "F-HK-01", "F-G60-18"):
-            wb["Metrics"][f"F{row}"] = None  # blank: exact, unless the value says otherwise
+            # blank: exact, unless the value says otherwise
+            cell_at(wb["Metrics"], "Qualifier", row).value = None
 
     outcome = run(edited(edit))
-    (check,) = [c for c in at(outcome, "Metrics", f"D{row}") if c.kind == "figure"]
+    value_cell = ref("Metrics", "Value", row)
+    (check,) = [c for c in at(outcome, "Metrics", value_cell) if c.kind == "figure"]
     assert check.status == status, check.message
     if status == "mismatch":
         fact = next(f for f in FACTS.figures if f.id == check.fact_id)
-        assert fact.as_written in check.message and f"Metrics!D{row}" in check.message
+        assert fact.as_written in check.message and f"Metrics!{value_cell}" in check.message
         assert check.source == fact.source and check.paragraph == fact.paragraph
 
 
@@ -90,9 +92,9 @@ def test_qualifier_cells_are_understood(edited) -> None:
     row = metrics_row("F-G60-03")  # more than 10
 
     def edit(wb) -> None:
-        wb["Metrics"][f"F{row}"] = "at most"
+        cell_at(wb["Metrics"], "Qualifier", row).value = "at most"
 
-    (check,) = at(run(edited(edit)), "Metrics", f"D{row}")
+    (check,) = at(run(edited(edit)), "Metrics", ref("Metrics", "Value", row))
     assert check.status == "mismatch"
 
 
@@ -100,24 +102,23 @@ def test_percent_for_a_ratio_is_converted(edited) -> None:
     row = metrics_row("F-G60-05")
 
     def edit(wb) -> None:
-        wb["Metrics"][f"D{row}"] = "6.67%"
-        wb["Metrics"][f"E{row}"] = None
+        set_cells(wb["Metrics"], row, {"Value": "6.67%", "Unit": None})
 
-    (check,) = at(run(edited(edit)), "Metrics", f"D{row}")
+    (check,) = at(run(edited(edit)), "Metrics", ref("Metrics", "Value", row))
     assert check.status == "match"
 
 
 def test_wrong_unit_is_a_mismatch_at_the_unit_cell(edited) -> None:
     row = metrics_row("F-HK-02")
-    outcome = run(edited(lambda wb: wb["Metrics"].__setitem__(f"E{row}", "percent")))
-    (check,) = at(outcome, "Metrics", f"E{row}")
+    outcome = run(edited(lambda wb: set_cells(wb["Metrics"], row, {"Unit": "percent"})))
+    (check,) = at(outcome, "Metrics", ref("Metrics", "Unit", row))
     assert check.status == "mismatch" and "count" in check.message
 
 
 def test_usd_figure_is_compared_with_the_usd_fact(edited) -> None:
     row = metrics_row("F-HK-04")
-    outcome = run(edited(lambda wb: wb["Metrics"].__setitem__(f"D{row}", 32_300_000_000)))
-    (check,) = at(outcome, "Metrics", f"D{row}")
+    outcome = run(edited(lambda wb: set_cells(wb["Metrics"], row, {"Value": 32_300_000_000})))
+    (check,) = at(outcome, "Metrics", ref("Metrics", "Value", row))
     assert check.status == "mismatch" and check.fact_id == "hk-contract-value-usd"
 
 
@@ -132,25 +133,24 @@ def test_removed_figure_is_missing_for_its_meeting(edited) -> None:
 
 def test_added_figure_is_unsourced(edited) -> None:
     def edit(wb) -> None:
-        ws = wb["Metrics"]
-        r = ws.max_row + 1
-        for col, v in zip("ABCDEFGH", ["F-NEW", "M-SUZHOU", "Co-authored papers", 500,
-                                        "count", "exact", "2024", "sh-suzhou"], strict=True):
-            ws[f"{col}{r}"] = v
+        add_row(wb["Metrics"], {"Metric ID": "F-NEW", "Meeting ID": "M-SUZHOU",
+                                "Metric": "Co-authored papers", "Value": 500, "Unit": "count",
+                                "Qualifier": "exact", "Period": "2024", "Source": "sh-suzhou"})
 
     path = edited(edit)
     outcome = run(path)
     unsourced = [c for c in outcome.checks if c.status == "unsourced"]
     assert len(unsourced) == 1
-    assert unsourced[0].meeting_id == "M-SUZHOU" and unsourced[0].cell.startswith("D")
+    assert unsourced[0].meeting_id == "M-SUZHOU"
     assert unsourced[0].row == validate_file(path).workbook.metrics[-1].row
+    assert unsourced[0].cell == ref("Metrics", "Value", unsourced[0].row)
 
 
 def test_unknown_counterpart_leaves_figures_unsourced(edited) -> None:
     def edit(wb) -> None:
-        wb["Meetings"]["F2"] = "Atlantis"
-        wb["Agreements"]["K2"] = None
-        wb["Metrics"]["H2"] = None
+        set_cells(wb["Meetings"], 2, {"Counterpart": "Atlantis"})
+        set_cells(wb["Agreements"], 2, {"Source": None})
+        set_cells(wb["Metrics"], 2, {"Source": None})
 
     outcome = run(edited(edit))
     assert outcome.scopes["M-SUZHOU"] is None
@@ -172,40 +172,45 @@ def test_removed_agreement_is_missing(edited) -> None:
 
 def test_wrong_party_is_a_mismatch_at_its_cell(edited) -> None:
     row = _agreement_row("A-HK-02")
-    outcome = run(edited(lambda wb: wb["Agreements"].__setitem__(f"E{row}", "HKU")))
-    (check,) = at(outcome, "Agreements", f"E{row}")
+    outcome = run(edited(lambda wb: set_cells(wb["Agreements"], row, {"Party B": "HKU"})))
+    (check,) = at(outcome, "Agreements", ref("Agreements", "Party B", row))
     assert check.status == "mismatch" and "City University of Hong Kong" in check.message
 
 
 def test_wrong_date_is_a_mismatch_at_signed_on(edited) -> None:
     row = _agreement_row("A-G60-04")
-    outcome = run(edited(lambda wb: wb["Agreements"].__setitem__(f"G{row}",
-                                                                 dt.datetime(2023, 5, 26))))
-    (check,) = at(outcome, "Agreements", f"G{row}")
+    outcome = run(edited(lambda wb: set_cells(wb["Agreements"], row,
+                                              {"Signed on": dt.datetime(2023, 5, 26)})))
+    (check,) = at(outcome, "Agreements", ref("Agreements", "Signed on", row))
     assert check.status == "mismatch" and "25 May 2023" in check.message
 
 
 def test_a_date_consistent_with_a_partial_date_matches(edited) -> None:
     row = _agreement_row("A-THU-01")  # the source says only 'Monday'
-    monday = edited(lambda wb: wb["Agreements"].__setitem__(f"G{row}", dt.datetime(2019, 11, 4)))
-    friday = edited(lambda wb: wb["Agreements"].__setitem__(f"G{row}", dt.datetime(2019, 11, 8)))
-    assert [c.status for c in at(run(monday), "Agreements", f"A{row}")] == ["match"]
-    assert [c.status for c in at(run(friday), "Agreements", f"G{row}")] == ["mismatch"]
+    monday = edited(lambda wb: set_cells(wb["Agreements"], row,
+                                         {"Signed on": dt.datetime(2019, 11, 4)}))
+    friday = edited(lambda wb: set_cells(wb["Agreements"], row,
+                                         {"Signed on": dt.datetime(2019, 11, 8)}))
+    assert [c.status for c in at(run(monday), "Agreements",
+                                 ref("Agreements", "Agreement ID", row))] == ["match"]
+    assert [c.status for c in at(run(friday), "Agreements",
+                                 ref("Agreements", "Signed on", row))] == ["mismatch"]
 
 
 def test_parties_in_chinese_and_abbreviations_match(edited) -> None:
     row = _agreement_row("A-HK-02")
 
     def edit(wb) -> None:
-        wb["Agreements"][f"D{row}"] = "上海交通大学"
-        wb["Agreements"][f"E{row}"] = "香港城市大学"
+        set_cells(wb["Agreements"], row, {"Party A": "上海交通大学", "Party B": "香港城市大学"})
 
-    assert [c.status for c in at(run(edited(edit)), "Agreements", f"A{row}")] == ["match"]
+    assert [c.status for c in at(run(edited(edit)), "Agreements",
+                                 ref("Agreements", "Agreement ID", row))] == ["match"]
 
 
 def test_wrong_meeting_date_is_a_mismatch(edited) -> None:
-    outcome = run(edited(lambda wb: wb["Meetings"].__setitem__("D6", dt.datetime(2023, 5, 26))))
-    (check,) = at(outcome, "Meetings", "D6")
+    outcome = run(edited(lambda wb: set_cells(wb["Meetings"], 6,
+                                              {"Date": dt.datetime(2023, 5, 26)})))
+    (check,) = at(outcome, "Meetings", ref("Meetings", "Date", 6))
     assert check.status == "mismatch" and check.kind == "meeting"
 
 
@@ -223,7 +228,7 @@ def test_json_contract_and_exit_codes(edited) -> None:
     assert data == json.loads(json.dumps(run(SAMPLE).to_dict(), ensure_ascii=False))
 
     row = metrics_row("F-HK-02")
-    bad = edited(lambda wb: wb["Metrics"].__setitem__(f"D{row}", 999))
+    bad = edited(lambda wb: set_cells(wb["Metrics"], row, {"Value": 999}))
     assert run_cli("reconcile", bad).exit_code == 0
     strict = run_cli("reconcile", bad, "--strict", "-f", "json")
     assert strict.exit_code == 1 and json.loads(strict.stdout)["ok"] is False
@@ -231,10 +236,11 @@ def test_json_contract_and_exit_codes(edited) -> None:
 
 
 def test_invalid_workbook_is_refused_with_its_errors(edited) -> None:
-    bad = edited(lambda wb: wb["Meetings"].__setitem__("C2", "citty"))
+    bad = edited(lambda wb: set_cells(wb["Meetings"], 2, {"Kind": "citty"}))
     result = run_cli("reconcile", bad)
     assert result.exit_code == 1
-    assert "Meetings!C2" in result.stdout and "validation error" in result.stderr
+    assert f"Meetings!{ref('Meetings', 'Kind', 2)}" in result.stdout
+    assert "validation error" in result.stderr
 
 
 def test_extra_facts_check_new_sources(tmp_path: Path, edited) -> None:
@@ -244,15 +250,11 @@ def test_extra_facts_check_new_sources(tmp_path: Path, edited) -> None:
     extra.write_text(EXTRA, encoding="utf-8")
 
     def edit(wb) -> None:
-        m, f = wb["Meetings"], wb["Metrics"]
-        r = m.max_row + 1
-        for col, v in zip("ABCF", ["M-XM", "Shanghai–Xiamen signing", "city", "Xiamen"],
-                          strict=True):
-            m[f"{col}{r}"] = v
-        r = f.max_row + 1
-        for col, v in zip("ABCDEH", ["F-XM", "M-XM", "Cooperation projects signed", 41,
-                                      "count", "sh-xm"], strict=True):
-            f[f"{col}{r}"] = v
+        add_row(wb["Meetings"], {"Meeting ID": "M-XM", "Title": "Shanghai–Xiamen signing",
+                                 "Kind": "city", "Counterpart": "Xiamen"})
+        add_row(wb["Metrics"], {"Metric ID": "F-XM", "Meeting ID": "M-XM",
+                                "Metric": "Cooperation projects signed", "Value": 41,
+                                "Unit": "count", "Source": "sh-xm"})
 
     path = edited(edit)
     assert run_cli("reconcile", path).exit_code == 1  # sh-xm is unknown without the file

@@ -162,6 +162,8 @@ def _register_with_history(tmp_path: Path, agreements: int = 0) -> Path:
          "rules", "due": dt.date(2025, 1, 1), "status": "done"},
         {"action_id": "F-SZ25-A", "meeting_id": "M-SZ-2025", "action": "Report back on the "
          "pilot line", "owner": "Fudan University", "due": dt.date(2025, 12, 1)},
+        {"action_id": "F-SZ25-B", "meeting_id": "M-SZ-2025", "action": "Send the draft plan",
+         "owner": "Suzhou", "due": dt.date(2025, 5, 1), "status": "in progress"},
     ]
     for i in range(agreements):
         rows["Agreements"].append(R._agreement(
@@ -184,7 +186,9 @@ def test_the_later_meeting_shows_the_earlier_one_and_its_open_follow_ups(
     assert by_action["Open the joint chip-testing centre"]["Status"] == "open, overdue"
     assert "Publish the coupon rules" not in by_action  # done
     assert by_action["Report back on the pilot line"]["Agreed at"] == "this meeting"
-    assert next(iter(by_action)) == "Open the joint chip-testing centre"  # overdue first
+    # due before the meeting's own date: overdue, whichever meeting agreed it
+    assert by_action["Send the draft plan"]["Status"] == "in progress, overdue"
+    assert list(by_action)[:2] == ["Open the joint chip-testing centre", "Send the draft plan"]
     assert any(p.startswith("Since the previous meeting with Suzhou") for p in paragraphs)
     # the earlier meeting cannot tell what came before it: it lists the other, inherits nothing
     paragraphs, tables, d = read(briefing_of(out, "M-SUZHOU"))
@@ -288,3 +292,19 @@ def test_the_printed_pages_show_each_section_with_data_and_no_staff_wording(
         for pattern, what in STAFF_WORDING:
             found = re.search(pattern, text)
             assert found is None, f"{m.meeting_id}: {what}: {found.group(0)!r}"
+
+
+def test_a_figure_staff_say_is_their_own_is_not_marked(tmp_path: Path) -> None:
+    """Fact ID none: not a published figure, so the briefing does not call it unsourced."""
+    rows = R.with_new(R.sample_rows(), R.suzhou_2025())
+    for f in rows["Metrics"]:
+        if f["meeting_id"] == "M-SZ-2025":
+            f["fact_id"] = "none"
+    out = tmp_path / "reports"
+    build(R.write(tmp_path / "own.xlsx", rows), out, jobs=1)
+    paragraphs, tables, _ = read(briefing_of(out, "M-SZ-2025"))
+    values = {r["Figure"]: r["Value"] for r in table(tables, "Figure")}
+    assert values == {"Cooperation projects signed": "45",
+                      "Technology contract value": "1.2 billion yuan"}
+    assert not any(re.match(r"\(\w\) ", p) for p in paragraphs)
+    assert not any("published source" in p for p in paragraphs)

@@ -24,6 +24,7 @@ from reporter.render.xlsx import (
     plan_pages,
     write_table,
 )
+from tests.conftest import cell_at
 
 CREATED = dt.datetime(2024, 1, 1)
 
@@ -66,8 +67,9 @@ def test_rows_read_back_as_written(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cells = load_workbook(path)["Rows"]
-    assert cells["C2"].number_format == "yyyy-mm-dd" and cells["D2"].number_format == "#,##0.####"
-    assert cells["B5"].data_type == "s"  # text that looks like a formula stays text
+    assert cell_at(cells, "Signed", 2).number_format == "yyyy-mm-dd"
+    assert cell_at(cells, "Value", 2).number_format == "#,##0.####"
+    assert cell_at(cells, "Title", 5).data_type == "s"  # text that looks like a formula stays text
 
 
 def test_cells_among_the_rows_are_refused(tmp_path: Path) -> None:
@@ -232,7 +234,10 @@ def test_header_only_narrowing_comes_first() -> None:
 
 def test_longest_word() -> None:
     assert longest_word(["Shanghai–Hong Kong dialogue", "Baoshan District–Shanghai"]) == 9
-    assert longest_word(["M-G60-2024 and M-HK-FORUM-2024"]) == 15  # IDs are not broken
+    # IDs are not broken; capitals and m, w are wider than a digit, i, l, dashes narrower
+    assert longest_word(["M-G60-2024 and M-HK-FORUM-2024"]) == 17
+    assert longest_word(["memorandum", "agreement"]) == 12 > len("memorandum")
+    assert longest_word(["illicit"]) == 5
     assert longest_word(["上海交通大学 and Fudan"]) == 5  # a Chinese character breaks anywhere
     assert longest_word(["上海交通大学"]) == 2
     assert longest_word([None, 7, "", "a\nbcd"]) == 3 and longest_word([]) == 0
@@ -271,8 +276,9 @@ def test_a_written_table_prints_by_the_plan(tmp_path: Path) -> None:
     assert ws.page_setup.paperSize == "9" or int(ws.page_setup.paperSize) == 9
     assert ws.print_title_rows == "$1:$1" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToHeight == 0 and ws.oddFooter.right.text == "Page &P of &N"
-    assert ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
-    assert not ws["D2"].alignment.wrap_text  # numbers do not wrap
+    notes = cell_at(ws, "Notes", 2)
+    assert notes.alignment.wrap_text and notes.alignment.vertical == "top"
+    assert not cell_at(ws, "Paragraph", 2).alignment.wrap_text  # numbers do not wrap
     for row in range(2, 10):  # a row of wrapped text is as tall as its lines
         assert ws.row_dimensions[row].height >= 3 * 15 - 3, row
     assert not ws.row_dimensions[10].height  # a short row keeps its one line

@@ -9,9 +9,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from reporter.facts import load_sources
-from reporter.schema import DATA_SHEETS, VOCABULARIES
+from reporter.schema import DATA_SHEETS, VOCABULARIES, column_letter
 from reporter.validate import validate_file
-from tests.conftest import TEMPLATE, run_cli
+from tests.conftest import SAMPLE, TEMPLATE, cell_at, ref, run_cli
 
 
 def _load(path: Path):
@@ -55,10 +55,22 @@ def test_template_sheets_headers_and_help() -> None:
         assert ws.freeze_panes == "A2"
         messages = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation
                     if dv.promptTitle}
-        for j, _c in enumerate(spec.columns):
-            ref = f"{chr(65 + j)}1"
-            assert messages[ref].prompt, f"{spec.name}!{ref} has no input message"
-            assert ws.column_dimensions[chr(65 + j)].width > 8
+        for c in spec.columns:
+            at = cell_at(ws, c.header, 1)
+            assert messages[at.coordinate].prompt, f"{spec.name}!{at.coordinate} has no input message"
+            assert ws.column_dimensions[at.column_letter].width > 8
+
+
+def test_the_sample_and_the_template_are_laid_out_as_declared() -> None:
+    """Tests reach into the sample's and the template's cells through the declaration
+    (tests.conftest.ref): that holds only while both are laid out in its order."""
+    for path in (SAMPLE, TEMPLATE):
+        wb = _load(path)
+        for spec in DATA_SHEETS:
+            ws = wb[spec.name]
+            assert [c.value for c in ws[1]] == [c.header for c in spec.columns], path.name
+            for c in spec.columns:
+                assert cell_at(ws, c.header, 2).coordinate == ref(spec.name, c.header, 2)
 
 
 def test_template_dropdowns_come_from_lists() -> None:
@@ -69,10 +81,11 @@ def test_template_dropdowns_come_from_lists() -> None:
         col = headers.index(name)
         assert [lists.cell(r + 2, col + 1).value for r in range(len(values))] == list(values)
     kinds = [dv for dv in wb["Meetings"].data_validations.dataValidation if dv.type == "list"]
-    assert any(dv.formula1 == "ListMeetingKinds" and "C2" in str(dv.sqref) for dv in kinds)
+    kind = ref("Meetings", "Kind", 2)
+    assert any(dv.formula1 == "ListMeetingKinds" and kind in str(dv.sqref) for dv in kinds)
     assert "OFFSET(Lists!$A$2" in wb.defined_names["ListMeetingKinds"].attr_text
     dates = [dv for dv in wb["Meetings"].data_validations.dataValidation if dv.type == "date"]
-    assert dates and "D2" in str(dates[0].sqref)
+    assert dates and ref("Meetings", "Date", 2) in str(dates[0].sqref)
 
 
 def test_readme_sheet_explains_columns_and_sources() -> None:
@@ -101,7 +114,7 @@ def test_template_prints_readably_and_a_blank_sheet_prints_nothing() -> None:
             assert int(setup.scale) == 85 and ws.print_title_cols == "$A:$A", ws.title
     for spec in DATA_SHEETS:
         ws = wb[spec.name]
-        last = chr(64 + len(spec.columns))
+        last = column_letter(len(spec.columns) - 1)
         # Only the rows below the header print (the header repeats above them): a sheet with
         # no rows prints no page, and every row staff add is printed.
         assert ws.print_area == f"'{spec.name}'!$A$2:${last}$1048576"

@@ -13,7 +13,16 @@ from openpyxl import load_workbook
 from reporter.schema import DATA_SHEETS, Kind
 from reporter.validate import validate_file
 from reporter.validate.cells import INVALID, column_adapter, convert
-from tests.conftest import SAMPLE
+from tests.conftest import (
+    SAMPLE,
+    cell_at,
+    header_index,
+    letter,
+    next_column,
+    ref,
+    ref_beyond,
+    set_cells,
+)
 
 
 def _rows(sheet: str) -> int:
@@ -40,32 +49,35 @@ def test_sample_is_valid_and_complete() -> None:
 
 def test_every_problem_is_found_in_one_run(edited) -> None:
     mistakes = {
-        ("Meetings", "C3"): ("citty", "not-in-list"),
-        ("Meetings", "D4"): ("31/31/2024", "not-a-date"),
-        ("Agreements", "A5"): ("A-HK-01", "duplicate-id"),
-        ("Agreements", "B6"): ("M-NOWHERE", "unknown-meeting"),
-        ("Agreements", "H7"): ("AI", "not-in-list"),
-        ("Agreements", "K8"): ("people", "unknown-source"),
-        ("Metrics", "D9"): ("many", "not-a-quantity"),
-        ("Metrics", "E10"): ("meters", "not-in-list"),
-        ("Metrics", "C11"): (None, "required"),
+        ("Meetings", "Kind", 3): ("citty", "not-in-list"),
+        ("Meetings", "Date", 4): ("31/31/2024", "not-a-date"),
+        ("Agreements", "Agreement ID", 5): ("A-HK-01", "duplicate-id"),
+        ("Agreements", "Meeting ID", 6): ("M-NOWHERE", "unknown-meeting"),
+        ("Agreements", "Focus areas", 7): ("AI", "not-in-list"),
+        ("Agreements", "Source", 8): ("people", "unknown-source"),
+        ("Metrics", "Value", 9): ("many", "not-a-quantity"),
+        ("Metrics", "Unit", 10): ("meters", "not-in-list"),
+        ("Metrics", "Metric", 11): (None, "required"),
     }
 
     def edit(wb) -> None:
-        for (sheet, ref), (value, _) in mistakes.items():
-            wb[sheet][ref] = value
+        for (sheet, header, row), (value, _) in mistakes.items():
+            cell_at(wb[sheet], header, row).value = value
 
     report = validate_file(edited(edit)).report
     found = {(p.sheet, p.cell): p.code for p in report.errors}
-    for (sheet, ref), (_, code) in mistakes.items():
-        assert found.get((sheet, ref)) == code, (sheet, ref, found)
+    for (sheet, header, row), (_, code) in mistakes.items():
+        at = ref(sheet, header, row)
+        assert found.get((sheet, at)) == code, (sheet, at, found)
     assert len(report.errors) == len(mistakes), [p.to_dict() for p in report.errors]
 
 
 def test_a_problem_names_what_to_do(edited) -> None:
-    report = validate_file(edited(lambda wb: wb["Meetings"].__setitem__("C2", "ctiy"))).report
+    report = validate_file(edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 2), "value",
+                                                     "ctiy"))).report
     (p,) = report.errors
-    assert (p.sheet, p.row, p.column, p.cell, p.value) == ("Meetings", 2, "Kind", "C2", "ctiy")
+    assert (p.sheet, p.row, p.column, p.cell, p.value) == (
+        "Meetings", 2, "Kind", ref("Meetings", "Kind", 2), "ctiy")
     assert "did you mean 'city'" in p.message and "Lists sheet" in p.message
 
 
@@ -73,7 +85,7 @@ def test_blank_rows_are_skipped(edited) -> None:
     def edit(wb) -> None:
         wb["Agreements"].insert_rows(4, 3)
         wb["Metrics"].insert_rows(2, 1)
-        wb["Metrics"]["J2"] = "   "  # only spaces: still blank
+        cell_at(wb["Metrics"], "Fact ID", 2).value = "   "  # only spaces: still blank
 
     result = validate_file(edited(edit))
     assert result.report.ok, result.report.errors
@@ -84,37 +96,47 @@ def test_blank_rows_are_skipped(edited) -> None:
 def test_headers_any_case_spacing_and_order(edited) -> None:
     def edit(wb) -> None:
         ws = wb["Agreements"]
-        ws["A1"], ws["B1"] = "meeting_id", "AGREEMENT ID"  # swapped and respelt
-        for row in range(2, ws.max_row + 1):
-            ws[f"A{row}"].value, ws[f"B{row}"].value = ws[f"B{row}"].value, ws[f"A{row}"].value
-        ws["D1"] = "party_a"
+        a, b = header_index(ws, "Agreement ID"), header_index(ws, "Meeting ID")
+        for row in range(2, ws.max_row + 1):  # the two columns change places
+            ws.cell(row, a).value, ws.cell(row, b).value = (ws.cell(row, b).value,
+                                                            ws.cell(row, a).value)
+        ws.cell(1, a).value, ws.cell(1, b).value = "meeting_id", "AGREEMENT ID"  # and are respelt
+        cell_at(ws, "Party A", 1).value = "party_a"
 
     result = validate_file(edited(edit))
     assert result.report.ok, result.report.errors
     original = validate_file(SAMPLE).workbook
     assert [a.agreement_id for a in result.workbook.agreements] == [
         a.agreement_id for a in original.agreements]
-    assert result.workbook.columns["Agreements"]["agreement_id"] == "B"
+    # found where the Meeting ID column was, and the Meeting IDs where the IDs were
+    assert result.workbook.columns["Agreements"]["agreement_id"] == letter("Agreements",
+                                                                           "Meeting ID")
+    assert result.workbook.columns["Agreements"]["meeting_id"] == letter("Agreements",
+                                                                         "Agreement ID")
+    assert [a.meeting_id for a in result.workbook.agreements] == [
+        a.meeting_id for a in original.agreements]
 
 
 def test_extra_column_is_kept_and_reported(edited) -> None:
     def edit(wb) -> None:
-        wb["Agreements"]["M1"] = "Budget owner"
-        wb["Agreements"]["M2"] = "Ms Li"
+        ws = wb["Agreements"]
+        extra = next_column(ws)
+        ws.cell(1, extra, "Budget owner")
+        ws.cell(2, extra, "Ms Li")
 
     result = validate_file(edited(edit))
     assert result.report.ok
     (w,) = result.report.warnings
-    assert (w.code, w.sheet, w.cell) == ("extra-column", "Agreements", "M1")
+    assert (w.code, w.sheet, w.cell) == ("extra-column", "Agreements", ref_beyond("Agreements", 1))
 
 
 def test_lists_sheet_extends_the_vocabulary(edited) -> None:
     def edit(wb) -> None:
         lists = wb["Lists"]
-        col = next(c for c in lists[1] if c.value == "Focus areas").column_letter
-        last = max(r for r in range(1, 200) if lists[f"{col}{r}"].value)
-        lists[f"{col}{last + 1}"] = "marine science"
-        wb["Agreements"]["H2"] = "marine science; biomedicine"
+        col = header_index(lists, "Focus areas")
+        last = max(r for r in range(1, 200) if lists.cell(r, col).value)
+        lists.cell(last + 1, col, "marine science")
+        cell_at(wb["Agreements"], "Focus areas", 2).value = "marine science; biomedicine"
 
     result = validate_file(edited(edit))
     assert result.report.ok, result.report.errors
@@ -123,11 +145,10 @@ def test_lists_sheet_extends_the_vocabulary(edited) -> None:
 
 def test_text_numbers_and_dates_are_converted(edited) -> None:
     def edit(wb) -> None:
-        wb["Agreements"]["I2"] = "1,234,567"
-        wb["Agreements"]["I3"] = "323亿"
-        wb["Agreements"]["G2"] = "24 May 2024"
-        wb["Meetings"]["D2"] = "2024/5/24"
-        wb["Metrics"]["D5"] = "32.3 billion"
+        set_cells(wb["Agreements"], 2, {"Value (CNY)": "1,234,567", "Signed on": "24 May 2024"})
+        set_cells(wb["Agreements"], 3, {"Value (CNY)": "323亿"})
+        set_cells(wb["Meetings"], 2, {"Date": "2024/5/24"})
+        set_cells(wb["Metrics"], 5, {"Value": "32.3 billion"})
 
     wb = validate_file(edited(edit)).workbook
     assert wb is not None
@@ -144,9 +165,10 @@ def test_space_around_text_is_trimmed_in_every_row(edited) -> None:
     def edit(wb) -> None:
         ws = wb["Agreements"]
         for row in range(2, ws.max_row + 1):
-            if ws[f"D{row}"].value:
-                ws[f"D{row}"] = f" {ws[f'D{row}'].value}\u3000 "  # ideographic space too
-        ws["K2"] = "sh-suzhou\xa0"
+            party = cell_at(ws, "Party A", row)
+            if party.value:
+                party.value = f" {party.value}\u3000 "  # ideographic space too
+        cell_at(ws, "Source", 2).value = "sh-suzhou\xa0"
 
     result = validate_file(edited(edit))
     assert result.report.ok and not result.report.warnings, result.report.problems
@@ -157,9 +179,10 @@ def test_space_around_text_is_trimmed_in_every_row(edited) -> None:
 
 
 def test_a_required_cell_of_spaces_is_reported(edited) -> None:
-    report = validate_file(edited(lambda wb: wb["Agreements"].__setitem__("C3", "   "))).report
+    report = validate_file(edited(lambda wb: setattr(cell_at(wb["Agreements"], "Title", 3),
+                                                     "value", "   "))).report
     (p,) = report.errors
-    assert (p.code, p.sheet, p.cell) == ("required", "Agreements", "C3")
+    assert (p.code, p.sheet, p.cell) == ("required", "Agreements", ref("Agreements", "Title", 3))
 
 
 def test_qualifier_and_unit_cells_make_the_quantity() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..labels import Language
+from ..text import count
 
 if TYPE_CHECKING:
     from .result import Check
@@ -178,7 +179,8 @@ def _figure_possible(c: Check) -> str:
 # --- counts and agreements ----------------------------------------------------------------------
 
 def _count(c: Check) -> str:
-    return (f"the workbook lists {c.workbook_value} agreement(s) for {c.meeting_id}; "
+    return (f"the workbook lists {count(int(c.workbook_value or 0), 'agreement')} for "
+            f"{c.meeting_id}; "
             f"{_cite(c)} reports {_d(c, 'as_written')} ({(c.metric or '').lower()})")
 
 

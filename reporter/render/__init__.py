@@ -16,7 +16,7 @@ from ..codes import Status
 from ..facts import Event, Source
 from ..models import Action, Agreement, Meeting, Metric, Participant
 from ..reconcile import Check
-from .history import Changes, Earlier, FollowUp
+from .history import Changes, Earlier, FollowUp, standing
 
 STATUS_LABELS = {s.value: s.label.en for s in Status}
 
@@ -58,6 +58,10 @@ class MeetingBriefing:
         if not self.focus_counts:
             counts = Counter(f for a in self.agreements for f in a.focus_areas)
             self.focus_counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def own(self) -> list[FollowUp]:
+        """The follow-ups agreed at this meeting, as they stand on its date."""
+        return standing(self.actions, self.meeting.meeting_id, on=self.date)
 
     def inherited(self) -> list[tuple[Earlier, FollowUp]]:
         """The follow-ups still open from the meetings before this one. None when this

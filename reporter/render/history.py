@@ -117,9 +117,8 @@ class History:
 
     def follow_ups(self, agreed_at: Meeting, *, on: dt.date | None) -> list[FollowUp]:
         """The actions agreed at a meeting, as they stand on a date (None: not known)."""
-        return [FollowUp(a, agreed_at.meeting_id, _is_open(a),
-                         _is_open(a) and on is not None and a.due is not None and a.due < on)
-                for a in self._actions.get(agreed_at.meeting_id, ())]
+        return standing(self._actions.get(agreed_at.meeting_id, ()), agreed_at.meeting_id,
+                        on=on)
 
     def changes(self, m: Meeting, earlier: list[Earlier]) -> Changes | None:
         """Since the previous meeting: the latest dated earlier one, else the only one.
@@ -142,5 +141,13 @@ class History:
                        sum(not f.open for f in follow), sum(f.overdue for f in follow))
 
 
-def _is_open(a: Action) -> bool:
-    return (a.status or "open") not in CLOSED
+def standing(actions: Iterable[Action], agreed_at: str, *, on: dt.date | None
+             ) -> list[FollowUp]:
+    """Actions as they stand on a date: open or not, and overdue (open, and due before
+    it; never when either date is not known)."""
+    out = []
+    for a in actions:
+        is_open = (a.status or "open") not in CLOSED
+        out.append(FollowUp(a, agreed_at, is_open, is_open and on is not None
+                            and a.due is not None and a.due < on))
+    return out

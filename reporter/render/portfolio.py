@@ -66,14 +66,15 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
         note += " Not included: " + "; ".join(left_out) + "."
     ws.write_string(1, 0, note, fmt.note)
     cols = [TableColumn("Meeting ID"), TableColumn("Title", width=48), TableColumn("Kind"),
-            TableColumn("Date", "date"), TableColumn("Counterpart"), TableColumn("Cooperation"),
+            TableColumn("Date", "date"), TableColumn("Date as known"),
+            TableColumn("Counterpart"), TableColumn("Cooperation"),
             TableColumn("Agreements", "int"), TableColumn("Figures", "int"),
             *[TableColumn(s, "int") for s in statuses], TableColumn("Folder")]
     rows = []
     for b in briefings:
         m = b.meeting
         counts = b.status_counts()
-        rows.append([m.meeting_id, m.title, m.kind, m.date, m.counterpart,
+        rows.append([m.meeting_id, m.title, m.kind, m.date, b.date_text, m.counterpart,
                      b.scope_name or "not covered", len(b.agreements), len(b.metrics),
                      *[counts[s] for s in statuses], f"{b.folder}/"])
     first = 3
@@ -81,8 +82,9 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
     ws.freeze_panes(first + 1, 1)
     if 0 < len(briefings) <= CHARTED:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+        first_status = [c.header for c in cols].index(statuses[0])
         for k, s in enumerate(statuses):
-            col = 8 + k
+            col = first_status + k
             chart.add_series({
                 "name": ["Overview", first, col],
                 "categories": ["Overview", first + 1, 0, last, 0],
@@ -90,7 +92,9 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
                 "fill": {"color": Status(s).chart},
             })
         chart.set_title({"name": "Reconciliation by meeting", "name_font": {"size": 12}})
-        chart.set_x_axis({"num_font": {"size": 11}})
+        most = max((sum(b.status_counts().values()) for b in briefings), default=0)
+        chart.set_x_axis({"num_font": {"size": 11}, "num_format": "0", "min": 0,
+                          "major_unit": max(1, -(-most // 8))})  # whole checks
         chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
         chart.set_legend({"font": {"size": 11}})
         # No taller than a page, so that it prints on one.

@@ -160,7 +160,8 @@ def _follow_ups(b: MeetingBriefing) -> Table:
     MeetingBriefing.inherited), in its order; overdue as of this meeting's date."""
     shown = shown_columns(ACTIONS, "summary")
     columns = [*_declared(shown), TableColumn("Meeting date"), TableColumn("Overdue")]
-    rows = [[*(excel_value(ACTIONS, c, a) for c in shown), b.date_text, ""] for a in b.actions]
+    rows = [[*(excel_value(ACTIONS, c, f.action) for c in shown), b.date_text,
+             "overdue" if f.overdue else ""] for f in b.own()]
     inherited = b.inherited()
     for e, f in inherited:
         rows.append([*(excel_value(ACTIONS, c, f.action) for c in shown), e.date_text,
@@ -249,10 +250,12 @@ def _summary_sheet(wb: Any, ws: Any, b: MeetingBriefing, checks: _RowChecks,
     r = _headline_figures(put, r + 1, b, checks, fmt)
     r, counts = _reconciliation(put, r + 1, b, fmt)
     r, focus = _focus_areas(put, r + 1, b, fmt)
+    counted = max(b.status_counts().values(), default=0)
+    most = max((n for _, n in b.focus_counts), default=0)
     charts = [c for c in (_chart(wb, counts, "column", "Reconciliation with published sources",
-                                 "Checks", "#1F3864"),
+                                 "Checks", "#1F3864", counted),
                           _chart(wb, focus, "bar", "Agreements by focus area", "Agreements",
-                                 "#2E75B6")) if c[0] is not None]
+                                 "#2E75B6", most)) if c[0] is not None]
     page = PAGE_HEIGHT_PT / (plan.scale / 100)  # points of the sheet on a page
     ws.set_h_pagebreaks(put.page_breaks(page, r) + _place_charts(ws, r + 1, charts, page))
 
@@ -285,8 +288,8 @@ def _details(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats) -> int:
         ("Counterpart", m.counterpart), ("Cooperation", b.scope_name or "not covered"),
         ("Purpose", m.purpose or "not stated"),
         ("Reported in", f"{b.event.title} ({b.event.source}, paragraph {b.event.paragraph})"
-         if b.event else ""),
-        ("Notes", m.notes or ""),
+         if b.event else "no published report of this meeting"),
+        ("Notes", m.notes or "none"),
     ]
     put.keep(r, r + len(rows) - 1)
     for label, value in rows:
@@ -365,8 +368,9 @@ def _focus_areas(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
 
 
 def _chart(wb: Any, rows: tuple[int, int] | None, kind: str, title: str, series: str,
-           colour: str) -> tuple[Any, int]:
-    """A chart of the Summary sheet's rows (first, last): labels in A, values in B."""
+           colour: str, largest: int) -> tuple[Any, int]:
+    """A chart of the Summary sheet's rows (first, last): labels in A, counts in B (the
+    count axis in whole steps: there is no half of a check)."""
     if rows is None:
         return None, 0
     first, last = rows
@@ -378,7 +382,9 @@ def _chart(wb: Any, rows: tuple[int, int] | None, kind: str, title: str, series:
     })
     chart.set_title({"name": title, "name_font": {"size": 12}})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"num_font": {"size": 11}})
+    counts = {"num_format": "0", "major_unit": max(1, -(-largest // 8)), "min": 0}
+    # In a bar chart the categories run down the y axis, and the counts along x.
+    chart.set_x_axis({"num_font": {"size": 11}, **(counts if kind == "bar" else {})})
     chart.set_y_axis({"major_gridlines": {"visible": False}, "num_font": {"size": 11},
-                      **({"reverse": True} if kind == "bar" else {})})
+                      **({"reverse": True} if kind == "bar" else counts)})
     return chart, (280 if kind == "column" else 120 + 24 * (last - first + 1))

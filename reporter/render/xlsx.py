@@ -137,7 +137,7 @@ class TableSheet(Worksheet):
         """Heights for the rows whose text wraps, measured only in the columns where some
         text is wider than the column or has lines of its own."""
         widths = self._wrap_widths
-        if not widths:
+        if not widths or not self._widest:  # no rows were given (an empty table)
             return
         wrapping = [(j, _per_line(w)) for j, w in enumerate(widths)
                     if self._multiline[j] or self._widest[j] > _per_line(w)]
@@ -488,12 +488,25 @@ _WIDE_CHARS = (r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe
 _RUN = re.compile(rf"[^\s\u2013\u2014{_WIDE_CHARS}]+[\u2013\u2014]?")
 
 
+#: Letters wider or narrower than the digit a column width counts (Calibri's advances).
+_WIDE_LETTERS = dict.fromkeys("mwMW", 1.6) | dict.fromkeys("ABCDGHKNOQRUVXY@%&", 1.3) | (
+    dict.fromkeys("ilj.,;:'|!", 0.5)) | dict.fromkeys("frtI()[]- ", 0.7)
+
+
+def _word_units(word: str) -> float:
+    return sum(_WIDE_LETTERS.get(ch, 1.0) for ch in word)
+
+
 def longest_word(texts: Iterable[Any]) -> int:
     """The widest run of text a line cannot break, in character widths: a word, or the
-    part of one between dashes (a Chinese character breaks anywhere and counts two)."""
+    part of one between dashes (a Chinese character breaks anywhere and counts two).
+    Words are weighed by their letters ('memorandum' is wider than ten digits)."""
     joined = "\n".join(t for t in texts if type(t) is str)
     if joined.isascii():
-        return max(map(len, joined.split()), default=0)
+        words = set(joined.split())
+        longest = max(map(len, words), default=0)
+        return round(max((_word_units(w) for w in words if len(w) >= longest - 4),
+                         default=0.0) + 0.49)
     widest = max(map(len, _RUN.findall(joined)), default=0)
     return max(widest, 2) if _WIDE.search(joined) else widest
 

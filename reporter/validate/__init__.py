@@ -12,7 +12,7 @@ stable code. The steps, each in its own module:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,20 @@ class Validation:
 
 
 def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
-                  fact_ids: Mapping[str, str] | None = None) -> Validation:
-    """Read and validate a workbook file. Raises InputError when it cannot be read."""
+                  fact_ids: Mapping[str, str] | None = None,
+                  facts_files: Iterable[Path] = ()) -> Validation:
+    """Read and validate a workbook file. Raises InputError when it cannot be read.
+
+    Source and Fact ID cells may name what the built-in fact base holds, and what extra
+    fact files add (`facts_files`, as `reconcile --facts`); or exactly `sources` and
+    `fact_ids` when given.
+    """
+    extra = tuple(Path(p) for p in facts_files)
+    if extra and sources is None and fact_ids is None:
+        from ..facts import load_facts
+
+        base = load_facts(extra)
+        sources, fact_ids = list(base.sources), base.fact_kinds()
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
         result = validate_workbook(raw, sources=sources, fact_ids=fact_ids)
@@ -67,6 +79,7 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
                   {k.casefold(): (k, kind) for k, kind in fact_ids.items()})
     records: dict[str, list[Any]] = {}
     letters: dict[str, dict[str, str]] = {}
+    read = dict.fromkeys((spec.name.lower() for spec in DATA_SHEETS), 0)  # rows, not records
     for spec in DATA_SHEETS:  # Meetings first: the other sheets refer to its IDs
         records[spec.name] = []
         layout = find_layout(spec, raw, findings)
@@ -74,11 +87,12 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
             continue
         letters[spec.name] = layout.letters
         cells = type_columns(layout, read_body(layout, findings, stats), raw, findings)
+        read[spec.name.lower()] = len(cells.numbers)
         records[spec.name], ids = build_records(layout, cells, names, findings)
         fact_ids_once(layout, records[spec.name], findings)
         if spec is MEETINGS:
             names.meetings = ids
-    stats.update({spec.name.lower(): len(records[spec.name]) for spec in DATA_SHEETS})
+    stats.update(read)
     report = Report(str(raw.path), findings.sorted([s.name for s in DATA_SHEETS]), stats)
     workbook = None
     if report.ok:

@@ -42,8 +42,7 @@ def agreements_section(ctx: Context) -> None:
 def _table(ctx: Context, rows: list[Any]) -> None:
     extra = shown_columns(AGREEMENTS, "briefing")  # declared to be shown here as well
     header = [COLUMNS["agreement"].en, COLUMNS["parties"].en, COLUMNS["signed"].en,
-              COLUMNS["value"].en, COLUMNS["status"].en, COLUMNS["focus"].en,
-              *(c.title.en for c in extra)]
+              COLUMNS["value"].en, COLUMNS["status"].en, *(c.title.en for c in extra)]
     body = [[*_row(ctx, a), *(text_value(AGREEMENTS, c, a) for c in extra)] for a in rows]
     keep = [j for j in range(len(header)) if j < 2 or any(r[j] for r in body)]
     ctx.page.table([header[j] for j in keep],
@@ -54,9 +53,10 @@ def _row(ctx: Context, a: Any) -> list[str]:
     check = ctx.check("Agreements", a.row, "agreement")
     cite = ctx.cites.cite(check.source, check.paragraph) if check else ""
     title = f"{a.title} {cite}".strip()
+    if a.focus_areas:  # under the title: a column of its own would squeeze the parties
+        title += f"\n{COLUMNS['focus'].en}: {'; '.join(a.focus_areas)}"
     value = format_amount(_fraction(a.value_cny), "CNY") if a.value_cny is not None else ""
-    return [title, and_list(list(a.parties)), _day(a.signed_on), value, a.status or "",
-            "; ".join(a.focus_areas)]
+    return [title, and_list(list(a.parties)), _day(a.signed_on), value, a.status or ""]
 
 
 def _summary(ctx: Context) -> None:

@@ -120,12 +120,13 @@ class Page:
     # --- tables ---------------------------------------------------------------------------
 
     def table(self, header: Sequence[str] | None, rows: Sequence[Sequence[Cell]], *,
-              widths: Sequence[float] | None = None, style: str = TABLE_STYLE) -> None:
-        """A table that fills the text width; without a header, a label column and values."""
+              style: str = TABLE_STYLE) -> None:
+        """A table that fills the text width; without a header, a label column and values
+        (the labels as wide as they need, the values the rest)."""
         from docx.shared import Cm
 
         columns = len(header) if header is not None else len(rows[0])
-        widths = list(widths) if widths else fit_widths(header, rows, self.width_cm)
+        widths = fit_widths(header, rows, self.width_cm, stretch_last=header is None)
         t = self.doc.add_table(rows=1, cols=columns)
         chosen = style if self.has(style) else "Table Grid"
         if self.has(chosen):
@@ -221,7 +222,7 @@ _NARROW = frozenset("iljtf.,;:'!|()[] ")
 #: may be wider than the template's), and the cell's own padding.
 _CM_NARROW, _CM_LATIN, _CM_CAPITAL, _CM_WIDE, _PADDING = 0.1, 0.2, 0.26, 0.38, 0.5
 #: A column whose longest line is at most this wide is never wrapped if it can be helped.
-SHORT_CM = 3.6
+SHORT_CM = 4.2
 
 
 def text_cm(text: str) -> float:
@@ -242,9 +243,10 @@ def _plain(cell: Cell) -> str:
 
 
 def fit_widths(header: Sequence[str] | None, rows: Sequence[Sequence[Cell]],
-               total: float) -> list[float]:
+               total: float, *, stretch_last: bool = False) -> list[float]:
     """Column widths (cm) that fill `total`: each at least its longest word, the rest
-    shared out by how much text each column holds."""
+    shared out by how much text each column holds (or, with `stretch_last`, given to the
+    last column when all fits)."""
     columns = len(header) if header is not None else len(rows[0])
     longest = [0.0] * columns  # the longest unbreakable piece (a word; a CJK character)
     natural = [0.0] * columns  # the longest line
@@ -260,6 +262,8 @@ def fit_widths(header: Sequence[str] | None, rows: Sequence[Sequence[Cell]],
     want = [max(n + _PADDING, m) for n, m in zip(natural, least, strict=True)]
     if sum(want) <= total:  # everything fits on one line: share out what is left
         spare = total - sum(want)
+        if stretch_last:
+            return [*want[:-1], want[-1] + spare]
         return [w + spare * w / sum(want) for w in want]
     if sum(least) >= total:  # even the longest words do not fit: shrink in proportion
         return [w * total / sum(least) for w in least]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...codes import Status
 from ...quantities import format_quantity
-from ...schema import METRICS
+from ...schema import METRICS, NO_FACT
 from ..tables import shown_columns, text_value
 from .context import PAGE_OF_ROWS, Context
 from .document import Run
@@ -44,7 +44,8 @@ def _row(ctx: Context, f: Any, notes: list[str]) -> list:
     source = ""
     if check is not None:
         source = ctx.cites.cite(check.source, check.paragraph)
-    if check is None or Status(check.status) is Status.MISMATCH:
+    own = f.fact_id == NO_FACT  # staff say it is not a published figure: nothing to mark
+    if not own and (check is None or Status(check.status) is Status.MISMATCH):
         mark = _MARKS[len(notes) % len(_MARKS)]
         value.append(Run(f" ({mark})", style=Status.MISMATCH.docx_style if check else
                          Status.UNSOURCED.docx_style))

@@ -63,9 +63,7 @@ def _recall(e: Any) -> list[str]:
 def follow_ups(ctx: Context) -> None:
     """The follow-ups still open: those agreed earlier with this counterpart, and here."""
     b = ctx.b
-    agreed_here = [FollowUp(a, b.meeting.meeting_id, (a.status or "open") not in
-                            ("done", "dropped"), False) for a in b.actions]
-    items = [f for _, f in b.inherited()] + [f for f in agreed_here if f.open]
+    items = [f for _, f in b.inherited()] + [f for f in b.own() if f.open]
     if not items:
         return
     items.sort(key=lambda f: (not f.overdue, f.action.due is None, f.action.due or 0))

@@ -6,6 +6,7 @@ from collections import Counter
 
 from ...codes import Status
 from ...quantities import format_quantity
+from ...schema import NO_FACT
 from .context import Context
 from .words import HEADINGS, and_list, count, plural
 
@@ -57,7 +58,8 @@ def _since(ctx: Context) -> str:
     prev = changes.previous
     parts = []
     n = changes.agreements_since
-    parts.append(f"{count(n, 'agreement')} {plural('is', n)} recorded for this meeting")
+    if n:
+        parts.append(count(n, 'new agreement'))
     for metric, before, now in changes.moved[:NAMED]:
         parts.append(f"{metric.lower()} went from {format_quantity(before.value)} to "
                      f"{format_quantity(now.value)}")
@@ -68,13 +70,16 @@ def _since(ctx: Context) -> str:
         if changes.overdue:
             follow += f" and {changes.overdue:,} overdue"
         parts.append(follow)
+    if not parts:
+        return ""
     return (f"Since the previous meeting with {ctx.counterpart} ({prev.meeting.title}, "
             f"{prev.date_text}): {'; '.join(parts)}.")
 
 
 def _checked(ctx: Context) -> str:
-    """The reconciliation, as one plain line."""
-    metrics = ctx.b.metrics
+    """The reconciliation, as one plain line (figures staff say are not published ones, with
+    Fact ID none, are not counted)."""
+    metrics = [f for f in ctx.b.metrics if f.fact_id != NO_FACT]
     if not metrics:
         return ""
     status = Counter()
@@ -86,9 +91,12 @@ def _checked(ctx: Context) -> str:
         return (f"All {n:,} figures agree with their published sources." if n > 1 else
                 "The figure agrees with its published source.")
     if status[Status.UNSOURCED] == n:
-        return (f"None of the {n:,} figures has a published source (marked under Key figures)."
-                if n > 1 else "The figure has no published source (marked under Key figures).")
-    parts = [f"{agree:,} of {n:,} {plural('figure', n)} agree with their published sources"]
+        whole = ("The figure has" if n == 1 else "Neither figure has" if n == 2
+                 else f"None of the {n:,} figures has")
+        return f"{whole} a published source (marked under Key figures)."
+    parts = [f"{agree:,} of {n:,} figures {plural('agrees', agree)} with "
+             f"{'its' if agree == 1 else 'their'} published "
+             f"{'source' if agree == 1 else 'sources'}"]
     if status[Status.MISMATCH]:
         k = status[Status.MISMATCH]
         parts.append(f"{k:,} {plural('differs', k)} from {'it' if k == 1 else 'them'}")

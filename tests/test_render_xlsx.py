@@ -251,6 +251,22 @@ def test_lines_of_wrapped_text() -> None:
     assert laid_out_lines("", 10) == laid_out_lines(None, 10) == 1
 
 
+def test_a_dash_does_not_make_a_row_taller(tmp_path: Path) -> None:
+    """Rows are as tall as their text: a title with an en dash takes the lines of its
+    plain twin (it used to be measured like Chinese, a row half empty); Chinese text of
+    the same length takes more."""
+    title = "Shanghai-Suzhou science and technology cooperation signing"
+    rows = [["A-1", title], ["A-2", title.replace("-", "–")], ["A-3", "上海苏州科技合作签约" * 3]]
+    path = tmp_path / "t.xlsx"
+    wb = new_workbook(path, CREATED, "test")
+    write_table(wb.add_worksheet("Rows"), 0, [TableColumn("ID"), TableColumn("Title", width=14)],
+                rows, "Rows", Formats(wb))
+    wb.close()
+    heights = [_load(path)["Rows"].row_dimensions[r].height for r in (2, 3, 4)]
+    assert heights[0] == heights[1] > 15
+    assert heights[2] > heights[1]
+
+
 def _load(path: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

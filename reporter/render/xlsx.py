@@ -248,15 +248,16 @@ def _per_line(width: float) -> int:
 
 def _cell_lines(text: str, per_line: int) -> int:
     """Roughly how many lines a text takes at per_line character widths a line: quick, for
-    the rows of a table. A text that is not ASCII is measured by its UTF-8 length, which
-    counts a Chinese character two (an accented letter one and a half), and a quarter more:
-    Chinese glyphs are a little wider than two digits, and lines that mix scripts break
-    less evenly (too tall leaves space; too short would hide text)."""
+    the rows of a table. A wide (Chinese, Japanese, Korean) character counts two, and a text
+    that has any counts a quarter more: such glyphs are a little wider than two digits, and
+    lines that mix scripts break less evenly (too tall leaves space; too short would hide
+    text). Other letters, accented ones and dashes included, count one."""
     if "\n" in text:
         return sum(_cell_lines(part, per_line) if part else 1 for part in text.split("\n"))
     if text.isascii():
         return max(1, -(-len(text) // per_line))
-    n = (len(text) + len(text.encode("utf-8", "replace"))) * 5 // 8
+    wide = len(_WIDE.findall(text))
+    n = (len(text) + wide) * 5 // 4 if wide else len(text)
     return max(1, -(-n // per_line))
 
 

@@ -137,7 +137,14 @@ def test_summary_workbook_reads_back(built: Path) -> None:
 
 def test_portfolio_summary(built: Path) -> None:
     wb = load(built / "portfolio-summary.xlsx")
-    assert wb.sheetnames == ["Overview", "Focus areas", "Figures", "Reconciliation"]
+    assert wb.sheetnames == ["Overview", "Reconciliation chart", "Focus areas", "Figures",
+                             "Reconciliation"]
+    # The chart has a sheet of its own: under the Overview's table it printed beneath the
+    # table's repeated header row.
+    assert [c.title for c in wb.chartsheets] == ["Reconciliation chart"]
+    chart = wb["Reconciliation chart"]
+    assert chart.pageSetup.orientation == "landscape" and len(chart._charts) == 1
+    assert not wb["Overview"]._charts
     overview = wb["Overview"]
     header = [c.value for c in overview[4]]
     rows = [dict(zip(header, r, strict=True)) for r in overview.iter_rows(min_row=5,

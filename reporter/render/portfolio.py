@@ -1,4 +1,5 @@
-"""The portfolio summary across meetings: Overview, Focus areas, Figures, Reconciliation.
+"""The portfolio summary across meetings: Overview, Reconciliation chart, Focus areas,
+Figures, Reconciliation.
 
 A sheet with nothing to list (no focus areas, no figures, no checks) is left out rather
 than written empty, and the Overview says so. Every sheet prints by the policy of
@@ -39,7 +40,10 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
         ("Focus areas", "no agreement names a focus area", areas),
         ("Figures", "no meeting has figures", figures),
         ("Reconciliation", "there are no checks", listed)) if not shown]
-    _overview(wb, overview, briefings, left_out, fmt)
+    last, first_status = _overview(overview, briefings, left_out, fmt)
+    bars = {tuple(b.status_counts().values()) for b in briefings}
+    if len(bars) > 1 and len(briefings) <= CHARTED:  # a chart only when its bars differ
+        _chart(wb, briefings, last, first_status)
     if areas:
         _focus_areas(wb.add_worksheet("Focus areas"), briefings, areas, fmt)
     if figures:
@@ -50,9 +54,13 @@ def write_portfolio(briefings: list[MeetingBriefing], out: Path, *, created: dt.
     wb.close()
 
 
-def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list[str],
-              fmt: Formats) -> None:
-    """One row per meeting, and a chart of the reconciliation statuses."""
+#: The Overview table's header row.
+_HEADER_ROW = 3
+
+
+def _overview(ws: Any, briefings: list[MeetingBriefing], left_out: list[str],
+              fmt: Formats) -> tuple[int, int]:
+    """One row per meeting; returns the table's last row and its first status column."""
     statuses = list(STATUS_LABELS)
     ws.write_string(0, 0, "Cooperation portfolio", fmt.title)
     source = briefings[0].provenance if briefings else None
@@ -77,32 +85,34 @@ def _overview(wb: Any, ws: Any, briefings: list[MeetingBriefing], left_out: list
         rows.append([m.meeting_id, m.title, m.kind, m.date, b.date_text, m.counterpart,
                      b.scope_name or "not covered", len(b.agreements), len(b.metrics),
                      *[counts[s] for s in statuses], f"{b.folder}/"])
-    first = 3
-    last = write_table(ws, first, cols, rows, "Meetings", fmt) - 1
-    ws.freeze_panes(first + 1, 1)
-    if 0 < len(briefings) <= CHARTED:
-        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        first_status = [c.header for c in cols].index(statuses[0])
-        for k, s in enumerate(statuses):
-            col = first_status + k
-            chart.add_series({
-                "name": ["Overview", first, col],
-                "categories": ["Overview", first + 1, 0, last, 0],
-                "values": ["Overview", first + 1, col, last, col],
-                "fill": {"color": Status(s).chart},
-            })
-        chart.set_title({"name": "Reconciliation by meeting", "name_font": {"size": 12}})
-        most = max((sum(b.status_counts().values()) for b in briefings), default=0)
-        chart.set_x_axis({"num_font": {"size": 11}, "num_format": "0", "min": 0,
-                          "major_unit": max(1, -(-most // 8))})  # whole checks
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
-        chart.set_legend({"font": {"size": 11}})
-        # No taller than a page, so that it prints on one.
-        chart.set_size({"width": 720, "height": min(600, 120 + 28 * len(briefings))})
-        # On a page of its own (a chart cut by a page break reads badly); a little below
-        # the row's top, so that its edge does not show on the page before.
-        ws.insert_chart(last + 2, 0, chart, {"y_offset": 6})
-        ws.set_h_pagebreaks([last + 2])
+    last = write_table(ws, _HEADER_ROW, cols, rows, "Meetings", fmt) - 1
+    ws.freeze_panes(_HEADER_ROW + 1, 1)
+    return last, [c.header for c in cols].index(statuses[0])
+
+
+def _chart(wb: Any, briefings: list[MeetingBriefing], last: int, first_status: int) -> None:
+    """The reconciliation statuses by meeting, on a chart sheet of its own: below the
+    Overview's table it would print under that table's repeated header row."""
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for k, s in enumerate(STATUS_LABELS):
+        col = first_status + k
+        chart.add_series({
+            "name": ["Overview", _HEADER_ROW, col],
+            "categories": ["Overview", _HEADER_ROW + 1, 0, last, 0],
+            "values": ["Overview", _HEADER_ROW + 1, col, last, col],
+            "fill": {"color": Status(s).chart},
+        })
+    chart.set_title({"name": "Reconciliation by meeting", "name_font": {"size": 12}})
+    most = max((sum(b.status_counts().values()) for b in briefings), default=0)
+    chart.set_x_axis({"num_font": {"size": 11}, "num_format": "0", "min": 0,
+                      "major_unit": max(1, -(-most // 8))})  # whole checks
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 11}})
+    chart.set_legend({"font": {"size": 11}})
+    sheet = wb.add_chartsheet("Reconciliation chart")
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_footer("&L&A&RPage &P of &N")
+    sheet.set_chart(chart)
 
 
 def _focus_areas(ws: Any, briefings: list[MeetingBriefing], areas: list[str],

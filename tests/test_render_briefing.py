@@ -78,6 +78,16 @@ def test_the_first_lines_say_why_we_are_meeting(sample_reports: Path, meeting: s
     assert details["Date"] and "workbook" not in details["Date"]
 
 
+def test_headline_figures_read_as_a_sentence(sample_reports: Path) -> None:
+    """The period of a figure stands in one pair of brackets, never brackets in brackets."""
+    paragraphs, _, _ = read(briefing_of(sample_reports, "M-SUZHOU"))
+    line = next(p for p in paragraphs if p.startswith("Headline figures: "))
+    figure = next(f for f in WB.metrics if f.meeting_id == "M-SUZHOU")
+    assert figure.period == "26 October (year not stated)"
+    assert f"{format_quantity(figure.value)} (26 October, year not stated)" in line
+    assert not re.search(r"\([^()]*\(", line)
+
+
 @pytest.mark.parametrize("meeting", [m.meeting_id for m in WB.meetings])
 def test_key_figures_carry_period_notes_and_their_source(sample_reports: Path,
                                                          meeting: str) -> None:

@@ -45,10 +45,19 @@ def _figures(ctx: Context) -> str:
     # Figures the sources confirm first, then the rest, each in workbook order.
     ordered = sorted(metrics, key=lambda f: ctx.check("Metrics", f.row, "figure") is None)
     named = [f"{f.metric.lower()}, {format_quantity(f.value)}"
-             + (f" ({f.period})" if f.period else "") for f in ordered[:NAMED]]
+             + (f" ({_bracketed(f.period)})" if f.period else "") for f in ordered[:NAMED]]
     more = len(metrics) - len(named)
     tail = f", and {count(more, 'more figure')} below" if more > 0 else ""
     return f"Headline figures: {'; '.join(named)}{tail}."
+
+
+def _bracketed(text: str) -> str:
+    """Text to stand in brackets: its own one bracketed part becomes a clause
+    ("26 October (year not stated)" -> "26 October, year not stated")."""
+    head, bracket, rest = text.partition(" (")
+    if bracket and rest.endswith(")") and "(" not in rest and ")" not in rest[:-1]:
+        return f"{head}, {rest[:-1]}"
+    return text
 
 
 def _since(ctx: Context) -> str:

@@ -3,6 +3,7 @@ checked against the fact base at their cell. Cells are found by header, never by
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import warnings
 from pathlib import Path
@@ -231,3 +232,27 @@ def test_a_meeting_possibly_an_event_is_settled_by_a_rows_fact_id(tmp_path: Path
     assert not [c for c in outcome.checks if c.status is Status.HINT]
     assert {c.code for c in outcome.checks if c.meeting_id == "M-TSINGHUA"} == {
         "meeting-matches", "agreement-matches"}
+
+
+def test_a_fact_id_does_not_make_a_later_year_meeting_the_event(tmp_path: Path) -> None:
+    """A 2025 meeting that quotes a 2024 figure by its Fact ID is still not the 2024
+    conference: a year apart rules the event out, and the 2024 meeting keeps it."""
+    rows = R.sample_rows()
+    g60 = next(m for m in rows["Meetings"] if m["meeting_id"] == "M-G60-2024")
+    before = run(R.write(tmp_path / "before.xlsx", rows)).events["M-G60-2024"]
+    assert before is not None
+    g60["date"] = dt.date(2024, 5, 24)
+    rows["Meetings"].append(R._meeting(
+        "M-G60-2025", "Yangtze River Delta G60 corridor conference on the innovation ecosystem",
+        "corridor", "G60 corridor", dt.date(2025, 5, 20), "Songjiang District, Shanghai"))
+    rows["Metrics"].append(R._figure("F-G60-25", "M-G60-2025", "Innovation enclaves in Songjiang",
+                                     20, "count", "2025", fact_id="g60-enclaves"))
+    path = R.write(tmp_path / "later.xlsx", rows)
+    outcome = run(path)
+    assert outcome.events["M-G60-2024"] == before
+    assert outcome.events["M-G60-2025"] is None
+    # the row is still the figure staff named: compared with it, at its own cell
+    (check,) = checks_of(outcome, path, "F-G60-25")
+    assert check.fact_id == "g60-enclaves" and check.status is Status.MISMATCH
+    assert not [c for c in outcome.checks if c.meeting_id == "M-G60-2025"
+                and c.code in ("meeting-matches", "meeting-differs", "figure-missing")]

@@ -181,12 +181,14 @@ def event_evidence(title: frozenset[str], fit: DateFit, same_kind: bool, same_pl
                    cites_source: bool, named: bool, event_title: frozenset[str]
                    ) -> Evidence | None:
     """A meeting and an event of its cooperation (None: neither a tie nor a hint).
-    `named`: a row's Fact ID names an item of the event, which settles it."""
+    `named`: a row's Fact ID names an item of the event, which settles it unless the
+    dates are a year apart (a 2025 meeting may quote a 2024 figure; it is not the 2024
+    event)."""
     sim = similarity(title, event_title)
     score = (4 * sim + fit.points + same_kind + 0.5 * same_place + 0.5 * cites_source)
     parts = (("title", round(sim, 2)), ("date", _date_part(fit)), ("kind", same_kind),
              ("fact_id", named))
-    if named:
+    if named and fit.off < YEAR:
         return Evidence(score + 10, True, False, parts)
     plausible = fit.off < YEAR and sim >= TITLE_HINT
     if not plausible or score < EVENT_HINT:

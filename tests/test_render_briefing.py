@@ -159,8 +159,25 @@ def test_a_figure_that_differs_says_what_the_source_says(tmp_path: Path) -> None
     mark = re.search(r"\((\w)\)$", row["Value"]).group(1)
     note = next(p for p in paragraphs if p.startswith(f"({mark}) "))
     assert "32.3 billion yuan" in note and re.search(r"\[\d+\]", note)
-    assert any("4 of 5 figures agree" in p and "1 differs" in p for p in paragraphs)
+    assert ("Of the 5 figures, 4 agree with their published sources and 1 differs from its "
+            "published source (marked under Key figures).") in paragraphs
     assert not any("Metrics!" in p for p in paragraphs)
+
+
+@pytest.mark.parametrize(("change", "line"), [
+    ({"value": 190}, "The figure differs from its published source"),
+    ({"metric": "Co-authored papers", "source": None}, "The figure has no published source"),
+    ({}, "The figure agrees with its published source."),
+])
+def test_the_one_line_check_of_a_single_figure_says_what_it_is(tmp_path: Path, change: dict,
+                                                                line: str) -> None:
+    rows = R.sample_rows()
+    next(f for f in rows["Metrics"] if f["meeting_id"] == "M-SUZHOU").update(change)
+    out = tmp_path / "reports"
+    build(R.write(tmp_path / "one.xlsx", rows), out, jobs=1, meetings=["M-SUZHOU"])
+    paragraphs, _, _ = read(briefing_of(out, "M-SUZHOU"))
+    said = [p for p in paragraphs if p.startswith("The figure ")]
+    assert len(said) == 1 and said[0].startswith(line), said
 
 
 def _register_with_history(tmp_path: Path, agreements: int = 0) -> Path:

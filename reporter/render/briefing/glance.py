@@ -95,21 +95,26 @@ def _checked(ctx: Context) -> str:
     for f in metrics:
         c = ctx.check("Metrics", f.row, "figure")
         status[Status(c.status) if c else Status.UNSOURCED] += 1
-    n, agree = len(metrics), status[Status.MATCH]
+    n, agree, differ = len(metrics), status[Status.MATCH], status[Status.MISMATCH]
+    unsourced = n - agree - differ  # a hint is not a published source until staff say so
     if agree == n:
         return (f"All {n:,} figures agree with their published sources." if n > 1 else
                 "The figure agrees with its published source.")
-    if status[Status.UNSOURCED] == n:
-        whole = ("The figure has" if n == 1 else "Neither figure has" if n == 2
-                 else f"None of the {n:,} figures has")
+    if n == 1:
+        return ("The figure differs from its published source" if differ else
+                "The figure has no published source") + " (marked under Key figures)."
+    if unsourced == n:
+        whole = "Neither figure has" if n == 2 else f"None of the {n:,} figures has"
         return f"{whole} a published source (marked under Key figures)."
-    parts = [f"{agree:,} of {n:,} figures {plural('agrees', agree)} with "
-             f"{'its' if agree == 1 else 'their'} published "
-             f"{'source' if agree == 1 else 'sources'}"]
-    if status[Status.MISMATCH]:
-        k = status[Status.MISMATCH]
-        parts.append(f"{k:,} {plural('differs', k)} from {'it' if k == 1 else 'them'}")
-    if status[Status.UNSOURCED]:
-        k = status[Status.UNSOURCED]
-        parts.append(f"{k:,} {plural('has', k)} no published source")
-    return f"{and_list(parts)} (marked under Key figures)."
+
+    def source(k: int) -> str:
+        return f"{'its' if k == 1 else 'their'} published {plural('source', k)}"
+
+    parts = []
+    if agree:
+        parts.append(f"{agree:,} {plural('agrees', agree)} with {source(agree)}")
+    if differ:
+        parts.append(f"{differ:,} {plural('differs', differ)} from {source(differ)}")
+    if unsourced:
+        parts.append(f"{unsourced:,} {plural('has', unsourced)} no published source")
+    return f"Of the {n:,} figures, {and_list(parts)} (marked under Key figures)."

@@ -91,6 +91,18 @@ def test_changes_since_the_previous_meeting() -> None:
     ((name, before, now),) = changes.moved
     assert name == "Cooperation projects signed"
     assert (before.value.as_number(), now.value.as_number()) == (193, 210)
-    assert (changes.closed, changes.overdue) == (1, 1)
+    assert (changes.agreed, changes.closed, changes.overdue) == (2, 1, 1)
     assert h.changes(OTHER, h.earlier(OTHER)) is None
     assert h.changes(UNDATED, h.earlier(UNDATED)) is None  # nothing is known to precede it
+
+
+def test_a_meeting_whose_date_is_not_stated_is_never_the_previous_one() -> None:
+    """The signing is undated here: it may have come after the follow-up, so nothing is
+    said to have changed 'since' it, and its follow-ups are not counted as earlier."""
+    undated_signing = meeting("M-SZ-2024", "Suzhou", None, 2)
+    h = History([FOLLOW_UP, undated_signing], group_of=lambda m: m.counterpart,
+                date_of=lambda m: (m.date, "date not stated"), agreements={}, metrics={},
+                actions=[action("X-1", "M-SZ-2024", "open", dt.date(2025, 1, 1))])
+    earlier = h.earlier(FOLLOW_UP)
+    assert [e.meeting.meeting_id for e in earlier] == ["M-SZ-2024"]  # listed, not placed
+    assert h.changes(FOLLOW_UP, earlier) is None

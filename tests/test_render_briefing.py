@@ -180,8 +180,12 @@ def test_the_one_line_check_of_a_single_figure_says_what_it_is(tmp_path: Path, c
     assert len(said) == 1 and said[0].startswith(line), said
 
 
-def _register_with_history(tmp_path: Path, agreements: int = 0) -> Path:
+def _register_with_history(tmp_path: Path, agreements: int = 0,
+                           signing: dt.date | None = None) -> Path:
+    """The sample and a 2025 Suzhou follow-up; `signing`: the 2024 signing's date (the
+    sample's source gives no year)."""
     rows = R.with_new(R.sample_rows(), R.suzhou_2025())
+    next(m for m in rows["Meetings"] if m["meeting_id"] == "M-SUZHOU")["date"] = signing
     rows["Actions"] += [
         {"action_id": "F-SZ-09", "meeting_id": "M-SUZHOU", "action": "Open the joint "
          "chip-testing centre", "owner": "Suzhou", "due": dt.date(2025, 3, 1), "status": "open"},
@@ -216,13 +220,45 @@ def test_the_later_meeting_shows_the_earlier_one_and_its_open_follow_ups(
     # due before the meeting's own date: overdue, whichever meeting agreed it
     assert by_action["Send the draft plan"]["Status"] == "in progress, overdue"
     assert list(by_action)[:2] == ["Open the joint chip-testing centre", "Send the draft plan"]
-    assert any(p.startswith("Since the previous meeting with Suzhou") for p in paragraphs)
+    # the signing's year is not stated: it may have come after, so it is not "the previous
+    # meeting", and the history says it cannot be placed
+    assert not any(p.startswith("Since the previous") for p in paragraphs)
+    assert ("Whether the next meeting came before this one is not known: its full date is "
+            "not stated.") in history
     # the earlier meeting cannot tell what came before it: it lists the other, inherits nothing
     paragraphs, tables, d = read(briefing_of(out, "M-SUZHOU"))
     assert "Other meetings with Suzhou" in headings(d)
     assert not any(p.startswith("Since the previous") for p in paragraphs)
     assert "Report back on the pilot line" not in {r["Follow-up"] for r in
                                                    table(tables, "Follow-up")}
+
+
+def test_since_the_previous_meeting_counts_what_changed(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    build(_register_with_history(tmp_path, signing=dt.date(2024, 10, 26)), out, jobs=1,
+          meetings=["M-SZ-2025"])
+    paragraphs, _, _ = read(briefing_of(out, "M-SZ-2025"))
+    (since,) = [p for p in paragraphs if p.startswith("Since the previous meeting")]
+    assert since.startswith("Since the previous meeting with Suzhou (Shanghai–Suzhou science "
+                            "and technology cooperation signing, 26 October 2024): ")
+    assert "2 new agreements" in since
+    assert "cooperation projects signed went from 193 to 45" in since  # no other capital
+    assert "of 5 follow-ups agreed earlier, 1 is closed and 1 overdue" in since
+    assert not any(p.startswith("Whether the next") for p in paragraphs)
+
+
+def test_a_history_never_recalls_a_figure_that_differs_from_its_source(tmp_path: Path) -> None:
+    rows = R.with_new(R.sample_rows(), R.suzhou_2025())
+    next(f for f in rows["Metrics"] if f["metric_id"] == "F-SZ-01")["value"] = 190
+    out = tmp_path / "reports"
+    build(R.write(tmp_path / "slip.xlsx", rows), out, jobs=1)
+    paragraphs, _, _ = read(briefing_of(out, "M-SZ-2025"))
+    history = "\n".join(paragraphs[paragraphs.index("History with Suzhou"):])
+    assert "Shanghai–Suzhou science and technology cooperation signing" in history
+    assert "190" not in history
+    paragraphs, _, _ = read(briefing_of(out, "M-SUZHOU"))  # its own briefing marks it
+    glance = next(p for p in paragraphs if p.startswith("Headline figures: "))
+    assert "190 (26 October, year not stated; differs from its published source)" in glance
 
 
 def _pdf(docx_path: Path) -> Path:

@@ -48,7 +48,12 @@ def assemble(wb: Workbook, selected: Sequence[Meeting], outcome: Reconciliation,
         entity = facts.entities.resolve(m.counterpart)
         return f"entity:{entity.id}" if entity is not None else f"name:{name_key(m.counterpart)}"
 
-    history = History(wb.meetings, group_of, date_of, agreements, metrics, wb.actions)
+    # A history recalls what other meetings quoted; never a figure known to differ from
+    # its published source (that meeting's own briefing marks it).
+    differing = {c.row for c in outcome.checks
+                 if c.status is Status.MISMATCH and c.sheet == "Metrics" and c.kind == "figure"}
+    recalled = {mid: [f for f in fs if f.row not in differing] for mid, fs in metrics.items()}
+    history = History(wb.meetings, group_of, date_of, agreements, recalled, wb.actions)
     if folders is None:
         folders = folder_names([m.meeting_id for m in wb.meetings])
     out = []

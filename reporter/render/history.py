@@ -63,7 +63,10 @@ class Changes:
     agreements_since: int
     #: (metric, the previous figure, this meeting's figure) for metrics that moved
     moved: tuple[tuple[str, Metric, Metric], ...]
-    closed: int  # follow-ups of earlier meetings that are done or dropped
+    #: Follow-ups agreed at the dated meetings before this one, how many of them are done
+    #: or dropped, and how many are overdue.
+    agreed: int
+    closed: int
     overdue: int
 
 
@@ -121,24 +124,23 @@ class History:
                         on=on)
 
     def changes(self, m: Meeting, earlier: list[Earlier]) -> Changes | None:
-        """Since the previous meeting: the latest dated earlier one, else the only one.
-        None when this meeting's own date is not known (no meeting is known to precede it)."""
+        """Since the previous meeting: the latest earlier one whose date is known. None when
+        there is none, or this meeting's own date is not known: a meeting whose date is not
+        stated is never called the previous one (it may have come after)."""
         if self._dates[m.meeting_id][0] is None:
             return None
         dated = [e for e in earlier if e.date is not None]
-        if dated:
-            previous = dated[-1]
-        elif len(earlier) == 1:
-            previous = earlier[0]
-        else:
+        if not dated:
             return None
+        previous = dated[-1]
         mine = {f.metric: f for f in self._metrics.get(m.meeting_id, ())}
         before = self._metrics.get(previous.meeting.meeting_id, ())
         moved = tuple((f.metric, f, mine[f.metric]) for f in before
                       if f.metric in mine and mine[f.metric].value.value != f.value.value)
-        follow = [f for e in earlier for f in e.follow_ups]
+        follow = [f for e in dated for f in e.follow_ups]
         return Changes(previous, len(self._agreements.get(m.meeting_id, ())), moved,
-                       sum(not f.open for f in follow), sum(f.overdue for f in follow))
+                       len(follow), sum(not f.open for f in follow),
+                       sum(f.overdue for f in follow))
 
 
 def standing(actions: Iterable[Action], agreed_at: str, *, on: dt.date | None

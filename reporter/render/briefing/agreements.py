@@ -13,7 +13,7 @@ from ...quantities import format_amount
 from ...schema import AGREEMENTS
 from ..tables import shown_columns, text_value
 from .context import PAGE_OF_ROWS, Context
-from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, plural
+from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, in_sentence, plural
 
 #: Agreements shown in each of the "largest" and "most recent" tables of a summary.
 TOP = 5
@@ -27,7 +27,7 @@ def agreements_section(ctx: Context) -> None:
     ctx.page.heading(HEADINGS["agreements"].en)
     if published is not None:
         listed = len(b.agreements)
-        ctx.page.para(f"The published source gives {published.metric.lower()} as "
+        ctx.page.para(f"The published source gives {in_sentence(published.metric)} as "
                       f"{published.fact_text} "
                       f"{ctx.cites.cite(published.source, published.paragraph)}; "
                       f"{count(listed, 'agreement')} {plural('is', listed)} recorded here.")

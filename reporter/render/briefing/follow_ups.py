@@ -10,7 +10,7 @@ from ...quantities import format_quantity
 from ..history import FollowUp
 from .context import PAGE_OF_ROWS, Context
 from .document import Run
-from .words import COLUMNS, HEADINGS, OVERDUE, and_list, count, plural
+from .words import COLUMNS, HEADINGS, OVERDUE, and_list, count, in_sentence, plural
 
 #: Earlier meetings a history recalls; older ones are counted, and listed in the portfolio.
 RECALLED = 8
@@ -35,7 +35,15 @@ def history(ctx: Context) -> None:
         ctx.page.para(f"The {count(len(shown), 'meeting')} nearest to this one; "
                       f"{count(left_out, 'earlier meeting')} {plural('is', left_out)} listed in "
                       "the portfolio summary.")
+    # Meetings that cannot be placed come last, said so: else a reader takes them as later.
+    unplaced = sum(e.date is None for e in shown) if ctx.b.date is not None else 0
     for e in shown:
+        if unplaced and e.date is None:
+            which = "next meeting" if unplaced == 1 else f"next {count(unplaced, 'meeting')}"
+            ctx.page.para(f"Whether the {which} came before this one is not known: "
+                          f"{'its' if unplaced == 1 else 'their'} full date is not stated.",
+                          keep=True)
+            unplaced = 0
         ctx.page.para([Run(e.date_text, bold=True), Run(f" · {e.meeting.title}")], keep=True)
         ctx.page.bullets(_recall(e))
 
@@ -43,15 +51,15 @@ def history(ctx: Context) -> None:
 def _recall(e: Any) -> list[str]:
     lines = []
     if e.agreements:
-        named = and_list([f"“{a.title}”" for a in e.signed])
+        titles = [f"“{a.title}”" for a in e.signed]
         more = e.agreements - len(e.signed)
-        tail = f" and {count(more, 'other')}" if more > 0 else ""
-        lines.append(f"{count(e.agreements, 'agreement')}: {named}{tail}.")
+        named = and_list([*titles, count(more, "other")] if more > 0 else titles)
+        lines.append(f"{count(e.agreements, 'agreement')}: {named}.")
     else:
         lines.append("No agreements are recorded.")
     if e.figures:
         lines.append("Figures: " + "; ".join(
-            f"{f.metric.lower()}, {format_quantity(f.value)}" for f in e.figures) + ".")
+            f"{in_sentence(f.metric)}, {format_quantity(f.value)}" for f in e.figures) + ".")
     if e.follow_ups:
         still = sum(f.open for f in e.follow_ups)
         late = sum(f.overdue for f in e.follow_ups)

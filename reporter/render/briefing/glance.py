@@ -8,7 +8,7 @@ from ...codes import Status
 from ...quantities import format_quantity
 from ...schema import NO_FACT
 from .context import Context
-from .words import HEADINGS, and_list, count, plural
+from .words import HEADINGS, and_list, count, in_sentence, plural
 
 #: Figures and agreements named in a sentence before it just counts them.
 NAMED = 3
@@ -29,7 +29,8 @@ def _agreements(ctx: Context) -> str:
     planned = sum(a.status == "planned" for a in agreements)
     if len(agreements) <= NAMED:
         what = and_list([f"“{a.title}”" for a in agreements])
-        head = "To be signed" if planned == len(agreements) else "Signed at this meeting"
+        head = ("To be signed" if planned == len(agreements) else "Signed at this meeting"
+                if not planned else "Agreements at this meeting")
         tail = f" ({planned} still planned)" if 0 < planned < len(agreements) else ""
         return f"{head}: {what}{tail}."
     kinds = Counter(a.kind for a in agreements).most_common()
@@ -42,10 +43,21 @@ def _figures(ctx: Context) -> str:
     metrics = ctx.b.metrics
     if not metrics:
         return ""
-    # Figures the sources confirm first, then the rest, each in workbook order.
-    ordered = sorted(metrics, key=lambda f: ctx.check("Metrics", f.row, "figure") is None)
-    named = [f"{f.metric.lower()}, {format_quantity(f.value)}"
-             + (f" ({_bracketed(f.period)})" if f.period else "") for f in ordered[:NAMED]]
+    # Figures the sources confirm first, then the rest, those that differ from their
+    # source last and said so; each in workbook order.
+    def standing(f) -> Status | None:
+        c = ctx.check("Metrics", f.row, "figure")
+        return None if c is None else Status(c.status)
+
+    rank = {Status.MATCH: 0, Status.MISMATCH: 2}
+    ordered = sorted(metrics, key=lambda f: rank.get(standing(f), 1))
+    named = []
+    for f in ordered[:NAMED]:
+        said = [_bracketed(f.period)] if f.period else []
+        if standing(f) is Status.MISMATCH:
+            said.append("differs from its published source")
+        named.append(f"{in_sentence(f.metric)}, {format_quantity(f.value)}"
+                     + (f" ({'; '.join(said)})" if said else ""))
     more = len(metrics) - len(named)
     tail = f", and {count(more, 'more figure')} below" if more > 0 else ""
     return f"Headline figures: {'; '.join(named)}{tail}."
@@ -70,9 +82,9 @@ def _since(ctx: Context) -> str:
     if n:
         parts.append(count(n, 'new agreement'))
     for metric, before, now in changes.moved[:NAMED]:
-        parts.append(f"{metric.lower()} went from {format_quantity(before.value)} to "
+        parts.append(f"{in_sentence(metric)} went from {format_quantity(before.value)} to "
                      f"{format_quantity(now.value)}")
-    agreed = sum(len(e.follow_ups) for e in ctx.b.earlier)
+    agreed = changes.agreed
     if agreed:
         follow = f"of {count(agreed, 'follow-up')} agreed earlier, {changes.closed:,} " \
                  f"{'is' if changes.closed == 1 else 'are'} closed"

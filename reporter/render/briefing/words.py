@@ -9,7 +9,7 @@ from __future__ import annotations
 from ...labels import Label
 from ...text import and_list, count, plural
 
-__all__ = ["and_list", "count", "plural"]
+__all__ = ["and_list", "count", "in_sentence", "plural"]
 
 HEADINGS = {
     "purpose": Label("Purpose"),
@@ -56,3 +56,10 @@ def sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?", "。")) else text + "."
+
+
+def in_sentence(name: str) -> str:
+    """A metric's name inside a sentence: in lower case only when it has no capital but
+    its first letter ('Cooperation projects signed'), so that acronyms and place names
+    keep theirs ('Share of national GDP', 'Innovation enclaves in Songjiang')."""
+    return name[:1].lower() + name[1:] if name[1:] == name[1:].lower() else name

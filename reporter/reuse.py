@@ -17,7 +17,7 @@ from . import __version__, pdf
 from .fingerprint import code_digest, library_versions, python_version
 from .manifest import MANIFEST, dumps
 from .render import MeetingBriefing
-from .text import safe_filename
+from .text import count, plural, safe_filename
 from .write import sha256_file
 
 if TYPE_CHECKING:
@@ -165,16 +165,20 @@ class Plan:
         """What the build's output says about reporter's files that went (`on_sheet`: the
         IDs on the Meetings sheet now)."""
         notes = []
-        folders = {f.split("/")[0] for files in self.files.values() for f in files}
-        for rel in dropped:
-            if rel.endswith("-briefing.pdf") and rel.split("/")[0] in folders:
+        written = {f for files in self.files.values() for f in files}
+        folders = {f.split("/")[0] for f in written}
+        for rel in dropped:  # a PDF made again (--pdf --force) was replaced, not removed
+            if rel.endswith("-briefing.pdf") and rel not in written and \
+                    rel.split("/")[0] in folders:
                 notes.append(f"{rel} was out of date (its briefing changed) and was removed; "
                              "build with --pdf to make it again")
         if self.previous is not None:
             gone = sorted(set(self.previous.meetings) - set(self.files) - on_sheet)
             if gone:
-                notes.append(f"{len(gone)} meeting(s) of the previous build are no longer on the "
-                             f"Meetings sheet, and their files were removed: {', '.join(gone)}")
+                notes.append(f"{count(len(gone), 'meeting')} of the previous build "
+                             f"{plural('is', len(gone))} no longer on the Meetings sheet, and "
+                             f"{'its' if len(gone) == 1 else 'their'} files were removed: "
+                             f"{', '.join(gone)}")
         return notes
 
     # --- the record --------------------------------------------------------------------

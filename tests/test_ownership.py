@@ -386,6 +386,11 @@ def test_pdfs_of_unchanged_briefings_stay(tmp_path: Path, edited, fake_soffice) 
     build(changed_sample(edited, tmp_path), out, pdf=True)  # only the missing one is made
     assert fake_soffice == [f"{HK}-briefing.docx"]
     assert {p for p in generated(out) if p.endswith(".pdf")} == pdfs
+    fake_soffice.clear()
+    again = build(changed_sample(edited, tmp_path), out, pdf=True, force=True)
+    assert len(fake_soffice) == 7  # made again, so replaced: nothing was removed
+    assert {p for p in generated(out) if p.endswith(".pdf")} == pdfs
+    assert not [n for n in again.notes if "out of date" in n], again.notes
 
 
 def test_an_edited_pdf_is_kept(tmp_path: Path, edited, fake_soffice) -> None:

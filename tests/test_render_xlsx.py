@@ -267,6 +267,24 @@ def test_a_dash_does_not_make_a_row_taller(tmp_path: Path) -> None:
     assert heights[2] > heights[1]
 
 
+def test_a_narrowed_table_never_breaks_a_short_word(tmp_path: Path) -> None:
+    """A table too wide for the page is narrowed, but a column of short words stays as
+    wide as its widest word weighed by its letters ('memorandum' broke as 'memorandu/m')."""
+    text = ["Title", "Party A", "Party B", "Focus areas", "Notes", "Published as"]
+    cols = [TableColumn("ID"), *[TableColumn(h) for h in text], TableColumn("Kind"),
+            TableColumn("Signed on", "date"), TableColumn("Value (CNY)", "number")]
+    rows = [[f"A-{i}", *["a fairly long text that has to wrap in its column " * 2] * len(text),
+             "memorandum" if i % 2 else "project", dt.date(2024, 1, 1), 32e9] for i in range(30)]
+    path = tmp_path / "t.xlsx"
+    wb = new_workbook(path, CREATED, "test")
+    write_table(wb.add_worksheet("Agreements"), 0, cols, rows, "Agreements", Formats(wb))
+    wb.close()
+    ws = _load(path)["Agreements"]
+    width = {c.value: ws.column_dimensions[c.column_letter].width for c in ws[1]}
+    assert width["Title"] < 40  # narrowed to fit the page
+    assert width["Kind"] >= longest_word(["memorandum"]) + 1 > len("memorandum") + 1
+
+
 def _load(path: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

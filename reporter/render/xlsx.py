@@ -551,6 +551,13 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
     top = first_row + 1
     formats = {"date": fmt.date, "int": fmt.int, "number": fmt.number}
     widest = ws.add_rows(top, [(c.kind, formats.get(c.kind, fmt.wrap)) for c in columns], rows)
+    def weighed(j: int) -> int:
+        """The widest text of a column; in a column of short texts, its words weighed by
+        their letters too ('memorandum' is wider than ten digits)."""
+        if widest[j] > EASY_WIDTH:
+            return widest[j]
+        return max(widest[j], longest_word([r[j] for r in rows]))
+
     natural = []
     for j, c in enumerate(columns):
         width = display_width(c.header) + 3
@@ -559,7 +566,7 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
         elif c.kind in ("number", "int"):
             width = max(width, _numbers_width(rows, j))
         else:
-            width = max(width, widest[j] + 2)
+            width = max(width, weighed(j) + 2)
         natural.append(c.width or min(MAX_WIDTH, max(8, width)))
 
     def free(j: int) -> float:
@@ -570,7 +577,7 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
             return max(head, 11)
         if c.kind in ("number", "int"):
             return max(head, _numbers_width(rows, j) - 1)
-        return max(head, widest[j] + 1)
+        return max(head, weighed(j) + 1)
 
     def wrapped(j: int) -> float | None:
         if columns[j].kind in ("date", "number", "int"):

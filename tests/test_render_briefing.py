@@ -371,3 +371,21 @@ def test_a_figure_staff_say_is_their_own_is_not_marked(tmp_path: Path) -> None:
                       "Technology contract value": "1.2 billion yuan"}
     assert not any(re.match(r"\(\w\) ", p) for p in paragraphs)
     assert not any("published source" in p for p in paragraphs)
+
+
+def test_a_date_in_a_table_keeps_its_line() -> None:
+    """A crowded table (long follow-ups, an overdue status, a meeting's title) narrows its
+    columns, but never below a whole date: '28 February / 2025' read badly."""
+    from reporter.render.briefing.document import fit_widths, text_cm
+    from reporter.render.briefing.words import day_in_table
+
+    due = day_in_table(dt.date(2025, 2, 28))
+    rows = [["Extend the use of science and technology innovation coupons to the partner "
+             "city, and open the technology market to its firms " * 2,
+             "Shanghai Science and Technology Commission and Suzhou", due,
+             "in progress, overdue", "Shanghai–Suzhou science and technology cooperation "
+             "signing"] for _ in range(3)]
+    widths = fit_widths(["Follow-up", "Owner", "Due", "Status", "Agreed at"], rows, 16.0)
+    assert abs(sum(widths) - 16.0) < 0.01
+    assert widths[2] >= text_cm("28 February 2025")
+    assert " " not in due  # no space a line could break at

@@ -13,7 +13,7 @@ from ...quantities import format_amount
 from ...schema import AGREEMENTS
 from ..tables import shown_columns, text_value
 from .context import PAGE_OF_ROWS, Context
-from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, in_sentence, plural
+from .words import COLUMNS, HEADINGS, NOT_STATED, and_list, count, day_in_table, in_sentence, plural
 
 #: Agreements shown in each of the "largest" and "most recent" tables of a summary.
 TOP = 5
@@ -103,7 +103,7 @@ def _chart(ctx: Context) -> None:
 
 
 def _day(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return day_in_table(day) if day else ""
 
 
 def _fraction(value: float) -> Any:

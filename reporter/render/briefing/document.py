@@ -256,7 +256,8 @@ def fit_widths(header: Sequence[str] | None, rows: Sequence[Sequence[Cell]],
             text = _plain(cell)[:CELL_LIMIT]
             for line in text.split("\n"):
                 natural[j] = max(natural[j], text_cm(line))
-                for word in re.split(r"[\s/]+|(?<=[\u2e80-\u9fff])", line):
+                # not at a no-break space: what it joins ('28 February 2025') stays one piece
+                for word in re.split(r"[ \t/]+|(?<=[\u2e80-\u9fff])", line):
                     longest[j] = max(longest[j], text_cm(word))
     least = [w + _PADDING for w in longest]
     want = [max(n + _PADDING, m) for n, m in zip(natural, least, strict=True)]

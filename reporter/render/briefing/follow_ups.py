@@ -10,7 +10,7 @@ from ...quantities import format_quantity
 from ..history import FollowUp
 from .context import PAGE_OF_ROWS, Context
 from .document import Run
-from .words import COLUMNS, HEADINGS, OVERDUE, and_list, count, in_sentence, plural
+from .words import COLUMNS, HEADINGS, OVERDUE, and_list, count, day_in_table, in_sentence, plural
 
 #: Earlier meetings a history recalls; older ones are counted, and listed in the portfolio.
 RECALLED = 8
@@ -93,5 +93,5 @@ def _row(f: FollowUp, titles: dict[str, str]) -> list:
     status: Any = a.status or "open"
     if f.overdue:
         status = [Run(f"{status}, "), Run(OVERDUE.en, style=Status.MISMATCH.docx_style)]
-    due = f"{a.due.day} {a.due:%B %Y}" if a.due else "not set"
+    due = day_in_table(a.due) if a.due else "not set"
     return [a.action, a.owner or "not stated", due, status, titles.get(f.agreed_at, f.agreed_at)]

@@ -63,3 +63,9 @@ def in_sentence(name: str) -> str:
     its first letter ('Cooperation projects signed'), so that acronyms and place names
     keep theirs ('Share of national GDP', 'Innovation enclaves in Songjiang')."""
     return name[:1].lower() + name[1:] if name[1:] == name[1:].lower() else name
+
+
+def day_in_table(day) -> str:
+    """A date in a table cell, '28 February 2025', joined by no-break spaces: a column
+    narrower than the date would otherwise put its year on a line of its own."""
+    return f"{day.day}\u00a0{day:%B}\u00a0{day.year}"

@@ -105,7 +105,7 @@ def _say(text: str) -> None:
 
 # --- init -----------------------------------------------------------------------------------
 
-@app.command()
+@app.command(short_help="Write a blank cooperation workbook.")
 def init(
     path: Annotated[Path, typer.Argument(help="Where to write the blank workbook.",
                                          metavar="PATH")] = Path("cooperation.xlsx"),
@@ -125,7 +125,7 @@ def init(
 
 # --- validate -------------------------------------------------------------------------------
 
-@app.command()
+@app.command(short_help="Check a workbook, every problem at its cell.")
 def validate(
     workbook: WorkbookArg = DEFAULT_WORKBOOK,
     format: FormatOpt = Format.text,
@@ -159,7 +159,7 @@ def validate(
 
 # --- facts ----------------------------------------------------------------------------------
 
-@app.command()
+@app.command(short_help="List the published sources and their facts.")
 def facts(
     format: FormatOpt = Format.text,
     source: Annotated[str | None, typer.Option(
@@ -180,7 +180,7 @@ def facts(
 
 # --- reconcile ------------------------------------------------------------------------------
 
-@app.command()
+@app.command(short_help="Compare a workbook with the published sources.")
 def reconcile(
     workbook: WorkbookArg = DEFAULT_WORKBOOK,
     extra: FactsOpt = None,
@@ -208,7 +208,7 @@ def reconcile(
 
 # --- build ----------------------------------------------------------------------------------
 
-@app.command()
+@app.command(short_help="Write the briefings and summaries of a workbook.")
 def build(
     workbook: WorkbookArg = DEFAULT_WORKBOOK,
     out: Annotated[Path, typer.Option(

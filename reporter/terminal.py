@@ -136,7 +136,8 @@ def build(result: Any) -> None:
     """What a build wrote, meeting by meeting, in workbook order; what it kept."""
     out = console()
     verb = "Reports in" if result.up_to_date else "Written to"
-    t = _table(title=f"{verb} {escape(result.out)}", title_justify="left")
+    out.print(f"{verb} {escape(result.out)}")  # a line of its own: a title would be padded
+    t = _table()
     t.add_column("meeting", no_wrap=True)
     moved = any(m.folder != m.meeting_id for m in result.meetings)
     if moved:  # a folder is named otherwise only for IDs that are not safe file names
@@ -151,8 +152,9 @@ def build(result: Any) -> None:
                   *(f"[{status.terminal}]{s[status]}[/]" if s.get(status) and status is
                     Status.MISMATCH else str(s.get(status, 0)) for status in shown),
                   _BUILT.get(m.origin, "reused" if m.reused else "new"))
-    out.print(t)
-    if not result.meetings:
+    if result.meetings:
+        out.print(t)
+    else:
         out.print("The workbook has no meetings yet, so there is no briefing: add them to its "
                   "Meetings sheet and build again.")
     out.print(f"Portfolio: {escape(result.out / 'portfolio-summary.xlsx')}")

@@ -80,6 +80,23 @@ def test_help_reads_as_sentences_without_type_jargon() -> None:
             assert jargon not in text, (name, jargon)
 
 
+def test_the_list_of_commands_says_each_in_whole() -> None:
+    text = run_cli("--help", env=NARROW).stdout
+    _fits(text)
+    listed = text[text.index("Commands:"):].splitlines()[1:]
+    assert len(listed) == 5 and not any(line.rstrip().endswith(("...", "…")) for line in listed)
+
+
+def test_a_build_of_no_meetings_says_so_without_an_empty_table(tmp_path: Path) -> None:
+    result = run_cli("build", R.write(tmp_path / "empty.xlsx", {"Meetings": [], "Agreements": [],
+                                                                "Metrics": []}),
+                     "--out", tmp_path / "out", env=NARROW)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Written to ") and lines[0] == lines[0].rstrip()  # no padding
+    assert "no meetings yet" in result.stdout and "meeting " not in result.stdout
+
+
 def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
     result = run_cli("validate", R.write(tmp_path / "s.xlsx", R.sample_rows()))
     flat = " ".join(result.stdout.split())

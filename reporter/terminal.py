@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .codes import Status
-from .text import count, plural
+from .text import and_list, count, plural
 
 #: Below this width, tables drop their least needed columns.
 NARROW = 100
@@ -57,9 +57,17 @@ def problems(report: Any) -> None:
     status = "[green]OK[/]" if report.ok else "[red]has errors[/]"
     out.print(f"{escape(report.workbook)}: {status} - {count(len(report.errors), 'error')}, "
               f"{count(len(report.warnings), 'warning')}; "
-              f"{count(stats.get('meetings', 0), 'meeting')}, "
-              f"{count(stats.get('agreements', 0), 'agreement')}, "
-              f"{count(stats.get('metrics', 0), 'metric')}.")
+              f"{_rows_read(stats)}.")
+
+
+def _rows_read(stats: dict[str, Any]) -> str:
+    """'7 meetings, 14 agreements, 25 metrics, 2 participants and 5 actions': the optional
+    sheets only when they have rows."""
+    counted = [count(stats.get(sheet, 0), noun) for sheet, noun in (
+        ("meetings", "meeting"), ("agreements", "agreement"), ("metrics", "metric"))]
+    counted += [count(stats[sheet], noun) for sheet, noun in (
+        ("participants", "participant"), ("actions", "action")) if stats.get(sheet)]
+    return and_list(counted)
 
 
 def checks(outcome: Any, *, only: Status | None = None) -> None:

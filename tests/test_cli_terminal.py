@@ -100,4 +100,5 @@ def test_a_build_of_no_meetings_says_so_without_an_empty_table(tmp_path: Path) -
 def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
     result = run_cli("validate", R.write(tmp_path / "s.xlsx", R.sample_rows()))
     flat = " ".join(result.stdout.split())
-    assert "(s)" not in flat and "OK - no errors, no warnings; 7 meetings" in flat
+    assert "(s)" not in flat and ("OK - no errors, no warnings; 7 meetings, 14 agreements, 25 "
+                                  "metrics, 2 participants and 5 actions.") in flat

@@ -50,8 +50,11 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
     wb = _load(workbook)
     _mark_cells(wb, problems)
     for ws in wb.worksheets:
-        if ws.sheet_state == "visible" and not _has_print_settings(ws):
-            _print_as_it_is(ws)
+        if ws.sheet_state == "visible":
+            widths = _widths(ws)
+            if not _has_print_settings(ws):
+                _print_as_it_is(ws, widths)
+            _fit_rows(ws, widths)
     if ISSUES_SHEET in wb.sheetnames:
         del wb[ISSUES_SHEET]
     _issues_sheet(wb.create_sheet(ISSUES_SHEET, 0), wb, problems, workbook.name)
@@ -178,19 +181,40 @@ def _has_print_settings(ws: Any) -> bool:
                 or (setup.scale is not None and int(setup.scale) != 100))
 
 
-def _print_as_it_is(ws: Any) -> None:
-    """A sheet of the workbook, at its own column widths (never narrowed: its cells are not
-    reporter's to rewrap), with its first row as the header."""
-    from .render.xlsx import plan_pages
-
+def _widths(ws: Any) -> list[float]:
+    """The sheet's column widths, in characters."""
     default = ws.sheet_format.defaultColWidth or _DEFAULT_WIDTH
     widths = [default] * ws.max_column
     for dim in ws.column_dimensions.values():
         if dim.width and dim.min:
             for j in range(dim.min - 1, min(dim.max or dim.min, ws.max_column)):
                 widths[j] = float(dim.width) - _PADDING
-    plan = plan_pages(widths)
-    _print_setup(ws, plan, header_row=1)
+    return widths
+
+
+def _print_as_it_is(ws: Any, widths: list[float]) -> None:
+    """A sheet of the workbook, at its own column widths (never narrowed: its cells are not
+    reporter's to rewrap), with its first row as the header."""
+    from .render.xlsx import plan_pages
+
+    _print_setup(ws, plan_pages(widths), header_row=1)
+
+
+def _fit_rows(ws: Any, widths: list[float]) -> None:
+    """Rows of wrapped text as tall as their text, unless the workbook sets their height:
+    LibreOffice does not fit rows to their text as Excel does, and prints them cut off."""
+    from .render.xlsx import row_height
+
+    for row in ws.iter_rows():
+        r = row[0].row
+        dim = ws.row_dimensions.get(r)  # .get: indexing would add a row dimension
+        if dim is not None and dim.customHeight:
+            continue
+        texts = [(c.value, widths[c.column - 1]) for c in row
+                 if type(c.value) is str and c.alignment is not None and c.alignment.wrap_text
+                 and c.column <= len(widths)]
+        if texts and (height := row_height(texts)) > 15:
+            ws.row_dimensions[r].height = height
 
 
 def _print_setup(ws: Any, plan: Any, *, header_row: int | None) -> None:

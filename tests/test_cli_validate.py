@@ -205,3 +205,23 @@ def test_annotated_copy_prints_its_issues_and_sets_up_sheets_that_have_no_settin
     assert [notes.column_dimensions[c].width for c in "ABC"] == [60, 60, 60]  # not narrowed
     mine = wb["Mine"]
     assert mine.page_setup.orientation == "portrait" and int(mine.page_setup.scale) == 55
+
+
+def test_annotated_copy_rows_are_as_tall_as_their_wrapped_text(edited, tmp_path: Path) -> None:
+    """A workbook written by a program that sets no row heights: the copy gives each row of
+    wrapped text its height (LibreOffice printed such rows cut to one line), and keeps the
+    height of a row that has one."""
+    def edit(wb) -> None:
+        meetings = wb["Meetings"]
+        for r in range(2, meetings.max_row + 1):
+            meetings.row_dimensions[r].height = None
+        meetings.row_dimensions[3].height = 20  # set by staff: kept
+        cell_at(meetings, "Kind", 4).value = "citty"
+
+    out = tmp_path / "checked.xlsx"
+    assert run_cli("validate", edited(edit), "--annotate", out).exit_code == 1
+    meetings = _book(out)["Meetings"]
+    background = cell_at(meetings, "Background", 2)
+    assert background.alignment.wrap_text and len(background.value) > 200
+    assert meetings.row_dimensions[2].height >= 4 * 13.5
+    assert meetings.row_dimensions[3].height == 20

@@ -14,6 +14,7 @@ has them) at its widths as they are, fitted to one page wide where its text stay
 from __future__ import annotations
 
 import io
+import os
 import re
 import warnings
 import zipfile
@@ -38,15 +39,12 @@ _DEFAULT_WIDTH = 8.43
 _PADDING = 0.71
 
 
-def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
-    """Write the annotated copy of workbook to out; return out."""
+def annotate(workbook: Path, problems: list[Problem], out: Path, *,
+             force: bool = False) -> Path:
+    """Write the annotated copy of workbook to out; return out. A file already at out is
+    replaced only with force (it may be a person's own file, or a copy they edited)."""
     workbook, out = Path(workbook), Path(out)
-    if out.resolve() == workbook.resolve():
-        raise OutputError("--annotate must name a new file, not the workbook itself "
-                          "(reporter never modifies its input)", code="output-is-input")
-    if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"{out}: the annotated copy's name must end in .xlsx",
-                          code="bad-name")
+    check_annotate_path(workbook, out, force=force)
     wb = _load(workbook)
     _mark_cells(wb, problems)
     for ws in wb.worksheets:
@@ -63,6 +61,20 @@ def annotate(workbook: Path, problems: list[Problem], out: Path) -> Path:
         warnings.simplefilter("ignore")
         wb.save(tmp)
     return out
+
+
+def check_annotate_path(workbook: Path, out: Path, *, force: bool = False) -> None:
+    """Refuse an unusable place for the annotated copy (OutputError, exit 3): the workbook
+    itself, a name not ending in .xlsx, or a file that exists (without force)."""
+    if out.resolve() == workbook.resolve():
+        raise OutputError("--annotate must name a new file, not the workbook itself "
+                          "(reporter never modifies its input)", code="output-is-input")
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"{out}: the annotated copy's name must end in .xlsx",
+                          code="bad-name")
+    if os.path.lexists(out) and not force:
+        raise OutputError(f"{out} already exists; give the annotated copy a new name, or add "
+                          "--force to replace it", code="exists")
 
 
 def _load(workbook: Path) -> Any:

@@ -134,6 +134,9 @@ def validate(
         "problem cell highlighted and commented, and an Issues sheet. The input is never "
         "modified.", show_default=False)] = None,
     extra: FactsOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="With --annotate: replace the copy if a file of that name exists.")
+    ] = False,
 ) -> None:
     """Check the workbook and report every problem at the cell to fix.
 
@@ -143,11 +146,14 @@ def validate(
     from .validate import validate_file
 
     with reported(format, workbook):
+        if annotate is not None:  # before the work: a file in the way is said at once
+            from .annotate import annotate as write_annotated
+            from .annotate import check_annotate_path
+
+            check_annotate_path(workbook, annotate, force=force)
         report = validate_file(workbook, facts_files=extra or ()).report
         if annotate is not None:
-            from .annotate import annotate as write_annotated
-
-            write_annotated(workbook, report.problems, annotate)
+            write_annotated(workbook, report.problems, annotate, force=force)
     if format is Format.json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

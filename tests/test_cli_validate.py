@@ -9,6 +9,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import SAMPLE, cell_at, header_index, next_column, ref, ref_beyond, run_cli
@@ -145,6 +146,22 @@ def test_annotate_never_overwrites_the_input(sample: Path) -> None:
     assert result.exit_code == 3
     assert "never modifies" in result.stderr
     assert _sha(sample) == before
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_annotate_never_replaces_a_file_without_force(sample: Path, tmp_path: Path,
+                                                      kind: str) -> None:
+    theirs = tmp_path / "thesis.xlsx"
+    theirs.write_bytes(b"my precious notes")
+    out = theirs if kind == "file" else tmp_path / "link.xlsx"
+    if kind == "link":
+        out.symlink_to(theirs)
+    result = run_cli("validate", sample, "--annotate", out, "--format", "json")
+    assert result.exit_code == 3 and json.loads(result.stdout)["error"]["code"] == "exists"
+    assert theirs.read_bytes() == b"my precious notes" and os.path.lexists(out)
+    again = run_cli("validate", sample, "--annotate", out, "--force")
+    assert again.exit_code == 0 and "Issues" in _book(out).sheetnames
+    assert theirs.read_bytes() == b"my precious notes" or kind == "file"  # a link is replaced
 
 
 def _book(path: Path):

@@ -142,6 +142,8 @@ class PartialDate(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> PartialDate:
+        if self.year is not None and not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise ValueError(f"year {self.year} is not {MIN_YEAR}-{MAX_YEAR}")
         if self.month is not None and not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month} is not 1-12")
         if self.day is not None and not 1 <= self.day <= 31:

@@ -196,6 +196,12 @@ FACTS = [
     Input("inline tables nested 100,000 deep",
           _bytes("deep-tables.toml", b"a = " + b"{b = " * 100_000 + b"1" + b"}" * 100_000),
           "too deeply"),
+    Input("a dotted key of 40,000 parts (quadratic in tomllib)",
+          _bytes("dotted.toml", b"a" + b".a" * 40_000 + b" = 1\n"), "more time or memory"),
+    Input("a source dated in the year 99,999,999,999",
+          _bytes("year.toml", b'version = "x"\n[[sources]]\nid = "s"\nfile = "f.pdf"\n'
+                              b'title = "T"\ndate = { year = 99999999999, month = 1, day = 1 }\n'),
+          "is not 1980-2100"),
     Input("a Word document", lambda d: _bytes("facts.toml", TEMPLATE.read_bytes())(d), "UTF-8"),
     Input("XML with a DTD", _bytes("dtd.toml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a '
                                                b'"b">]><x>&a;</x>'), "not valid TOML"),

@@ -208,7 +208,8 @@ def _load(extra: tuple[Path, ...]) -> FactBase:
         # A regular file within its limit: a FIFO or /dev/zero is refused, never read for ever.
         texts.append((str(path), read_regular(path, limit=FACT_FILE_BYTES, what="fact file",
                                               error=FactsError)))
-    files = [_parse(name, blob) for name, blob in texts]
+    builtin = len(texts) - len(extra)
+    files = [_parse(name, blob, trusted=i < builtin) for i, (name, blob) in enumerate(texts)]
     digest = hashlib.sha256(b"".join(hashlib.sha256(b).digest() for _, b in texts)).hexdigest()
     return _merge(files, digest, [n for n, _ in texts])
 
@@ -217,17 +218,15 @@ def _load(extra: tuple[Path, ...]) -> FactBase:
 FACT_FILE_BYTES = 4 * 2**20
 
 
-def _parse(name: str, blob: bytes) -> FactFile:
-    try:
-        data = tomllib.loads(blob.decode("utf-8-sig"))  # Notepad's byte-order mark is fine
-    except UnicodeDecodeError:
-        raise FactsError("the fact file is not UTF-8 text; give a .toml fact file",
-                         path=name) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise FactsError(f"the fact file is not valid TOML: {exc}", path=name) from None
-    except RecursionError:
-        raise FactsError("the fact file nests arrays or tables too deeply to be a fact file; "
-                         "check that this is the right file", path=name) from None
+#: CPU seconds a fact file given with --facts may take to read: the built-in one takes
+#: hundredths. tomllib is quadratic in a dotted key's parts (a.a.a... of 40,000 parts, an
+#: 80 KB file, took 50 s and 6 GB), so others are read in a child process with a memory
+#: ceiling and this limit (read/child.py).
+TOML_CPU_SECONDS = 5
+
+
+def _parse(name: str, blob: bytes, *, trusted: bool = True) -> FactFile:
+    data = _toml(name, blob) if trusted else _toml_apart(name, blob)
     _refuse_control(name, data)
     try:
         return FactFile.model_validate(data)
@@ -239,6 +238,48 @@ def _parse(name: str, blob: bytes) -> FactFile:
                  for err in exc.errors(include_url=False)[:20]]
         raise FactsError("the fact file has errors: " + "; ".join(lines).replace("\n", " "),
                          path=name) from None
+
+
+def _toml(name: str, blob: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(blob.decode("utf-8-sig"))  # Notepad's byte-order mark is fine
+    except UnicodeDecodeError:
+        raise FactsError("the fact file is not UTF-8 text; give a .toml fact file",
+                         path=name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FactsError(f"the fact file is not valid TOML: {exc}", path=name) from None
+    except RecursionError:
+        raise _too_deep(name) from None
+
+
+def _too_deep(name: str) -> FactsError:
+    return FactsError("the fact file nests arrays or tables too deeply to be a fact file; "
+                      "check that this is the right file", path=name)
+
+
+def _toml_apart(name: str, blob: bytes) -> dict[str, Any]:
+    """_toml in a child process with a memory ceiling and TOML_CPU_SECONDS (see there)."""
+    from ..read.child import Child, ChildDied
+
+    def job():
+        try:
+            yield ("data", _toml(name, blob))
+        except FactsError as exc:
+            yield ("refused", exc.message)
+
+    try:
+        with Child(job, cpu_seconds=TOML_CPU_SECONDS) as child:
+            for kind, payload in child.items():
+                if kind == "data":
+                    return payload
+                if kind == "refused":
+                    raise FactsError(payload, path=name)
+                break  # ("error", ...): the memory ceiling
+    except ChildDied:
+        pass  # the CPU limit, or a result too deeply nested to send back
+    raise FactsError("the fact file takes more time or memory to read than any fact file "
+                     "should (keys or tables nested or dotted thousands deep?); check that "
+                     "this is the right file", path=name)
 
 
 def _refuse_control(name: str, data: dict[str, Any]) -> None:

@@ -30,8 +30,9 @@ FORKS = sys.platform == "linux"
 class Child:
     """`job()`'s items, produced in a child process (or here, without fork)."""
 
-    def __init__(self, job: Callable[[], Iterable[Any]]):
+    def __init__(self, job: Callable[[], Iterable[Any]], *, cpu_seconds: int | None = None):
         self.job = job
+        self.cpu_seconds = cpu_seconds  # a ceiling on the child's CPU time, if any
         self.pid = 0
         self.pipe: BinaryIO | None = None
         if FORKS:
@@ -77,7 +78,7 @@ class Child:
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_end)
-            _run(write_end, self.job)
+            _run(write_end, self.job, self.cpu_seconds)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
@@ -140,7 +141,7 @@ class ChildDied(Exception):
 _END = ("end", None)  # items are (kind, payload) pairs
 
 
-def _run(fd: int, job: Callable[[], Iterable[Any]]) -> None:
+def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = None) -> None:
     """In the child: send every item of the job, then the end; exit without running
     anything of the parent's (no atexit handlers, no buffers flushed twice)."""
     code = 0
@@ -152,6 +153,10 @@ def _run(fd: int, job: Callable[[], Iterable[Any]]) -> None:
         os.dup2(quiet, 2)
         faulthandler.disable()  # it writes a crash report on a descriptor of its own
         _cap_memory()
+        if cpu_seconds is not None:  # past it, SIGXCPU stops the child
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         with os.fdopen(fd, "wb") as out:
             pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
             pickler.fast = True  # no memo: results hold no cycles, and it would double them

@@ -82,6 +82,27 @@ def _dtd(part: str) -> Callable[[dict[str, bytes]], None]:
     return edit
 
 
+def _replace(part: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    def edit(parts: dict[str, bytes]) -> None:
+        assert old in parts[part], (part, old)
+        parts[part] = parts[part].replace(old, new, 1)
+    return edit
+
+
+def _both(*edits: Callable[[dict[str, bytes]], None]) -> Callable[[dict[str, bytes]], None]:
+    def edit(parts: dict[str, bytes]) -> None:
+        for one in edits:
+            one(parts)
+    return edit
+
+
+_STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+#: A DDEAUTO field whose code is split across two runs, as Word may store it.
+_DDE = (b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DDE</w:instrText>'
+        b'</w:r><w:r><w:instrText>AUTO cmd "/k calc" </w:instrText></w:r><w:r>'
+        b'<w:fldChar w:fldCharType="end"/></w:r></w:p><w:sectPr')
+
+
 def _bytes(name: str, blob: bytes) -> Callable[[Path], Path]:
     def make(d: Path) -> Path:
         (d / name).write_bytes(blob)
@@ -141,6 +162,23 @@ TEMPLATES = [
         "aFChunk", "chunk.html", external=False)), "outside"),
     Input("linked OLE object", _docx("ole.docx", _with_rel(
         "oleObject", "file:///C:/secret.xlsx")), "outside"),
+    Input("a picture fetched by a field in the footer", _docx("field.docx", _replace(
+        "word/footer1.xml", b'w:instr="PAGE"',
+        b'w:instr=" INCLUDEPICTURE &quot;http://tracker.invalid/u.png&quot; \\d "')),
+          "INCLUDEPICTURE field"),
+    Input("a DDE field split across runs", _docx("dde.docx", _replace(
+        "word/document.xml", b"<w:sectPr", _DDE)), "DDEAUTO field"),
+    Input("a mail merge's data connection", _docx("merge.docx", _replace(
+        "word/settings.xml", b"</w:settings>", b'<w:mailMerge><w:mainDocumentType '
+        b'w:val="formLetters"/><w:dataType w:val="native"/></w:mailMerge></w:settings>')),
+          "mail merge"),
+    Input("altChunk related in the strict namespace", _docx("strict.docx", _replace(
+        "word/_rels/document.xml.rels", b"</Relationships>",
+        f'<Relationship Id="rId99" Type="{_STRICT_REL}aFChunk" Target="c.htm"/>'
+        "</Relationships>".encode())), "outside"),
+    Input("macros under another part name", _docx("macros-renamed.docx", _both(
+        _with_rel("vbaProject", "macros.bin", external=False),
+        lambda p: p.update({"word/macros.bin": b"\xd0\xcf\x11\xe0"}))), "macros"),
     Input("zip bomb", _docx("bomb.docx", _bomb), "zip bomb"),
     Input("named pipe", _fifo("pipe.docx"), "named pipe"),
     Input("/dev/zero", _link("zero.docx", "/dev/zero"), "device"),
@@ -188,6 +226,15 @@ def test_attached_template_is_dropped_from_every_briefing(tmp_path: Path) -> Non
                 assert b"tracker.invalid" not in blob, (docx, name)
                 assert b"attachedTemplate" not in blob, (docx, name)
             assert b"w:style" in z.read("word/styles.xml")  # the template's styles are kept
+
+
+def test_a_comment_in_the_templates_relationships_is_no_harm(tmp_path: Path) -> None:
+    template = _docx("commented.docx", _replace(
+        "word/_rels/document.xml.rels", b"</Relationships>",
+        b"<!-- written by hand --></Relationships>"))(tmp_path)
+    result = run_cli("build", SAMPLE, "--out", tmp_path / "reports", "--template", template, "-q")
+    assert result.exit_code == 0, result.output
+    assert sorted((tmp_path / "reports").rglob("*-briefing.docx"))
 
 
 FACTS = [

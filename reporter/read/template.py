@@ -18,6 +18,7 @@ it); `template_document` gives python-docx a file to open from them.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ..errors import InputError
 from .archive import Archive
 from .files import read_regular
 from .sniff import ZIP_MAGICS
-from .xmlsafety import HEAD, check_well_formed, feed, make_parser, refuse_dtd_in_head
+from .xmlsafety import HEAD, NS_SEP, check_well_formed, feed, make_parser, refuse_dtd_in_head
 
 TEMPLATE_BYTES = 50 * 2**20
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
@@ -37,9 +38,14 @@ _KINDS = {
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml":
         "a macro-enabled Word template (.dotm)",
 }
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-_ATTACHED = _REL + "attachedTemplate"
-_ALT_CHUNK = _REL + "aFChunk"
+#: Relationship types by their last part: the transitional and the strict (ISO) forms
+#: differ only in the namespace before it.
+_ATTACHED, _ALT_CHUNK, _MACROS = "attachedTemplate", "aFChunk", "vbaProject"
+#: Field codes that fetch or run something outside the document when fields update.
+_OUTSIDE_FIELDS = re.compile(r"\b(INCLUDEPICTURE|INCLUDETEXT|DDEAUTO|DDE|LINK|IMPORT|"
+                             r"DATABASE)\b", re.IGNORECASE)
+#: An attribute value that addresses something outside: a URL or a network path.
+_OUTSIDE_ADDRESS = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*://|\\\\|file:|mhtml:)")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 _cache: dict[tuple[Path, int, int, int], bytes] = {}
@@ -90,7 +96,52 @@ def _clean(path: Path, data: bytes) -> bytes:
     _check_kind(path, parts["[Content_Types].xml"])
     for name in [n for n in parts if n.endswith(".rels")]:
         _relationships(path, name, parts)
+    for name in [n for n in parts if n.startswith("word/") and n.endswith(".xml")]:
+        _no_outside_reach(path, name, parts[name])
     return _rezip(path, parts)
+
+
+def _no_outside_reach(path: Path, name: str, data: bytes) -> None:
+    """Refuse what reaches outside without a relationship: a field that includes a picture
+    or a file, or runs a DDE command, when fields update; a picture or link whose address
+    is written in an attribute (VML); a mail merge's data connection."""
+    fields: list[str] = []  # field codes, as written, in order (a code may span runs)
+    collecting = False
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal collecting
+        local = tag.rpartition(NS_SEP)[2]
+        collecting = local == "instrText"
+        if local == "mailMerge":
+            raise _outside(path, name, "a mail merge's data connection")
+        for key, value in attrs.items():
+            attr = key.rpartition(NS_SEP)[2]
+            if attr == "instr":
+                fields.append(value)
+            elif attr in ("src", "href") and _OUTSIDE_ADDRESS.match(value):
+                raise _outside(path, name, repr(value[:100]))
+
+    def end(tag: str) -> None:
+        nonlocal collecting
+        collecting = False
+
+    def text(data: str) -> None:
+        if collecting:
+            fields.append(data)
+
+    parser = make_parser(path, name)
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    feed(parser, path, name, data, True)
+    found = _OUTSIDE_FIELDS.search("".join(fields))
+    if found:
+        raise _outside(path, name, f"a {found.group(1).upper()} field")
+
+
+def _outside(path: Path, name: str, what: str) -> InputError:
+    return InputError(f"the briefing template reaches outside itself ({what} in {name}), which "
+                      "every briefing would carry. Remove it in Word and save, or restore "
+                      "templates/briefing.docx", path=path, code="external-link")
 
 
 def _check_kind(path: Path, content_types: bytes) -> None:
@@ -120,14 +171,17 @@ def _relationships(path: Path, name: str, parts: dict[str, bytes]) -> None:
     root = etree.fromstring(parts[name], etree.XMLParser(resolve_entities=False,
                                                          no_network=True))
     dropped: list[str] = []
-    for rel in list(root):
-        kind, target = rel.get("Type", ""), rel.get("Target", "")
+    for rel in [r for r in root if isinstance(r.tag, str)]:  # not comments
+        kind = rel.get("Type", "").rstrip("/").rsplit("/", 1)[-1]
+        target = rel.get("Target", "")
         external = rel.get("TargetMode", "Internal") != "Internal"
+        if kind == _MACROS:
+            raise _refuse(path, "the briefing template carries macros (a VBA project)")
         if kind == _ATTACHED:
             dropped.append(rel.get("Id", ""))
             root.remove(rel)
         elif external or kind == _ALT_CHUNK:
-            what = kind.rsplit("/", 1)[-1] or "a relationship"
+            what = kind or "a relationship"
             raise InputError(
                 f"the briefing template links to something outside it ({what}: "
                 f"{target[:100]!r}), which every briefing would carry. Remove the link (or "

@@ -84,10 +84,15 @@ def _load(workbook: Path) -> Any:
         warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
         try:
             return load_workbook(_readable_copy(workbook), rich_text=False)
+        except InputError:
+            raise
         except Exception as exc:  # openpyxl raises many kinds on odd files
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(f"cannot make an annotated copy: {first}", path=workbook,
-                             code="corrupt-file") from None
+            raise InputError(f"cannot make an annotated copy: openpyxl, which writes it, cannot "
+                             f"read this workbook ({first}); validate without --annotate "
+                             "lists its problems. To annotate it, open it in Excel or "
+                             "LibreOffice and save it anew",
+                             path=workbook, code="corrupt-file") from None
 
 
 def _fills() -> dict[Severity, Any]:
@@ -214,10 +219,15 @@ def _print_as_it_is(ws: Any, widths: list[float]) -> None:
 
 def _fit_rows(ws: Any, widths: list[float]) -> None:
     """Rows of wrapped text as tall as their text, unless the workbook sets their height:
-    LibreOffice does not fit rows to their text as Excel does, and prints them cut off."""
+    LibreOffice does not fit rows to their text as Excel does, and prints them cut off.
+    On the way, a whole number too large for a float (validate reports it) becomes text:
+    openpyxl cannot write it as a number."""
     from .render.xlsx import row_height
 
     for row in ws.iter_rows():
+        for c in row:
+            if type(c.value) is int and not -_LARGEST < c.value < _LARGEST:
+                c.value = str(c.value)
         r = row[0].row
         dim = ws.row_dimensions.get(r)  # .get: indexing would add a row dimension
         if dim is not None and dim.customHeight:
@@ -288,6 +298,9 @@ def _writable(ws, ref: str):
 
 
 _NOT_FINITE = re.compile(rb"<v>\s*[-+]?(?:nan|inf|infinity)\s*</v>", re.I)
+_LARGEST = 2**1023  # about 9e307: a whole number past it has no float
+#: Cells of merged ranges an annotated copy takes: openpyxl makes an object for each.
+MERGED_CELLS = 1_000_000
 
 
 def _readable_copy(workbook: Path) -> io.BytesIO:
@@ -296,6 +309,7 @@ def _readable_copy(workbook: Path) -> io.BytesIO:
     data = workbook.read_bytes()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        _check_merged(workbook, zin)
         bad = [i.filename for i in zin.infolist() if i.filename.startswith("xl/worksheets/")
                and _NOT_FINITE.search(zin.read(i))]
         if not bad:
@@ -308,6 +322,43 @@ def _readable_copy(workbook: Path) -> io.BytesIO:
                 zout.writestr(info, blob)
     out.seek(0)
     return out
+
+
+def _check_merged(workbook: Path, zin: zipfile.ZipFile) -> None:
+    """Refuse merged ranges of more than MERGED_CELLS cells in all (A1:XFD1048576 would cost
+    openpyxl gigabytes), on any sheet, read by validate or not. Element names cannot be
+    written with escapes, so only parts that name a mergeCell are parsed."""
+    total = 0
+    for info in zin.infolist():
+        if info.filename.startswith("xl/worksheets/"):
+            blob = zin.read(info)
+            if b"mergeCell" in blob:
+                total += _merged_cells(workbook, info.filename, blob)
+        if total > MERGED_CELLS:
+            raise InputError(
+                f"cannot make an annotated copy: its merged ranges cover more than "
+                f"{MERGED_CELLS:,} cells ({info.filename}); unmerge them in Excel and save",
+                path=workbook, code="area-too-large")
+
+
+def _merged_cells(workbook: Path, part: str, blob: bytes) -> int:
+    from .read.sheetscan import cell_position
+    from .read.xmlsafety import NS_SEP, feed, make_parser
+
+    total = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal total
+        if name.rpartition(NS_SEP)[2] == "mergeCell":
+            ends = [cell_position(r) for r in attrs.get("ref", "").split(":")]
+            if len(ends) == 2 and None not in ends:
+                (r0, c0), (r1, c1) = ends  # type: ignore[misc]
+                total += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+
+    parser = make_parser(workbook, part)
+    parser.StartElementHandler = start
+    feed(parser, workbook, part, blob, True)
+    return total
 
 
 def _as_text(xml: bytes) -> bytes:

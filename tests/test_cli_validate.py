@@ -242,3 +242,23 @@ def test_annotated_copy_rows_are_as_tall_as_their_wrapped_text(edited, tmp_path:
     assert background.alignment.wrap_text and len(background.value) > 200
     assert meetings.row_dimensions[2].height >= 4 * 13.5
     assert meetings.row_dimensions[3].height == 20
+
+
+def test_annotate_refuses_merged_ranges_of_millions_of_cells(tmp_path: Path) -> None:
+    """On a sheet validate does not read: openpyxl makes an object per merged cell, so
+    A2:CV500000 (50 million) took gigabytes. Refused before openpyxl starts."""
+    import zipfile
+
+    path = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(SAMPLE) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            blob = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":  # the README sheet
+                first = blob.index(b"<mergeCell ")
+                blob = blob[:first] + b'<mergeCell ref="A40:CV500000"/>' + blob[first:]
+            zout.writestr(info, blob)
+    assert run_cli("validate", path).exit_code == 0  # a README sheet is not checked
+    out = tmp_path / "annotated.xlsx"
+    result = run_cli("validate", path, "--annotate", out)
+    assert result.exit_code == 2 and "merged ranges cover more than" in result.stderr
+    assert not out.exists()

@@ -89,7 +89,7 @@ class BuildResult:
     @property
     def warnings(self) -> int:
         if self.report is not None:
-            return len(self.report.warnings)
+            return self.report.warning_count
         return int(self.manifest.get("validation", {}).get("warnings", 0))
 
 
@@ -195,7 +195,7 @@ def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Pr
     timings["validate"] = time.perf_counter() - clock
     if validation.workbook is None:
         raise WorkbookInvalid(validation.report, f"{ins.workbook} has "
-                              f"{count(len(validation.report.errors), 'validation error')}; "
+                              f"{count(validation.report.error_count, 'validation error')}; "
                               "nothing was written")
     wb = validation.workbook
     clock = time.perf_counter()
@@ -225,7 +225,7 @@ def _build(ins: _Inputs, folder: OutputFolder, options: BuildOptions, *, say: Pr
         timings["render"] = time.perf_counter() - clock
         notes = plan.pdfs(pdf, force, say)
         clock = time.perf_counter()
-        manifest = plan.manifest(ins, outcome, len(validation.report.warnings))
+        manifest = plan.manifest(ins, outcome, validation.report.warning_count)
         (folder.staging / MANIFEST).write_bytes(reuse.manifest_bytes(manifest))
     timings["write"] = time.perf_counter() - clock
     notes += plan.dropped_notes(folder.dropped, {m.meeting_id for m in wb.meetings})

@@ -38,8 +38,13 @@ def _table(**kw: Any) -> Any:
     return Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, **kw)
 
 
+#: Problems shown in the terminal; JSON and the annotated copy have the rest.
+SHOWN = 500
+
+
 def problems(report: Any) -> None:
-    """Every problem at its cell, then one line: errors, warnings, what was read."""
+    """Every problem at its cell (the first SHOWN), then one line: errors, warnings, what was
+    read."""
     out = console()
     if report.problems:
         t = _table()
@@ -48,15 +53,22 @@ def problems(report: Any) -> None:
         if out.width >= NARROW:
             t.add_column("Code", no_wrap=True)
         t.add_column("What is wrong, and how to fix it", overflow="fold")
-        for p in report.problems:
+        for p in report.problems[:SHOWN]:
             mark = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
             code = [p.code] if out.width >= NARROW else []
             t.add_row(mark, escape(p.where), *code, escape(p.message))
         out.print(t)
+    found = report.error_count + report.warning_count
+    if found > SHOWN:
+        listed = len(report.problems)
+        out.print(f"The first {SHOWN:,} of {found:,} problems are shown; --format json lists "
+                  f"{'them all' if listed == found else f'the first {listed:,}'}, and "
+                  "--annotate marks them in a copy of the workbook. Often one fix (a column "
+                  "typed the wrong way all the way down) clears many.")
     stats = report.stats
     status = "[green]OK[/]" if report.ok else "[red]has errors[/]"
-    out.print(f"{escape(report.workbook)}: {status} - {count(len(report.errors), 'error')}, "
-              f"{count(len(report.warnings), 'warning')}; "
+    out.print(f"{escape(report.workbook)}: {status} - {count(report.error_count, 'error')}, "
+              f"{count(report.warning_count, 'warning')}; "
               f"{_rows_read(stats)}.")
 
 

@@ -262,3 +262,27 @@ def test_annotate_refuses_merged_ranges_of_millions_of_cells(tmp_path: Path) -> 
     result = run_cli("validate", path, "--annotate", out)
     assert result.exit_code == 2 and "merged ranges cover more than" in result.stderr
     assert not out.exists()
+
+
+def test_past_a_limit_problems_are_counted_not_listed(edited, monkeypatch) -> None:
+    """Every problem is counted; the first LISTED are listed (JSON), the first SHOWN shown."""
+    from reporter import terminal
+    from reporter.validate import report
+
+    def edit(wb) -> None:
+        for r in range(2, 9):
+            cell_at(wb["Meetings"], "Kind", r).value = "citty"  # 7 errors, one per meeting
+
+    path = edited(edit)
+    full = json.loads(run_cli("validate", path, "--format", "json").stdout)
+    assert len(full["errors"]) == 7 and full["not_listed"] == {"errors": 0, "warnings": 0}
+    monkeypatch.setattr(report, "LISTED", 3)
+    monkeypatch.setattr(terminal, "SHOWN", 2)
+    capped = json.loads(run_cli("validate", path, "--format", "json").stdout)
+    assert capped["errors"] == full["errors"][:3] and capped["not_listed"]["errors"] == 4
+    assert capped["ok"] is False
+    text = run_cli("validate", path)
+    assert text.exit_code == 1
+    flat = " ".join(text.stdout.split())
+    assert "The first 2 of 7 problems are shown; --format json lists the first 3" in flat
+    assert "has errors - 7 errors" in flat

@@ -42,6 +42,6 @@ def reconcile_file(workbook: Path | str, facts_files: Iterable[Path] = ()) -> Re
     result = validate_file(workbook, sources=list(facts.sources), fact_ids=facts.fact_kinds())
     if result.workbook is None:
         raise WorkbookInvalid(result.report, f"{workbook} has "
-                              f"{count(len(result.report.errors), 'validation error')}; fix "
+                              f"{count(result.report.error_count, 'validation error')}; fix "
                               "them first (reporter validate lists them)")
     return reconcile(result.workbook, facts)

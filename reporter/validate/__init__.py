@@ -93,7 +93,8 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
         if spec is MEETINGS:
             names.meetings = ids
     stats.update(read)
-    report = Report(str(raw.path), findings.sorted([s.name for s in DATA_SHEETS]), stats)
+    report = Report(str(raw.path), findings.sorted([s.name for s in DATA_SHEETS]), stats,
+                    findings.not_listed)
     workbook = None
     if report.ok:
         workbook = Workbook(raw.path, *(records[s.name] for s in DATA_SHEETS),

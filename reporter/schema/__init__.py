@@ -34,7 +34,7 @@ LIMITS = {
     "uncompressed_bytes": 1024 * 1024 * 1024,  # all parts, unzipped
     "compression_ratio": 100,  # unzipped / zipped, for parts over 1 MiB
     "cells": 4_000_000,  # across the sheets read
-    "values_bytes": 256 * 2**20,  # the cells' values as the cell reader hands them over
+    "values_bytes": 128 * 2**20,  # the cells' values as the cell reader hands them over
     "rows": 500_000,  # data rows in one sheet
     "columns": 100,  # the rightmost column with a value (CV)
     "text_chars": 32_767,  # Excel's own limit for one cell

@@ -267,3 +267,14 @@ def test_a_portfolio_leaves_out_what_it_has_nothing_for(tmp_path: Path) -> None:
     text = cells_text(meeting["Summary"])
     assert "Metrics\nNot included: no figure is recorded for this meeting." in text
     assert "Sources\nNot included: no published source is cited" in text
+
+
+def test_a_meeting_with_nothing_to_check_says_so_without_a_table_of_zeros(
+        tmp_path: Path) -> None:
+    rows = {"Meetings": [R._meeting("M-X", "Workshop", "city", "Hangzhou")],
+            "Agreements": [], "Metrics": []}
+    build(R.write(tmp_path / "r.xlsx", rows), tmp_path / "out", jobs=1)
+    ws = summary(tmp_path / "out", "M-X")["Summary"]
+    text = cells_text(ws)
+    assert "Reconciliation\nNothing to check: the meeting has no figures or agreements" in text
+    assert "Status" not in [c.value for row in ws.iter_rows() for c in row]

@@ -338,10 +338,15 @@ def _headline_figures(put: RowWriter, r: int, b: MeetingBriefing, checks: _RowCh
 def _reconciliation(put: RowWriter, r: int, b: MeetingBriefing, fmt: Formats
                     ) -> tuple[int, tuple[int, int] | None]:
     put.row(r, [("Reconciliation", fmt.h2)])
-    put.keep(r, r + 1 + len(b.status_counts()))
+    counts = b.status_counts()
+    if not any(counts.values()):  # a table of zeros would take a page to say this
+        put.row(r + 1, [("Nothing to check: the meeting has no figures or agreements, and no "
+                         "published source reports it.", fmt.note)])
+        put.keep(r, r + 1)
+        return r + 3, None
+    put.keep(r, r + 1 + len(counts))
     r += 1
     put.row(r, [("Status", fmt.header), ("Checks", fmt.header)])
-    counts = b.status_counts()
     first = r + 1
     for status, n in counts.items():
         r += 1

@@ -742,6 +742,14 @@ def _structure_cases() -> list[Case]:
                 for i in range(10_001)) + b"</sheets>", 1)), 2, "10,000"),
         Case("sheet named 'metrics ' (case and a trailing space)",
              _renamed_sheet("metrics-space.xlsx", b"Metrics", b"metrics "), 0, ""),
+        *[Case(f"shared-text index {index!r}", _sheet_cell(
+            f"index-{n}.xlsx", "Meetings", "Title", 2,
+            b'<c r="{ref}" t="s"><v>' + index.encode() + b"</v></c>"), 2, "is not a number")
+          for n, index in enumerate(["abc", "1.5", "-1", " 3", "18446744073709551617", ""])],
+        # python-calamine does not resolve it (an empty cell): never another cell's text
+        Case("shared-text index as a character reference (&#49;: 1)", _sheet_cell(
+            "index-ref.xlsx", "Meetings", "Title", 2, b'<c r="{ref}" t="s"><v>&#49;</v></c>'),
+             1, "required", "Meetings", ref("Meetings", "Title", 2)),
     ]
 
 

@@ -138,3 +138,16 @@ def test_what_the_scan_keeps_is_bounded(monkeypatch) -> None:
     _refused('<row r="1"><c r="A1"><v>1</v></c></row>', "too-many-cells",
              after=f"<mergeCells>{merges}</mergeCells>")
     _refused("".join(f'<row r="{i}" hidden="1"/>' for i in range(1, 4)), "too-many-cells")
+
+
+@pytest.mark.parametrize("chunk", [0, 1, 2, 3, 5, 7, 11])  # the value over a chunk's edge too
+def test_a_shared_text_index_must_be_a_number(chunk: int) -> None:
+    good = ('<row r="1"><c r="A1" s="1" t="s"><v>12</v></c><c r="B1" t="s" s="2"><v>0</v></c>'
+            "<c r='C1' t='s'><v>&#51;</v></c><x:c r='D1' t='s' xmlns:x='" + MAIN + "'>"
+            "<x:v>4294967295</x:v></x:c></row>")
+    assert _scan(good, chunk=chunk).valued_cells == 4
+    for index in ("abc", "1.5", "-1", " 3", "3 ", "", "12345678901", "&#97;"):
+        with pytest.raises(InputError) as exc:
+            _scan(f'<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>{index}</v></c></row>',
+                  chunk=chunk)
+        assert exc.value.code == "corrupt-file" and "B1" in exc.value.message, index

@@ -8,7 +8,11 @@ collects what the cell reader (python-calamine) must not meet or does not report
 - where the furthest cell with a value is, and how many there are, refused as soon
   as either passes a limit (python-calamine sizes its grid by the furthest cell);
 - formulas with their saved results, error cells (`t="e"`), hidden rows, merged
-  ranges, rows stored out of order.
+  ranges, rows stored out of order;
+- a shared-text cell (`t="s"`) whose index is not a number (python-calamine reads
+  `<v>abc</v>` as the first shared text, so a damaged file would show another cell's
+  text): its value's bytes are matched where expat found it, and its exact text read
+  only when they are not plain digits (a chunk's edge, a character reference, a fault).
 
 Elements are matched by local name in any namespace, as python-calamine matches
 them. A cell counts as filled once a `v` or `is` element starts inside it; with no
@@ -76,6 +80,19 @@ class SheetScan:
     control: bool = False
 
 
+class _Window:
+    """The chunk expat is parsing, and where it starts in the part."""
+
+    __slots__ = ("base", "data")
+
+    def __init__(self) -> None:
+        self.data, self.base = b"", 0
+
+
+#: A shared-text cell's value as Excel writes it, from its start tag: 1 to 10 digits.
+_PLAIN_INDEX = re.compile(rb"<[^<>=]{1,40}>[0-9]{1,10}<")
+
+
 def column_name(n: int) -> str:
     """1 -> A, 27 -> AA."""
     letters = ""
@@ -94,8 +111,11 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
     """
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
+    window = scanner.window
     for chunk in chunks:
         hint.feed(chunk)
+        window.base += len(window.data)
+        window.data = chunk
         feed(scanner.parser, path, part, chunk)
     feed(scanner.parser, path, part, b"", True)
     scanner.finish()
@@ -120,15 +140,17 @@ class _Scanner:
         self.names = {n: n for n in (f"{_MAIN}{NS_SEP}c", f"{_MAIN}{NS_SEP}v")}
         self.parser = make_parser(path, part, intern=self.names)
         self.parser.ordered_attributes = True
+        self.window = _Window()
         self.parser.StartElementHandler, self.counts = self._handler()
 
     def _handler(self):  # one closure, kept together for speed
         kinds: dict[str, int] = {}
         cell_name, value_name = self.names[f"{_MAIN}{NS_SEP}c"], self.names[f"{_MAIN}{NS_SEP}v"]
         columns, attr, locate = _COLUMNS, _attr, self._locate
+        parser, window, plain_index = self.parser, self.window, _PLAIN_INDEX.match
         row, row_text, row_len = 0, "", 0
         at_row = at_col = 0
-        further = cell_open = watched = error_cell = False
+        further = cell_open = watched = error_cell = shared = False
         count = max_row = max_col = 0
         left = self.cells_left
         # The kinds as literals below (1 cell, 2 value, 0 row...): a constant compares faster
@@ -137,7 +159,7 @@ class _Scanner:
 
         def start(name: str, attrs: list[str]) -> None:
             nonlocal row, row_text, row_len, at_row, at_col, further, cell_open, watched
-            nonlocal error_cell
+            nonlocal error_cell, shared
             nonlocal count, max_row, max_col
             if name is value_name:  # SpreadsheetML's own names, interned: the usual case
                 kind = 2
@@ -159,6 +181,10 @@ class _Scanner:
                 cell_open = True
                 # An error cell (t="e"): its value's text is wanted. 'e' in the list is cheap.
                 watched = error_cell = "e" in attrs and attr(attrs, "t") == "e"
+                # t="s", written last by Excel and most writers; else looked for
+                shared = (attrs[-1] == "s" and attrs[-2] == "t") if attrs else False
+                if not shared and "t" in attrs:
+                    shared = attr(attrs, "t") == "s"
             elif kind == 2:  # v or is: the open cell has a value
                 count += 1
                 if further or count > left:
@@ -166,6 +192,13 @@ class _Scanner:
                     max_row, max_col = self._grow(at_row, at_col, count, max_row, max_col)
                 if watched and cell_open:
                     self._collect(self._value_end, at_row, at_col, error_cell)
+                elif shared and cell_open:
+                    shared = False
+                    # Digits there, as Excel writes them: the index is one. Anything else
+                    # (or a value over the chunk's edge): its exact text is read and judged.
+                    at = parser.CurrentByteIndex - window.base  # < 0: begun in a chunk before
+                    if at < 0 or plain_index(window.data, at) is None:
+                        self._collect(self._index_end, at_row, at_col, False)
             elif kind == 0:  # a row
                 row, row_text = self._row(attrs, row)
                 row_len = len(row_text)
@@ -279,6 +312,12 @@ class _Scanner:
             self.sheet.errors[ref] = text or "#ERROR"
         if ref in self.sheet.formulas:
             self.sheet.formulas[ref] = (self.sheet.formulas[ref][0], text)
+
+    def _index_end(self, text: str, ref: str, _error_cell: bool) -> None:
+        if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+            raise stop(self._refuse(
+                f"has a shared-text cell {ref} whose index {text[:40]!r} is not a number",
+                "corrupt-file", "Open it in Excel and save it anew"))
 
     def _note(self) -> None:
         """One more formula, error cell, merged range or hidden row to keep: as many as the

@@ -270,3 +270,23 @@ def test_paused_gc_leaves_garbage_to_the_next_young_collection() -> None:
         del cycle
     gc.collect(0)
     assert ref() is None
+
+
+def test_did_you_mean_hints_stop_past_their_budget(tmp_path, monkeypatch) -> None:
+    """Each bad value is still reported; the hints, each a pass over the list, stop once a
+    column has used its comparisons (thousands of near-miss IDs made validate quadratic)."""
+    from reporter.validate import references
+    from tests import registers as R
+
+    rows = R.sample_rows()
+    for i, a in enumerate(rows["Agreements"][:4]):
+        a["meeting_id"] = f"M-SUZHOUx{i}"
+    path = R.write(tmp_path / "near.xlsx", rows)
+
+    def hinted(result) -> list[bool]:
+        return ["did you mean" in p.message for p in result.report.errors
+                if p.code == "unknown-meeting"]
+
+    assert hinted(validate_file(path)) == [True] * 4
+    monkeypatch.setattr(references, "HINT_COMPARISONS", 2 * len(rows["Meetings"]))
+    assert hinted(validate_file(path)) == [True, True, False, False]

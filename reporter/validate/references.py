@@ -133,35 +133,65 @@ def _listed(vocab: tuple[str, ...]) -> dict[str, str]:
     return {**{v.casefold(): v for v in vocab}, **{v: v for v in vocab}}
 
 
+#: Fuzzy comparisons (a value against one allowed value) the "did you mean" hints of one
+#: column may make: thousands of near-miss IDs against thousands of meetings made them
+#: quadratic (minutes). Past it, values are still reported, without a hint.
+HINT_COMPARISONS = 50_000
+
+
+class _Hints:
+    """did_you_mean against one list, each value once, within HINT_COMPARISONS."""
+
+    def __init__(self, choices: list[str] | tuple[str, ...],
+                 aliases: dict[str, str] | None = None):
+        self.choices, self.aliases = choices, aliases
+        self.left = HINT_COMPARISONS
+        self.found: dict[str, str | None] = {}
+
+    def __call__(self, value: str) -> str:
+        if value not in self.found:
+            if self.left < len(self.choices):
+                return ""
+            self.left -= len(self.choices)
+            self.found[value] = did_you_mean(value, self.choices, self.aliases)
+        return hint(self.found[value])
+
+
 def _not_listed(name: str, vocab: tuple[str, ...]) -> Explain:
+    hints = _Hints(vocab, LISTS[name].aliases)
+
     def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
         findings.add("not-in-list", f"'{value}' is not in the {name} list"
-                     f"{hint(did_you_mean(value, vocab, LISTS[name].aliases))}. Pick a value "
+                     f"{hints(value)}. Pick a value "
                      f"from the dropdown, or add it to column '{name}' of the {LISTS_SHEET} "
                      "sheet", **where)
     return explain
 
 
 def _unknown_meeting(ids: dict[str, str]) -> Explain:
+    hints = _Hints(list(ids.values()))
+
     def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
         findings.add("unknown-meeting", f"Meeting ID '{value}' is not on the Meetings sheet"
-                     f"{hint(did_you_mean(value, list(ids.values())))}. Use an ID from the "
+                     f"{hints(value)}. Use an ID from the "
                      "Meetings sheet, or add the meeting there", **where)
     return explain
 
 
 def _unknown_source(sources: dict[str, str]) -> Explain:
     known = sorted(sources.values())
+    hints = _Hints(known)
 
     def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
         findings.add("unknown-source", f"'{value}' is not a source id"
-                     f"{hint(did_you_mean(value, known))}. Use one of {', '.join(known)} (see "
+                     f"{hints(value)}. Use one of {', '.join(known)} (see "
                      "the README sheet), or leave the cell blank", **where)
     return explain
 
 
 def _not_a_fact(kind: str, facts: dict[str, tuple[str, str]]) -> Explain:
     same = [i for i, k in facts.values() if k == kind]
+    hints = _Hints(same)
 
     def explain(value: str, where: dict[str, Any], findings: Findings) -> None:
         fix = (f"use the id of a published {kind} (reporter facts lists them), '{NO_FACT}' if "
@@ -169,7 +199,7 @@ def _not_a_fact(kind: str, facts: dict[str, tuple[str, str]]) -> Explain:
         found = facts.get(value.casefold())
         if found is None:
             findings.add("unknown-fact-id", f"'{value}' is not a fact id in the fact base"
-                         f"{hint(did_you_mean(value, same))}; {fix}", **where)
+                         f"{hints(value)}; {fix}", **where)
         else:
             article = "an" if kind[:1] in ("a", "e", "i", "o", "u") else "a"
             findings.add("wrong-fact-kind", f"'{found[0]}' is a published {found[1]}, not "

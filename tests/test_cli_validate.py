@@ -286,3 +286,16 @@ def test_past_a_limit_problems_are_counted_not_listed(edited, monkeypatch) -> No
     flat = " ".join(text.stdout.split())
     assert "The first 2 of 7 problems are shown; --format json lists the first 3" in flat
     assert "has errors - 7 errors" in flat
+
+
+def test_a_socket_is_not_a_regular_file(tmp_path: Path) -> None:
+    import socket
+    import tempfile
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as short:  # a socket's path is short
+        path = Path(short) / "s.xlsx"
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(str(path))
+            result = run_cli("validate", path, "--format", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "not-a-regular-file"

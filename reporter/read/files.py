@@ -46,6 +46,7 @@ def open_regular(path: Path | str, *, what: str = "file",
         raise error(f"the {what} cannot be read (permission denied); check who may read it",
                     path=path, code="permission-denied") from None
     except OSError as exc:
+        _refuse_special(path, what, error)  # a socket cannot be opened at all (ENXIO)
         raise error(f"the {what} cannot be opened ({exc.strerror or exc})", path=path,
                     code="unreadable") from None
     try:
@@ -53,10 +54,7 @@ def open_regular(path: Path | str, *, what: str = "file",
         if stat.S_ISDIR(mode):
             raise _folder(path, what, error)
         if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
-            raise error(f"this is {kind}, not a file, so reporter does not read it (it could "
-                        f"block or never end); give the path of the {what} itself",
-                        path=path, code="not-a-regular-file")
+            raise _special(path, mode, what, error)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # a regular file: reads never wait anyway
         f = os.fdopen(fd, "rb")
@@ -80,6 +78,23 @@ def read_regular(path: Path | str, *, limit: int, what: str = "file",
         raise error(f"the {what} is over {_size(limit)}, more than reporter's limit; "
                     f"{_fix(what)}", path=path, code="too-large")
     return data
+
+
+def _special(path: Path, mode: int, what: str, error: type[InputError]) -> InputError:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return error(f"this is {kind}, not a file, so reporter does not read it (it could "
+                 f"block or never end); give the path of the {what} itself",
+                 path=path, code="not-a-regular-file")
+
+
+def _refuse_special(path: Path, what: str, error: type[InputError]) -> None:
+    """Raise the not-a-regular-file error if the path names one that could not be opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise _special(path, mode, what, error) from None
 
 
 def _folder(path: Path, what: str, error: type[InputError]) -> InputError:

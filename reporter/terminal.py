@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .codes import Status
-from .text import and_list, count, plural
+from .text import and_list, count, plural, printable
 
 #: Below this width, tables drop their least needed columns.
 NARROW = 100
@@ -26,9 +26,14 @@ def console(stderr: bool = False) -> Any:
 
 
 def escape(text: object) -> str:
+    """Text for the terminal: rich's markup escaped, and control characters gone (a file
+    name may hold an ESC, or a newline that would split a line in two)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(str(text))
+    text = str(text)
+    if not text.isprintable():
+        text = printable(text).replace("\n", " ").replace("\t", " ")
+    return rich_escape(text)
 
 
 def _table(**kw: Any) -> Any:

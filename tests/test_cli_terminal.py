@@ -102,3 +102,16 @@ def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
     flat = " ".join(result.stdout.split())
     assert "(s)" not in flat and ("OK - no errors, no warnings; 7 meetings, 14 agreements, 25 "
                                   "metrics, 2 participants and 5 actions.") in flat
+
+
+def test_a_file_name_with_control_characters_is_printed_without_them(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    odd = tmp_path / "a\x1b[31mred\nname.xlsx"
+    shutil.copy(SAMPLE, odd)
+    result = run_cli("validate", odd, env=NARROW)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "[31mred name.xlsx: OK" in " ".join(
+        result.stdout.split())

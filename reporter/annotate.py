@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -78,15 +77,23 @@ def check_annotate_path(workbook: Path, out: Path, *, force: bool = False) -> No
 
 
 def _load(workbook: Path) -> Any:
+    """The workbook in openpyxl: as it is, else (openpyxl refuses what validate reads and
+    reports: a number cell that is not a finite number, a date that is not one, a style
+    that does not exist) with such cells made readable (_readable_copy)."""
     from openpyxl import load_workbook
 
+    data = workbook.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        _check_merged(workbook, zin)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about parts it drops, e.g. extensions
         try:
-            return load_workbook(_readable_copy(workbook), rich_text=False)
-        except InputError:
-            raise
-        except Exception as exc:  # openpyxl raises many kinds on odd files
+            return load_workbook(io.BytesIO(data), rich_text=False)
+        except Exception:  # openpyxl raises many kinds on odd files
+            pass
+        try:
+            return load_workbook(_readable_copy(data), rich_text=False)
+        except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError(f"cannot make an annotated copy: openpyxl, which writes it, cannot "
                              f"read this workbook ({first}); validate without --annotate "
@@ -297,29 +304,22 @@ def _writable(ws, ref: str):
     return cell
 
 
-_NOT_FINITE = re.compile(rb"<v>\s*[-+]?(?:nan|inf|infinity)\s*</v>", re.I)
 _LARGEST = 2**1023  # about 9e307: a whole number past it has no float
 #: Cells of merged ranges an annotated copy takes: openpyxl makes an object for each.
 MERGED_CELLS = 1_000_000
 
 
-def _readable_copy(workbook: Path) -> io.BytesIO:
-    """The workbook as openpyxl can load it: number cells holding NaN or infinity (which
-    validate reports, and on which openpyxl's reader fails) are given as text instead."""
-    data = workbook.read_bytes()
+def _readable_copy(data: bytes) -> io.BytesIO:
+    """The workbook with every worksheet's odd cells made readable (_readable_sheet)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin:
-        _check_merged(workbook, zin)
-        bad = [i.filename for i in zin.infolist() if i.filename.startswith("xl/worksheets/")
-               and _NOT_FINITE.search(zin.read(i))]
-        if not bad:
-            return io.BytesIO(data)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                blob = zin.read(info)
-                if info.filename in bad:
-                    blob = _as_text(blob)
-                zout.writestr(info, blob)
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        styles = _style_count(zin)
+        for info in zin.infolist():
+            blob = zin.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                blob = _readable_sheet(blob, styles)
+            zout.writestr(info, blob)
     out.seek(0)
     return out
 
@@ -361,14 +361,52 @@ def _merged_cells(workbook: Path, part: str, blob: bytes) -> int:
     return total
 
 
-def _as_text(xml: bytes) -> bytes:
+def _readable_sheet(xml: bytes, styles: int) -> bytes:
+    """A worksheet with the cells openpyxl cannot read given as the text they hold: a
+    number that is not a finite number (NaN, 1e400, 0x10, written with character
+    references or not), a date that is not an ISO date; and without a style that does not
+    exist. The file passed validate's checks, so it is well-formed and within the limits."""
+    import datetime as dt
+    import math
+
     from lxml import etree
 
     root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True,
                                                  huge_tree=True))
-    for v in root.iter("{*}v"):
-        c = v.getparent()
-        if _NOT_FINITE.fullmatch(b"<v>" + (v.text or "").encode() + b"</v>") and (
-                c.get("t", "n") == "n"):
+    for c in root.iter("{*}c"):
+        style = c.get("s")
+        if style is not None and not (style.isdigit() and int(style) < styles):
+            del c.attrib["s"]
+        v = next(c.iterchildren("{*}v"), None)
+        if v is None:
+            continue
+        kind, text = c.get("t", "n"), (v.text or "").strip()
+        if kind == "n":
+            try:
+                readable = math.isfinite(float(text))
+            except ValueError:
+                readable = False
+        elif kind == "d":
+            try:
+                dt.datetime.fromisoformat(text)
+                readable = True
+            except ValueError:
+                readable = False
+        else:
+            continue
+        if not readable:
             c.set("t", "str")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _style_count(zin: zipfile.ZipFile) -> int:
+    """How many cell formats the workbook's styles define (0 without styles)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(zin.read("xl/styles.xml"),
+                                etree.XMLParser(resolve_entities=False, no_network=True))
+    except KeyError:
+        return 0
+    xfs = next(root.iter("{*}cellXfs"), None)
+    return 0 if xfs is None else sum(1 for x in xfs if isinstance(x.tag, str))

@@ -248,16 +248,18 @@ def _per_line(width: float) -> int:
 
 def _cell_lines(text: str, per_line: int) -> int:
     """Roughly how many lines a text takes at per_line character widths a line: quick, for
-    the rows of a table. A wide (Chinese, Japanese, Korean) character counts two, and a text
-    that has any counts a quarter more: such glyphs are a little wider than two digits, and
-    lines that mix scripts break less evenly (too tall leaves space; too short would hide
-    text). Other letters, accented ones and dashes included, count one."""
+    the rows of a table. A text with wide (Chinese, Japanese, Korean) characters is measured
+    by its UTF-8 length, which counts such a character three, and takes five eighths of
+    that with its length: 2.5 widths a character, as their glyphs are a little wider than two
+    digits and lines that mix scripts break less evenly (too tall leaves space; too short
+    would hide text). A text without them counts a letter one, accented or not, and a dash."""
     if "\n" in text:
         return sum(_cell_lines(part, per_line) if part else 1 for part in text.split("\n"))
     if text.isascii():
         return max(1, -(-len(text) // per_line))
-    wide = len(_WIDE.findall(text))
-    n = (len(text) + wide) * 5 // 4 if wide else len(text)
+    if _WIDE.search(text) is None:  # accents and dashes: one width each
+        return max(1, -(-len(text) // per_line))
+    n = (len(text) + len(text.encode("utf-8", "replace"))) * 5 // 8  # Chinese: 2.5 widths
     return max(1, -(-n // per_line))
 
 
@@ -384,6 +386,8 @@ MIN_SCALE = 0.75
 EASY_SCALE = 0.85
 #: How narrow a text column becomes before the print scale drops below EASY_SCALE.
 EASY_WIDTH = 24.0
+#: A short-text column with more distinct values than this is not weighed letter by letter.
+WEIGHED_VALUES = 200
 #: The narrowest a column becomes, whatever its words.
 NARROWEST = 6.0
 
@@ -552,11 +556,18 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
     formats = {"date": fmt.date, "int": fmt.int, "number": fmt.number}
     widest = ws.add_rows(top, [(c.kind, formats.get(c.kind, fmt.wrap)) for c in columns], rows)
     def weighed(j: int) -> int:
-        """The widest text of a column; in a column of short texts, its words weighed by
-        their letters too ('memorandum' is wider than ten digits)."""
+        """The widest text of a column; in a column of a few short texts (a list's values),
+        its words weighed by their letters too ('memorandum' is wider than ten digits).
+        Columns of many distinct values (IDs) are not weighed: it would cost a pass over
+        every letter of every row, for the half letter an 'M' adds."""
         if widest[j] > EASY_WIDTH:
             return widest[j]
-        return max(widest[j], longest_word([r[j] for r in rows]))
+        distinct = set()
+        for r in rows:
+            distinct.add(r[j])
+            if len(distinct) > WEIGHED_VALUES:
+                return widest[j]
+        return max(widest[j], longest_word(distinct))
 
     natural = []
     for j, c in enumerate(columns):

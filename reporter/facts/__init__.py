@@ -231,8 +231,7 @@ def _parse(name: str, blob: bytes, *, trusted: bool = True) -> FactFile:
     try:
         return FactFile.model_validate(data)
     except RecursionError:
-        raise FactsError("the fact file nests arrays or tables too deeply to be a fact file; "
-                         "check that this is the right file", path=name) from None
+        raise _too_deep(name) from None
     except ValidationError as exc:
         lines = [f"{describe_loc(data, err['loc'])}: {err['msg']}"
                  for err in exc.errors(include_url=False)[:20]]

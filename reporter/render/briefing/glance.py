@@ -45,22 +45,25 @@ def _figures(ctx: Context) -> str:
         return ""
     # Figures the sources confirm first, then the rest, those that differ from their
     # source last and said so; each in workbook order.
-    def standing(f) -> Status | None:
-        c = ctx.check("Metrics", f.row, "figure")
-        return None if c is None else Status(c.status)
-
+    standing = {f.row: _standing(ctx, f) for f in metrics}
     rank = {Status.MATCH: 0, Status.MISMATCH: 2}
-    ordered = sorted(metrics, key=lambda f: rank.get(standing(f), 1))
+    ordered = sorted(metrics, key=lambda f: rank.get(standing[f.row], 1))
     named = []
     for f in ordered[:NAMED]:
         said = [_bracketed(f.period)] if f.period else []
-        if standing(f) is Status.MISMATCH:
+        if standing[f.row] is Status.MISMATCH:
             said.append("differs from its published source")
         named.append(f"{in_sentence(f.metric)}, {format_quantity(f.value)}"
                      + (f" ({'; '.join(said)})" if said else ""))
     more = len(metrics) - len(named)
     tail = f", and {count(more, 'more figure')} below" if more > 0 else ""
     return f"Headline figures: {'; '.join(named)}{tail}."
+
+
+def _standing(ctx: Context, f) -> Status | None:
+    """How a figure stands against its published source (None: no check names it)."""
+    c = ctx.check("Metrics", f.row, "figure")
+    return None if c is None else Status(c.status)
 
 
 def _bracketed(text: str) -> str:
@@ -105,8 +108,7 @@ def _checked(ctx: Context) -> str:
         return ""
     status = Counter()
     for f in metrics:
-        c = ctx.check("Metrics", f.row, "figure")
-        status[Status(c.status) if c else Status.UNSOURCED] += 1
+        status[_standing(ctx, f) or Status.UNSOURCED] += 1
     n, agree, differ = len(metrics), status[Status.MATCH], status[Status.MISMATCH]
     unsourced = n - agree - differ  # a hint is not a published source until staff say so
     if agree == n:

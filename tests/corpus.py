@@ -699,6 +699,21 @@ def _dtd_cases() -> list[Case]:
     return cases
 
 
+def _encoding_cases() -> list[Case]:
+    """Encodings expat hands to Python's codecs (not one a text codec, multi-byte, unknown)
+    crashed the parse with LookupError or ValueError."""
+    cases = []
+    for i, (part, encoding) in enumerate((
+            ("xl/sharedStrings.xml", b"rot13"), (PART["Agreements"], b"shift_jis"),
+            ("xl/workbook.xml", b"UTX-8"), ("[Content_Types].xml", b"utf-32"))):
+        def fn(xml: bytes, encoding: bytes = encoding) -> bytes:
+            return re.sub(rb"encoding=(['\"])[^'\"]*\1", b'encoding="' + encoding + b'"', xml,
+                          count=1)
+        cases.append(Case(f"encoding {encoding.decode()} in {part}",
+                          _patched(f"encoding-{i}.xlsx", part, fn), 2, "character encoding"))
+    return cases
+
+
 def _renamed_sheet(name: str, old: bytes, new: bytes) -> Callable[[Path], Path]:
     return _patched(name, "xl/workbook.xml", lambda x: x.replace(b'name="' + old + b'"',
                                                                   b'name="' + new + b'"', 1))
@@ -860,7 +875,8 @@ def _number_cases() -> list[Case]:
 
 ISSUE_12_CASES: list[Case] = [
     *_far_cases(), *_area_cases(), *_hidden_cases(), *_error_cases(), *_formula_cases(),
-    *_control_cases(), *_malformed_cases(), *_dtd_cases(), *_structure_cases(), *_number_cases(),
+    *_control_cases(), *_malformed_cases(), *_dtd_cases(), *_encoding_cases(), *_structure_cases(),
+    *_number_cases(),
     Case("part that unpacks past its declared size", _lying_size, 2, "more than"),
     Case("more than 5,000 zip members", _many_parts, 2, "parts"),
     Case("named pipe (FIFO) as the workbook", _fifo, 2, "named pipe"),

@@ -146,6 +146,8 @@ TEMPLATES = [
     Input("VBA project inside", _docx("vba.docx", lambda p: p.update(
         {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"})), "macros"),
     Input("truncated", _truncated, "damaged"),
+    Input("a part in an encoding Office never uses", _docx("rot13.docx", _replace(
+        "word/document.xml", b"encoding='UTF-8'", b"encoding='rot13'")), "character encoding"),
     Input("a workbook given as the template", lambda d: _bytes("wb.docx", SAMPLE.read_bytes())(d),
           "not a Word document"),
     Input("plain text", _bytes("notes.docx", b"Briefing template\n"), "not a Word document"),

@@ -21,10 +21,17 @@ next cell or row starts, which can only over-count, never miss, a filled cell.
 Cells without a reference are placed as python-calamine places them (counting),
 again erring towards further away. Only the start of elements reaches Python;
 formula and error texts are collected by handlers switched on for just that element.
+
+Most sheets are written plainly, and for them a call per element is most of the
+cost: when the part fits in memory, its `<sheetData>` is first offered to a grammar
+(plainsheet.py), and when that accepts it whole, expat parses those bytes with no
+handler at all. Anything the grammar does not accept, and any row or cell outside
+`<sheetData>` after it, is scanned as above; both ways find the same.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,12 +39,15 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..schema import LIMITS
+from .plainsheet import PlainRows, read_plain
 from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER = range(7)
+_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER, _DATA = range(8)
+#: Parts up to this size are read whole, so that their <sheetData> can go to the grammar.
+WHOLE_BYTES = 256 * 2**20
 # Children of <worksheet> after <sheetData>: once one starts, no formula text belongs
 # to the last cell (an <xm:f> in an extension list is not a cell's formula).
 _SHEET_LEVEL = frozenset((
@@ -49,7 +59,7 @@ _SHEET_LEVEL = frozenset((
     "controls", "webPublishItems", "tableParts", "extLst",
 ))
 _KIND_OF_LOCAL = {"row": _ROW, "c": _CELL, "v": _VALUE, "is": _VALUE, "f": _FORMULA,
-                  "mergeCell": _MERGE, **dict.fromkeys(_SHEET_LEVEL, _SHEET)}
+                  "mergeCell": _MERGE, "sheetData": _DATA, **dict.fromkeys(_SHEET_LEVEL, _SHEET)}
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: Column letters within the column limit -> column number (1-based): the fast path.
 _COLUMNS = {}
@@ -103,12 +113,30 @@ def column_name(n: int) -> str:
 
 
 def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
-               cells_before: int = 0) -> None:
+               cells_before: int = 0, *, plain: bool = True) -> None:
     """Parse a worksheet part to its end, filling `sheet`; raise InputError at the first
     cell past a limit, a damaged or hostile part, or rows out of order.
 
     `cells_before` is the filled cells of the sheets already scanned (one limit covers all).
+    `plain=False` never offers the rows to the grammar (to compare the two ways).
     """
+    pieces = iter(chunks)
+    whole = bytearray()
+    if plain:
+        for chunk in pieces:
+            whole += chunk
+            if len(whole) > WHOLE_BYTES:
+                break
+        else:
+            if _scan_whole(path, sheet, part, whole, cells_before):
+                return
+    _scan_stream(path, sheet, part, itertools.chain((whole,) if whole else (), pieces),
+                 cells_before)
+
+
+def _scan_stream(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
+                 cells_before: int) -> None:
+    """The full scan, piece by piece: every element start reaches the handler."""
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
     window = scanner.window
@@ -120,6 +148,66 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
     feed(scanner.parser, path, part, b"", True)
     scanner.finish()
     sheet.control = hint.found
+
+
+def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
+                cells_before: int) -> bool:
+    """A part held whole: what comes before and after <sheetData> goes to the handler,
+    and <sheetData> too unless the grammar accepts it. False when a row or cell after an
+    accepted <sheetData> means the part must be scanned again in full."""
+    scanner = _Scanner(path, sheet, part, cells_before)
+    hint = ControlHint(scanner.parser)
+    hint.feed(data)
+    scanner.window.data = data
+    view = memoryview(data)
+    at = _sheet_data_at(path, part, view)
+    rest = 0
+    if at is not None:
+        feed(scanner.parser, path, part, view[:at])
+        rows = scanner.take_plain(data, at)
+        rest = at
+        if rows is not None:
+            scanner.parser.StartElementHandler = None  # expat alone: it checks the bytes
+            feed(scanner.parser, path, part, view[at:rows.end])
+            scanner.parser.StartElementHandler = scanner.after_plain
+            rest = rows.end
+    try:
+        feed(scanner.parser, path, part, view[rest:], True)
+    except _Again:
+        return False
+    scanner.finish()
+    sheet.control = hint.found
+    return True
+
+
+class _Found(Exception):
+    """Stops the parse that looks for <sheetData>."""
+
+
+class _Again(Exception):
+    """A row or cell after a <sheetData> the grammar accepted: scan the part in full."""
+
+
+def _sheet_data_at(path: Path, part: str, view: memoryview) -> int | None:
+    """Where the first <sheetData> start tag is, found by expat; None without one (or when
+    the part is not well-formed before it: the full parse then says so in its words)."""
+    parser = make_parser(path, part)
+    found: list[int] = []
+
+    def start(name: str, _attrs: object) -> None:
+        if name.rpartition(NS_SEP)[2] == "sheetData":
+            found.append(parser.CurrentByteIndex)
+            raise _Found
+
+    parser.StartElementHandler = start
+    try:
+        for i in range(0, len(view), 1 << 16):
+            feed(parser, path, part, view[i:i + (1 << 16)])
+    except _Found:
+        return found[0]
+    except InputError:
+        pass
+    return None
 
 
 class _Scanner:
@@ -141,7 +229,9 @@ class _Scanner:
         self.parser = make_parser(path, part, intern=self.names)
         self.parser.ordered_attributes = True
         self.window = _Window()
-        self.parser.StartElementHandler, self.counts = self._handler()
+        self.parser.StartElementHandler, self.counts, self._absorb = self._handler()
+        self.start = self.parser.StartElementHandler
+        self.closed = False  # after accepted rows: a sheet-level element has started
 
     def _handler(self):  # one closure, kept together for speed
         kinds: dict[str, int] = {}
@@ -213,7 +303,37 @@ class _Scanner:
             elif kind == 5:
                 cell_open = False  # a filled cell after this is still counted (further)
 
-        return start, lambda: (count, max_row, max_col)
+        def absorb(rows: PlainRows) -> None:
+            nonlocal count, max_row, max_col
+            count, max_row, max_col = rows.cells, rows.last_filled_row, rows.last_filled_column
+
+        return start, lambda: (count, max_row, max_col), absorb
+
+    # --- rows the grammar accepted (plainsheet.py) -----------------------------------------
+
+    def take_plain(self, data: bytearray, at: int) -> PlainRows | None:
+        """The <sheetData> at `at`, if the grammar accepts it and it is within every limit
+        (else the handler scans it, and refuses it in its own words); counted as scanned."""
+        if self.counts()[0] or self.last_row_seen:
+            return None  # cells or rows before it: rare, and the handler's to judge
+        rows = read_plain(data, at)
+        if rows is None or not (
+                rows.last_row <= MAX_ROWS and rows.cells <= self.cells_left
+                and rows.last_filled_row <= LIMITS["rows"] + 20
+                and rows.last_filled_row * rows.last_filled_column <= LIMITS["area"]):
+            return None
+        self._absorb(rows)
+        self.last_row_seen = rows.last_row
+        return rows
+
+    def after_plain(self, name: str, attrs: list[str]) -> None:
+        """The handler after accepted rows: a row, cell or value there (or a formula before
+        any sheet-level element, which the last cell would own) means a full scan."""
+        kind = _KIND_OF_LOCAL.get(name.rpartition(NS_SEP)[2], _OTHER)
+        if kind in (_ROW, _CELL, _VALUE) or (kind == _FORMULA and not self.closed):
+            raise _Again
+        self.closed = self.closed or kind == _SHEET
+        self.start(name, attrs)
 
     # --- cells and rows ------------------------------------------------------------------
 

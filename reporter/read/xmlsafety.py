@@ -23,6 +23,9 @@ NS_SEP = " "
 # What may come before an XML document's root element, other than a DTD.
 _PROLOG = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
 HEAD = 65536
+# The encodings expat reads itself; any other it would ask Python's codecs for (rot13,
+# shift_jis...), which fail in ways of their own.
+_EXPAT_ENCODINGS = frozenset(("UTF-8", "UTF-16", "UTF-16BE", "UTF-16LE", "ISO-8859-1", "US-ASCII"))
 
 
 class _Refused(Exception):
@@ -64,6 +67,14 @@ def make_parser(path: Path, name: str, *, namespaces: bool = True,
     def refuse(*_: object) -> None:
         raise _Refused(entities_error(path, name))
 
+    def declared(_version: str | None, encoding: str | None, _standalone: int) -> None:
+        if encoding is not None and encoding.upper() not in _EXPAT_ENCODINGS:
+            raise _Refused(InputError(
+                f"part {name} declares the character encoding {encoding[:40]!r}, which Office "
+                "never uses and reporter cannot read. Open the file in Office or LibreOffice "
+                "and save it anew", path=path, code="malformed-xml"))
+
+    parser.XmlDeclHandler = declared
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -132,10 +143,14 @@ class ControlHint:
     def __init__(self, parser: expat.XMLParserType | None = None):
         self.found = False
         self._tail = b""
+        self._refuse = None
         if parser is not None:
+            self._refuse = parser.XmlDeclHandler  # make_parser's: an encoding expat lacks
             parser.XmlDeclHandler = self._declared
 
-    def _declared(self, _version: str | None, encoding: str | None, _standalone: int) -> None:
+    def _declared(self, version: str | None, encoding: str | None, standalone: int) -> None:
+        if self._refuse is not None:
+            self._refuse(version, encoding, standalone)
         if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
             self.found = True
 

@@ -1,0 +1,104 @@
+"""The sheet scan's fast path: a `<sheetData>` written the plain way Office and the
+usual libraries write it, recognised whole by a grammar.
+
+The grammar is regular, so one compiled pattern can decide it: it is matched from
+the `<sheetData>` start tag to its end tag, every byte accounted for, and it
+accepts only rows of plain cells. A row is `<row r="N" ...>` (no `hidden`, no
+other `r`, no namespace declaration); a cell is `<c r="..."` whose row part is the
+row's own number and whose column is within reporter's column limit, an optional
+style and type, then nothing, a value, or one inline text. Whatever it does not
+accept (a formula, an error cell, a hidden row, a namespace prefix, a comment,
+other quoting or spacing, a column past the limit) goes to the full scan in
+sheetscan.py, which handles any XML and says what is wrong.
+
+Within what the grammar accepts, every `<` starts a tag, so counting the `<v>` and
+`<is>` tags counts the filled cells, and each fact is read off the bytes with no
+second reading possible. expat still parses every byte of the part (sheetscan.py):
+well-formedness, the encoding and character references stay its job.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+
+from ..schema import LIMITS
+
+
+def _column_pattern(limit: int) -> str:
+    """A pattern for the column letters of columns 1..limit (at most ZZ), the two-letter
+    ones first so that the row number after them is tried only once."""
+    if not 1 <= limit <= 702:
+        raise ValueError("the grammar spells columns of one or two letters (up to ZZ)")
+    parts = []
+    if limit > 26:
+        full, rest = divmod(limit - 26, 26)  # whole runs of 26 after A..Z, and what is left
+        if full:
+            parts.append(f"[A-{chr(64 + full)}][A-Z]")
+        if rest:
+            parts.append(f"{chr(65 + full)}[A-{chr(64 + rest)}]")
+    parts.append(f"[A-{chr(64 + min(limit, 26))}]")
+    return "(?:" + "|".join(parts) + ")"
+
+
+_COLUMN = _column_pattern(LIMITS["columns"]).encode()
+_SPACE = rb"[ \t\r\n]*+"
+_TEXT = rb"[^<]*+"  # expat checks what is in it: references, characters, "]]>"
+_ROW_ATTRIBUTE = rb'(?: (?!r=|hidden=|xmlns[:=])[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<&]*+")'
+_EMPTY = rb"(?:/>|></c>)"
+_CELL = (
+    rb'<c r="' + _COLUMN + rb'(?P=row)"(?: s="[0-9]{1,10}")?(?:'
+    rb' t="s"(?:><v>[0-9]{1,10}</v></c>|' + _EMPTY + rb")"
+    rb'|(?: t="(?:n|str|b|d)")?(?:><v>' + _TEXT + rb"</v></c>|" + _EMPTY + rb")"
+    rb'| t="inlineStr"(?:><is><t(?: xml:space="preserve")?>' + _TEXT + rb"</t></is></c>|"
+    + _EMPTY + rb"))"
+)
+_ROW = (rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTE + rb"*+(?:/>|>(?:" + _SPACE
+        + _CELL + rb")*+" + _SPACE + rb"</row>)")
+_SHEET_DATA = re.compile(rb"<sheetData>(?:" + _SPACE + _ROW + rb")*+" + _SPACE + rb"</sheetData>")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+#: A filled cell's column letters: in the grammar, a value follows its start tag at once.
+_FILLED_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]+"[^>]*+><(?:v|is)>')
+
+
+@dataclass(frozen=True, slots=True)
+class PlainRows:
+    """What a plain `<sheetData>` holds, as the full scan would find it."""
+
+    end: int  #: where its end tag ends
+    cells: int  #: filled cells (a `v` or `is` element)
+    first_row: int  #: the first row's number (0: no rows)
+    last_row: int  #: the last row's number
+    last_filled_row: int  #: 0 when no cell has a value
+    last_filled_column: int
+
+
+def read_plain(data: bytes | bytearray, start: int) -> PlainRows | None:
+    """The `<sheetData>` element starting at `start`, if the grammar accepts it whole and
+    its rows are in order; None sends the sheet to the full scan."""
+    match = _SHEET_DATA.match(data, start)
+    if match is None:
+        return None
+    end = match.end()
+    rows = list(map(int, _ROW_NUMBER.findall(data, start, end)))
+    if any(map(operator.ge, rows, rows[1:])):
+        return None  # out of order: the full scan refuses it in its own words
+    cells = data.count(b"<v>", start, end) + data.count(b"<is>", start, end)
+    last_value = max(data.rfind(b"<v>", start, end), data.rfind(b"<is>", start, end))
+    filled_row = filled_column = 0
+    if last_value >= 0:
+        row_at = data.rfind(b'<row r="', start, last_value) + 8
+        filled_row = int(data[row_at:data.index(b'"', row_at)])
+        letters = set(_FILLED_COLUMN.findall(data, start, end))
+        filled_column = max(map(_column_number, letters))
+    return PlainRows(end=end, cells=cells, first_row=rows[0] if rows else 0,
+                     last_row=rows[-1] if rows else 0, last_filled_row=filled_row,
+                     last_filled_column=filled_column)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n

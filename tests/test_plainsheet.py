@@ -1,0 +1,222 @@
+"""The grammar for plain rows (read/plainsheet.py) is a shortcut of the sheet scan: for any
+part, the scan must find exactly what the full, element-by-element scan finds (or refuse
+it in the same words), and the shortcut must actually be taken for the sheets Office and
+the usual libraries write."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import random
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from reporter.errors import InputError
+from reporter.read import plainsheet
+from reporter.read.plainsheet import _column_pattern, read_plain
+from reporter.read.sheetscan import SheetScan, column_name, scan_sheet
+from reporter.schema import LIMITS
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _part(body: str, after: str = "", before: str = "", prolog: str = "") -> bytes:
+    return (f'{prolog}<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<worksheet xmlns="{MAIN}" xmlns:x14ac="urn:x14ac" xmlns:xm="urn:xm">{before}'
+            f"<sheetData>{body}</sheetData>{after}</worksheet>").encode()
+
+
+def _outcome(data: bytes, plain: bool, cells_before: int = 0):
+    sheet = SheetScan("Agreements", "xl/worksheets/sheet3.xml")
+    try:
+        scan_sheet(Path("book.xlsx"), sheet, sheet.part, [data], cells_before, plain=plain)
+    except InputError as exc:
+        return ("refused", exc.code, exc.message)
+    return dataclasses.astuple(sheet)
+
+
+def _same(data: bytes, cells_before: int = 0):
+    """The scan's verdict, checked to be the full scan's."""
+    fast, full = _outcome(data, True, cells_before), _outcome(data, False, cells_before)
+    assert fast == full
+    return fast
+
+
+PLAIN = ('<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" s="1" t="s"><v>0</v></c>'
+         '<c r="B1" t="inlineStr"><is><t xml:space="preserve"> R&amp;D &#20159; </t></is></c>'
+         '<c r="C1" s="2"/></row>\n  <row r="3" ht="30" customHeight="1"><c r="A3" t="n">'
+         '<v>45831</v></c><c r="C3" s="4" t="str"><v>x</v></c><c r="D3"></c></row>'
+         '<row r="4"/>')
+
+
+def test_plain_rows_are_read_by_the_grammar_and_found_alike() -> None:
+    data = _part(PLAIN, after='<mergeCells count="1"><mergeCell ref="A7:B8"/></mergeCells>')
+    rows = read_plain(data, data.index(b"<sheetData>"))
+    assert rows is not None and data[rows.end - 12:rows.end] == b"</sheetData>"
+    assert (rows.cells, rows.first_row, rows.last_row) == (4, 1, 4)
+    assert (rows.last_filled_row, rows.last_filled_column) == (3, 3)
+    found = _same(data)
+    sheet = SheetScan(*found[:2])
+    for f, value in zip(dataclasses.fields(SheetScan), found, strict=True):
+        setattr(sheet, f.name, value)
+    assert (sheet.valued_cells, sheet.last_row, sheet.last_column) == (4, 3, 3)
+    assert sheet.merged == [(6, 0, 7, 1)] and sheet.control  # '&#' may be a control
+
+
+@pytest.mark.parametrize("body", [
+    '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>',  # a formula
+    '<row r="1"><c r="A1" t="e"><v>#REF!</v></c></row>',  # an error cell
+    '<row r="1" hidden="1"><c r="A1"><v>1</v></c></row>',  # a hidden row
+    '<row r="2"><c r="A2"><v>1</v></c></row><row r="1"/>',  # rows out of order
+    '<row r="2"><c r="A2"><v>1</v></c></row><row r="2"/>',  # a row twice
+    '<row r="1"><c r="A2"><v>1</v></c></row>',  # a cell on another row than its own
+    '<row r="1"><c r="CW1"><v>1</v></c></row>',  # past the column limit
+    '<row r="1"><c r="XFD1"><v>1</v></c></row>',
+    '<row r="1"><c r="a1"><v>1</v></c></row>',  # lower case
+    '<row r="1"><c><v>1</v></c><c r="B1"><v>1</v></c></row>',  # a cell without reference
+    '<row r="1"><c r="A1" t="s"><v>abc</v></c></row>',  # a shared-text index that is not one
+    '<row r="1"><c r="A1" t="s"><v>&#51;</v></c></row>',
+    '<row r="1"><c r="A1" t="s"><v>12345678901</v></c></row>',
+    "<row r='1'><c r='A1'><v>1</v></c></row>",  # other quoting
+    '<row  r="1"><c r="A1"><v>1</v></c></row>',  # other spacing
+    '<row r="1"><c r="A1" ><v>1</v></c></row>',
+    '<row r="1"><x:c r="A1" xmlns:x="' + MAIN + '"><x:v>1</x:v></x:c></row>',  # a prefix
+    '<row r="1" xmlns="urn:other"><c r="A1"><v>1</v></c></row>',  # a namespace declared
+    '<row r="1"><!-- A1 --><c r="A1"><v>1</v></c></row>',  # a comment
+    '<row r="1"><c r="A1"><v><![CDATA[1]]></v></c></row>',  # CDATA
+    '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048577"/>',  # past the grid
+    '<row r="01"><c r="A1"><v>1</v></c></row>',  # a leading zero
+    '<row r="1" r="1"><c r="A1"><v>1</v></c></row>',  # duplicate attribute
+    '<row r="1"><c r="A1" t="inlineStr"><is><r><t>rich</t></r></is></c></row>',
+    '<row r="1"><c r="A1" cm="1"><v>1</v></c></row>',
+    '<row r="1"><c r="A1"><v>1</v></c>',  # not closed
+])
+def test_what_the_grammar_does_not_accept_is_scanned_in_full(body: str) -> None:
+    data = _part(body)
+    assert read_plain(data, data.index(b"<sheetData>")) is None or "1048577" in body
+    _same(data)
+
+
+@pytest.mark.parametrize("text", ["]]>", "&#1;", "&#xFFFE;", "&bogus;", "@ff@", "a\x00"])
+def test_text_the_grammar_lets_through_is_still_parsed_by_expat(text: str) -> None:
+    """The grammar says where elements are; what is in a text is expat's to judge."""
+    data = _part(f'<row r="1"><c r="A1"><v>{text}</v></c></row>')
+    data = data.replace(b"@ff@", b"\xff")  # not UTF-8
+    assert read_plain(data, data.index(b"<sheetData>")) is not None
+    verdict = _same(data)
+    assert verdict[0] == "refused" and verdict[1] in ("malformed-xml", "xml-entities")
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("", '<mergeCells><mergeCell ref="A1:B2"/></mergeCells><extLst><ext><xm:f>Lists!$A$1'
+         "</xm:f></ext></extLst>"),  # an extension's formula belongs to no cell
+    ("", '<row r="9"><c r="A9"><v>1</v></c></row>'),  # rows after <sheetData>
+    ("", '<x:sheetData xmlns:x="urn:x"><row r="20"><c r="Z20"><v>1</v></c></row></x:sheetData>'),
+    ("", "<v>7</v>"), ("", "<f>1+1</f><pageMargins/>"), ("", "<pageMargins/><f>1+1</f>"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', ""),  # a row before <sheetData>
+    ("<!-- <sheetData></sheetData> -->", ""),  # the real element, not its likeness in a comment
+    ('<dimension ref="A1:XFD1048576"/><sheetPr><tabColor rgb="FFFF0000"/></sheetPr>', ""),
+])
+def test_what_lies_around_the_rows_is_scanned_as_ever(before: str, after: str) -> None:
+    _same(_part(PLAIN, after=after, before=before))
+
+
+@pytest.mark.parametrize("prolog", ["\ufeff", ""])
+@pytest.mark.parametrize("encoding", ["UTF-8", "ISO-8859-1", "UTF-16"])
+def test_any_encoding_and_a_byte_order_mark(prolog: str, encoding: str) -> None:
+    text = _part(PLAIN).decode().replace('encoding="UTF-8"', f'encoding="{encoding}"')
+    codec = {"UTF-8": "utf-8", "ISO-8859-1": "latin-1", "UTF-16": "utf-16"}[encoding]
+    data = (prolog.encode("utf-8") if codec == "utf-8" else b"") + text.replace(
+        "\ufeff", "").encode(codec)
+    assert _same(data)[0] == "Agreements"
+
+
+def test_the_limits_are_judged_by_the_full_scan_in_its_own_words(monkeypatch) -> None:
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>1</v></c><c r="C{i}"><v>1</v></c></row>'
+                   for i in range(1, 6))
+    assert _same(_part(rows))[:1] != ("refused",)
+    monkeypatch.setitem(LIMITS, "cells", 9)
+    assert _same(_part(rows))[1] == "too-many-cells"
+    assert _same(_part(rows), cells_before=0)[1] == "too-many-cells"
+    monkeypatch.setitem(LIMITS, "cells", 100)
+    assert _same(_part(rows), cells_before=95)[1] == "too-many-cells"
+    monkeypatch.setitem(LIMITS, "area", 14)
+    assert _same(_part(rows))[1] == "area-too-large"
+    monkeypatch.setitem(LIMITS, "area", 10**9)
+    monkeypatch.setitem(LIMITS, "rows", 2)
+    far = rows + '<row r="40"><c r="B40"><v>1</v></c></row>'
+    assert _same(_part(far))[1] == "cell-out-of-range"
+
+
+def test_mutated_parts_are_found_alike() -> None:
+    """Random damage to a plain part: whatever the bytes become, both ways agree."""
+    base = _part(PLAIN + '<row r="7"><c r="B7" t="s"><v>12</v></c></row>',
+                 after='<mergeCells><mergeCell ref="A9:B9"/></mergeCells>')
+    alphabet = b'<>/="\' rcvtsis0123456789ABX&#;:!-\n\x01\xc3\xa9'
+    rng = random.Random(20261130)
+    outcomes = set()
+    for _ in range(1500):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(data))
+            change = rng.random()
+            if change < 0.4:
+                data[at] = rng.choice(alphabet)
+            elif change < 0.7:
+                del data[at:at + rng.randint(1, 6)]
+            else:
+                data[at:at] = bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
+        outcomes.add(_same(bytes(data))[0])
+    assert {"refused", "Agreements"} <= outcomes  # the damage was sometimes harmless, not always
+
+
+def _parts_of(book: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        return [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+
+
+def _accepted(part: bytes) -> bool:
+    return read_plain(part, part.index(b"<sheetData>")) is not None
+
+
+def test_the_usual_writers_sheets_take_the_grammar(tmp_path: Path) -> None:
+    """The shortcut is taken for what people actually have (else it quietly never runs)."""
+    rows = [["Agreement ID", "Title", "Signed", "Value (CNY)"],
+            ["AG-1", "长三角 G60 科创走廊 & R&D <pilot>", 45831, 1.5e9],
+            ["AG-2", " leading space", None, -3], ["AG-3", "", 1, True]]
+    path = tmp_path / "x.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet()
+        for i, row in enumerate(rows):
+            sheet.write_row(i, 0, row)
+    assert all(map(_accepted, _parts_of(path.read_bytes())))
+    with xlsxwriter.Workbook(path, {"constant_memory": True}) as book:
+        sheet = book.add_worksheet()
+        for i, row in enumerate(rows):
+            sheet.write_row(i, 0, row)
+    assert all(map(_accepted, _parts_of(path.read_bytes())))
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    assert all(map(_accepted, _parts_of(path.read_bytes())))
+    for name in ("input/cooperation.xlsx", "templates/cooperation-template.xlsx"):
+        parts = _parts_of((ROOT / name).read_bytes())
+        assert parts and all(map(_accepted, parts)), name
+
+
+def test_the_column_pattern_spells_exactly_the_columns_up_to_the_limit() -> None:
+    import re
+
+    names = [column_name(n) for n in range(1, 703)]
+    for limit in (1, 25, 26, 27, 51, 52, 53, 100, LIMITS["columns"], 701, 702):
+        pattern = re.compile(_column_pattern(limit))
+        assert [n for n in names if pattern.fullmatch(n)] == names[:limit], limit
+    with pytest.raises(ValueError):
+        _column_pattern(703)
+    assert _column_pattern(LIMITS["columns"]).encode() == plainsheet._COLUMN

@@ -3,7 +3,8 @@
 files.py (a regular file, within its size limit), sniff.py (what kind of file),
 archive.py (zip members within limits, unpacked and verified), xmlsafety.py (no
 DTD, well-formed parts), structure.py (the sheets and where they are stored),
-sheetscan.py (each sheet parsed before its cells are used), package.py (those
+sheetscan.py (each sheet parsed before its cells are used; plainsheet.py, its
+shortcut for plain rows), package.py (those
 steps together), child.py (a job in a child process with a memory ceiling),
 calamine.py (the cells, with python-calamine), workbook.py (the rows),
 template.py (the Word briefing template).

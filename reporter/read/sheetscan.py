@@ -157,7 +157,8 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     accepted <sheetData> means the part must be scanned again in full."""
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
-    hint.feed(data)
+    for i in range(0, len(data), 1 << 20):  # in pieces: it copies what it is given
+        hint.feed(data[i:i + (1 << 20)])
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)

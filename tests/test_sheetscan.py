@@ -20,7 +20,8 @@ def _scan(body: str, after: str = "", chunk: int = 0) -> SheetScan:
            "</worksheet>").encode()
     chunks = [xml[i:i + chunk] for i in range(0, len(xml), chunk)] if chunk else [xml]
     sheet = SheetScan("Metrics", "xl/worksheets/sheet1.xml")
-    scan_sheet(Path("book.xlsx"), sheet, sheet.part, chunks)
+    # In pieces, as a part too large to hold whole is scanned (never by the grammar).
+    scan_sheet(Path("book.xlsx"), sheet, sheet.part, chunks, plain=not chunk)
     return sheet
 
 

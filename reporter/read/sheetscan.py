@@ -130,8 +130,12 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
         else:
             if _scan_whole(path, sheet, part, whole, cells_before):
                 return
-    _scan_stream(path, sheet, part, itertools.chain((whole,) if whole else (), pieces),
-                 cells_before)
+    _scan_stream(path, sheet, part, itertools.chain(_pieces(whole), pieces), cells_before)
+
+
+def _pieces(data: bytearray, size: int = 1 << 20) -> Iterable[bytes]:
+    """Bytes held whole, in pieces again (the control hint copies what it is given)."""
+    return (bytes(data[i:i + size]) for i in range(0, len(data), size))
 
 
 def _scan_stream(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
@@ -157,8 +161,8 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     accepted <sheetData> means the part must be scanned again in full."""
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
-    for i in range(0, len(data), 1 << 20):  # in pieces: it copies what it is given
-        hint.feed(data[i:i + (1 << 20)])
+    for piece in _pieces(data):
+        hint.feed(piece)
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import random
 import zipfile
 from pathlib import Path
@@ -31,6 +32,11 @@ def _part(body: str, after: str = "", before: str = "", prolog: str = "") -> byt
             f"<sheetData>{body}</sheetData>{after}</worksheet>").encode()
 
 
+def _plain(data: bytes):
+    return read_plain(data, data.index(b"<sheetData>"), most_cells=LIMITS["cells"],
+                      most_rows=1_048_576)
+
+
 def _outcome(data: bytes, plain: bool, cells_before: int = 0):
     sheet = SheetScan("Agreements", "xl/worksheets/sheet3.xml")
     try:
@@ -51,14 +57,14 @@ PLAIN = ('<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" s="1" t="s"><v
          '<c r="B1" t="inlineStr"><is><t xml:space="preserve"> R&amp;D &#20159; </t></is></c>'
          '<c r="C1" s="2"/></row>\n  <row r="3" ht="30" customHeight="1"><c r="A3" t="n">'
          '<v>45831</v></c><c r="C3" s="4" t="str"><v>x</v></c><c r="D3"></c></row>'
-         '<row r="4"/>')
+         '<row r="4" hidden="false"/><row r="5" hidden="0" ht="2"><c r="A5"/></row>')
 
 
 def test_plain_rows_are_read_by_the_grammar_and_found_alike() -> None:
     data = _part(PLAIN, after='<mergeCells count="1"><mergeCell ref="A7:B8"/></mergeCells>')
-    rows = read_plain(data, data.index(b"<sheetData>"))
+    rows = _plain(data)
     assert rows is not None and data[rows.end - 12:rows.end] == b"</sheetData>"
-    assert (rows.cells, rows.first_row, rows.last_row) == (4, 1, 4)
+    assert (rows.cells, rows.first_row, rows.last_row) == (4, 1, 5)
     assert (rows.last_filled_row, rows.last_filled_column) == (3, 3)
     found = _same(data)
     sheet = SheetScan(*found[:2])
@@ -72,6 +78,8 @@ def test_plain_rows_are_read_by_the_grammar_and_found_alike() -> None:
     '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>',  # a formula
     '<row r="1"><c r="A1" t="e"><v>#REF!</v></c></row>',  # an error cell
     '<row r="1" hidden="1"><c r="A1"><v>1</v></c></row>',  # a hidden row
+    '<row r="1" hidden="true"><c r="A1"><v>1</v></c></row>',
+    '<row r="1" hidden="false" hidden="1"><c r="A1"><v>1</v></c></row>',
     '<row r="2"><c r="A2"><v>1</v></c></row><row r="1"/>',  # rows out of order
     '<row r="2"><c r="A2"><v>1</v></c></row><row r="2"/>',  # a row twice
     '<row r="1"><c r="A2"><v>1</v></c></row>',  # a cell on another row than its own
@@ -98,7 +106,7 @@ def test_plain_rows_are_read_by_the_grammar_and_found_alike() -> None:
 ])
 def test_what_the_grammar_does_not_accept_is_scanned_in_full(body: str) -> None:
     data = _part(body)
-    assert read_plain(data, data.index(b"<sheetData>")) is None or "1048577" in body
+    assert _plain(data) is None
     _same(data)
 
 
@@ -107,7 +115,7 @@ def test_text_the_grammar_lets_through_is_still_parsed_by_expat(text: str) -> No
     """The grammar says where elements are; what is in a text is expat's to judge."""
     data = _part(f'<row r="1"><c r="A1"><v>{text}</v></c></row>')
     data = data.replace(b"@ff@", b"\xff")  # not UTF-8
-    assert read_plain(data, data.index(b"<sheetData>")) is not None
+    assert _plain(data) is not None
     verdict = _same(data)
     assert verdict[0] == "refused" and verdict[1] in ("malformed-xml", "xml-entities")
 
@@ -119,6 +127,10 @@ def test_text_the_grammar_lets_through_is_still_parsed_by_expat(text: str) -> No
     ("", '<x:sheetData xmlns:x="urn:x"><row r="20"><c r="Z20"><v>1</v></c></row></x:sheetData>'),
     ("", "<v>7</v>"), ("", "<f>1+1</f><pageMargins/>"), ("", "<pageMargins/><f>1+1</f>"),
     ('<row r="1"><c r="A1"><v>1</v></c></row>', ""),  # a row before <sheetData>
+    # merged ranges met before the element that sends the part to the full scan: once
+    ('<mergeCells><mergeCell ref="A1:B2"/></mergeCells>', '<row r="9"/>'),
+    ("", '<mergeCells><mergeCell ref="E3:E4"/></mergeCells><extLst><ext uri="{x}"><c/></ext>'
+         "</extLst>"),
     ("<!-- <sheetData></sheetData> -->", ""),  # the real element, not its likeness in a comment
     ('<dimension ref="A1:XFD1048576"/><sheetPr><tabColor rgb="FFFF0000"/></sheetPr>', ""),
 ])
@@ -181,7 +193,7 @@ def _parts_of(book: bytes) -> list[bytes]:
 
 
 def _accepted(part: bytes) -> bool:
-    return read_plain(part, part.index(b"<sheetData>")) is not None
+    return _plain(part) is not None
 
 
 def test_the_usual_writers_sheets_take_the_grammar(tmp_path: Path) -> None:
@@ -220,3 +232,68 @@ def test_the_column_pattern_spells_exactly_the_columns_up_to_the_limit() -> None
     with pytest.raises(ValueError):
         _column_pattern(703)
     assert _column_pattern(LIMITS["columns"]).encode() == plainsheet._COLUMN
+
+
+def test_what_is_made_of_the_rows_stays_small_whatever_the_part_holds() -> None:
+    """Row numbers and columns are read a slice at a time: a part of many rows or cells
+    needs little memory beyond itself (it once needed several times its size)."""
+    import tracemalloc
+
+    cells = "".join(f'<row r="{i}"><c r="AB{i}"><v></v></c><c r="CV{i}"><v>1</v></c></row>'
+                    for i in range(1, 250_001))
+    data = _part(cells)
+    tracemalloc.start()
+    try:
+        rows = _plain(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows is not None and (rows.cells, rows.last_filled_column) == (500_000, 100)
+    assert len(data) > 16 * plainsheet.SLICE and peak < 8 * plainsheet.SLICE, peak
+    out_of_order = _part("".join(f'<row r="{n}"/>' for n in range(1_000_000, 0, -1)))
+    tracemalloc.start()
+    try:
+        assert _plain(out_of_order) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(out_of_order) > 16 * plainsheet.SLICE and peak < 8 * plainsheet.SLICE, peak
+
+
+def test_a_part_declared_too_large_to_hold_whole_is_scanned_in_pieces(monkeypatch) -> None:
+    from reporter.read import package, sheetscan
+    from reporter.read.package import open_package
+
+    offered: list[int] = []
+    real = sheetscan.read_plain
+    monkeypatch.setattr(sheetscan, "read_plain", lambda *a, **k: offered.append(1) or real(*a, **k))
+    found = {}
+    for whole in (package.WHOLE_BYTES, 100):
+        monkeypatch.setattr(package, "WHOLE_BYTES", whole)
+        offered.clear()
+        with open_package(ROOT / "input" / "cooperation.xlsx") as book:
+            for sheet in book.sheets:
+                book.scan(sheet)
+            found[whole] = [dataclasses.astuple(s) for s in book.sheets]
+        assert bool(offered) is (whole > 100)
+    assert found[100] == found[package.WHOLE_BYTES]
+
+
+def test_libreoffice_sheets_take_the_grammar(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from reporter.pdf import soffice
+
+    if soffice() is None:
+        if os.environ.get("REPORTER_REQUIRE_SOFFICE") == "1":
+            pytest.fail("REPORTER_REQUIRE_SOFFICE=1 but LibreOffice (soffice) is not on PATH")
+        pytest.skip("LibreOffice (soffice) is not installed; CI installs it")
+    source = tmp_path / "in" / "cooperation.xlsx"
+    source.parent.mkdir()
+    shutil.copy(ROOT / "input" / "cooperation.xlsx", source)
+    subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"),
+                    str(source)], check=True, capture_output=True, timeout=120)
+    parts = _parts_of((tmp_path / "out" / "cooperation.xlsx").read_bytes())
+    assert parts and b'hidden="false"' in parts[0] and all(map(_accepted, parts))

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..schema import LIMITS
 from .archive import Archive
 from .files import read_regular
-from .sheetscan import SheetScan, scan_sheet
+from .sheetscan import WHOLE_BYTES, SheetScan, scan_sheet
 from .sniff import check_magic, check_members, refuse_lock_file
 from .structure import RELS_PART, WORKBOOK_PART, read_structure, sheet_key
 from .xmlsafety import HEAD, check_well_formed, refuse_dtd_in_head
@@ -88,7 +88,8 @@ class Package:
     def scan(self, sheet: SheetScan) -> None:
         """Parse one sheet's part with the streaming scanner; raise InputError at the first
         thing that must stop the read (see sheetscan.py)."""
-        scan_sheet(self.path, sheet, sheet.part, self.archive.chunks(sheet.part), self.cells)
+        scan_sheet(self.path, sheet, sheet.part, self.archive.chunks(sheet.part), self.cells,
+                   plain=self.archive.infos[sheet.part].file_size <= WHOLE_BYTES)
         self.cells += sheet.valued_cells
 
 

@@ -3,7 +3,7 @@ usual libraries write it, recognised whole by a grammar.
 
 The grammar is regular, so one compiled pattern can decide it: it is matched from
 the `<sheetData>` start tag to its end tag, every byte accounted for, and it
-accepts only rows of plain cells. A row is `<row r="N" ...>` (no `hidden`, no
+accepts only rows of plain cells. A row is `<row r="N" ...>` (not hidden, no
 other `r`, no namespace declaration); a cell is `<c r="..."` whose row part is the
 row's own number and whose column is within reporter's column limit, an optional
 style and type, then nothing, a value, or one inline text. Whatever it does not
@@ -19,6 +19,7 @@ well-formedness, the encoding and character references stay its job.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from dataclasses import dataclass
@@ -45,7 +46,10 @@ def _column_pattern(limit: int) -> str:
 _COLUMN = _column_pattern(LIMITS["columns"]).encode()
 _SPACE = rb"[ \t\r\n]*+"
 _TEXT = rb"[^<]*+"  # expat checks what is in it: references, characters, "]]>"
-_ROW_ATTRIBUTE = rb'(?: (?!r=|hidden=|xmlns[:=])[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<&]*+")'
+# Any attribute but r, xmlns and hidden, which is only let through saying "not hidden"
+# (LibreOffice writes hidden="false" on every row).
+_ROW_ATTRIBUTE = (rb'(?: (?!r=|hidden=|xmlns[:=])[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<&]*+"'
+                  rb'| hidden="(?:0|false)")')
 _EMPTY = rb"(?:/>|></c>)"
 _CELL = (
     rb'<c r="' + _COLUMN + rb'(?P=row)"(?: s="[0-9]{1,10}")?(?:'
@@ -74,27 +78,51 @@ class PlainRows:
     last_filled_column: int
 
 
-def read_plain(data: bytes | bytearray, start: int) -> PlainRows | None:
-    """The `<sheetData>` element starting at `start`, if the grammar accepts it whole and
-    its rows are in order; None sends the sheet to the full scan."""
+#: The rows are read a slice of about this many bytes at a time, so that what is made of
+#: them (a number per row, a column per cell) stays small whatever the part holds.
+SLICE = 2**20
+
+
+def read_plain(data: bytes | bytearray, start: int, *, most_cells: int,
+               most_rows: int) -> PlainRows | None:
+    """The `<sheetData>` element starting at `start`, if the grammar accepts it whole, it
+    holds at most `most_cells` filled cells, and its rows are in order and numbered up to
+    `most_rows`; None sends the sheet to the full scan (which refuses it in its words)."""
     match = _SHEET_DATA.match(data, start)
     if match is None:
         return None
     end = match.end()
-    rows = list(map(int, _ROW_NUMBER.findall(data, start, end)))
-    if any(map(operator.ge, rows, rows[1:])):
-        return None  # out of order: the full scan refuses it in its own words
     cells = data.count(b"<v>", start, end) + data.count(b"<is>", start, end)
+    if cells > most_cells:
+        return None
+    first_row = last_row = filled_column = 0
+    for a, b in _slices(data, start, end):
+        rows = _ROW_NUMBER.findall(data, a, b)
+        if rows:
+            first, last = int(rows[0]), int(rows[-1])
+            if first <= last_row or last > most_rows or any(map(
+                    operator.ge, map(int, rows), map(int, itertools.islice(rows, 1, None)))):
+                return None
+            first_row, last_row = first_row or first, last
+        letters = set(_FILLED_COLUMN.findall(data, a, b))
+        if letters:
+            filled_column = max(filled_column, *map(_column_number, letters))
     last_value = max(data.rfind(b"<v>", start, end), data.rfind(b"<is>", start, end))
-    filled_row = filled_column = 0
+    filled_row = 0
     if last_value >= 0:
         row_at = data.rfind(b'<row r="', start, last_value) + 8
         filled_row = int(data[row_at:data.index(b'"', row_at)])
-        letters = set(_FILLED_COLUMN.findall(data, start, end))
-        filled_column = max(map(_column_number, letters))
-    return PlainRows(end=end, cells=cells, first_row=rows[0] if rows else 0,
-                     last_row=rows[-1] if rows else 0, last_filled_row=filled_row,
-                     last_filled_column=filled_column)
+    return PlainRows(end=end, cells=cells, first_row=first_row, last_row=last_row,
+                     last_filled_row=filled_row, last_filled_column=filled_column)
+
+
+def _slices(data: bytes | bytearray, start: int, end: int):
+    """(from, to) pieces of an accepted `<sheetData>`, each ending where a row starts."""
+    while start < end:
+        cut = data.find(b"<row ", start + SLICE, end)
+        cut = end if cut < 0 else cut
+        yield start, cut
+        start = cut
 
 
 def _column_number(letters: bytes) -> int:

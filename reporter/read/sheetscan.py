@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..errors import InputError
@@ -118,7 +118,8 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
     cell past a limit, a damaged or hostile part, or rows out of order.
 
     `cells_before` is the filled cells of the sheets already scanned (one limit covers all).
-    `plain=False` never offers the rows to the grammar (to compare the two ways).
+    `plain=False` never offers the rows to the grammar: for a part too large to hold whole
+    (its declared size is known beforehand), and to compare the two ways.
     """
     pieces = iter(chunks)
     whole = bytearray()
@@ -128,14 +129,20 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
             if len(whole) > WHOLE_BYTES:
                 break
         else:
-            if _scan_whole(path, sheet, part, whole, cells_before):
+            found = SheetScan(sheet.name, sheet.part, sheet.state)  # nothing half-filled
+            if _scan_whole(path, found, part, whole, cells_before):
+                for f in fields(SheetScan):
+                    setattr(sheet, f.name, getattr(found, f.name))
                 return
     _scan_stream(path, sheet, part, itertools.chain(_pieces(whole), pieces), cells_before)
 
 
-def _pieces(data: bytearray, size: int = 1 << 20) -> Iterable[bytes]:
-    """Bytes held whole, in pieces again (the control hint copies what it is given)."""
-    return (bytes(data[i:i + size]) for i in range(0, len(data), size))
+def _pieces(data: bytearray, size: int = 1 << 20) -> Iterator[bytes]:
+    """Bytes held whole, in pieces again (the control hint copies what it is given); let
+    go of once given."""
+    for i in range(0, len(data), size):
+        yield bytes(data[i:i + size])
+    data.clear()
 
 
 def _scan_stream(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
@@ -161,8 +168,8 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     accepted <sheetData> means the part must be scanned again in full."""
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
-    for piece in _pieces(data):
-        hint.feed(piece)
+    for i in range(0, len(data), 1 << 20):  # in pieces: it copies what it is given
+        hint.feed(data[i:i + (1 << 20)])
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)
@@ -321,10 +328,9 @@ class _Scanner:
         (else the handler scans it, and refuses it in its own words); counted as scanned."""
         if self.counts()[0] or self.last_row_seen:
             return None  # cells or rows before it: rare, and the handler's to judge
-        rows = read_plain(data, at)
+        rows = read_plain(data, at, most_cells=self.cells_left, most_rows=MAX_ROWS)
         if rows is None or not (
-                rows.last_row <= MAX_ROWS and rows.cells <= self.cells_left
-                and rows.last_filled_row <= LIMITS["rows"] + 20
+                rows.last_filled_row <= LIMITS["rows"] + 20
                 and rows.last_filled_row * rows.last_filled_column <= LIMITS["area"]):
             return None
         self._absorb(rows)

@@ -24,7 +24,7 @@ import operator
 import re
 from dataclasses import dataclass
 
-from ..schema import LIMITS
+from ..schema import LIMITS, column_number
 
 
 def _column_pattern(limit: int) -> str:
@@ -106,7 +106,7 @@ def read_plain(data: bytes | bytearray, start: int, *, most_cells: int,
             first_row, last_row = first_row or first, last
         letters = set(_FILLED_COLUMN.findall(data, a, b))
         if letters:
-            filled_column = max(filled_column, *map(_column_number, letters))
+            filled_column = max(filled_column, *(column_number(c.decode()) for c in letters))
     last_value = max(data.rfind(b"<v>", start, end), data.rfind(b"<is>", start, end))
     filled_row = 0
     if last_value >= 0:
@@ -123,10 +123,3 @@ def _slices(data: bytes | bytearray, start: int, end: int):
         cut = end if cut < 0 else cut
         yield start, cut
         start = cut
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n

@@ -38,14 +38,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..errors import InputError
-from ..schema import LIMITS
+from ..schema import LIMITS, column_letter, column_number
 from .plainsheet import PlainRows, read_plain
 from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER, _DATA = range(8)
+_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET, _OTHER = range(7)
 #: Parts up to this size are read whole, so that their <sheetData> can go to the grammar.
 WHOLE_BYTES = 256 * 2**20
 # Children of <worksheet> after <sheetData>: once one starts, no formula text belongs
@@ -59,13 +59,10 @@ _SHEET_LEVEL = frozenset((
     "controls", "webPublishItems", "tableParts", "extLst",
 ))
 _KIND_OF_LOCAL = {"row": _ROW, "c": _CELL, "v": _VALUE, "is": _VALUE, "f": _FORMULA,
-                  "mergeCell": _MERGE, "sheetData": _DATA, **dict.fromkeys(_SHEET_LEVEL, _SHEET)}
+                  "mergeCell": _MERGE, **dict.fromkeys(_SHEET_LEVEL, _SHEET)}
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 #: Column letters within the column limit -> column number (1-based): the fast path.
-_COLUMNS = {}
-for _n in range(1, 703):
-    _a, _b = divmod(_n - 1, 26)
-    _COLUMNS[(chr(64 + _a) if _a else "") + chr(65 + _b)] = _n
+_COLUMNS = {column_letter(i): i + 1 for i in range(702)}
 
 
 @dataclass(slots=True)
@@ -105,11 +102,7 @@ _PLAIN_INDEX = re.compile(rb"<[^<>=]{1,40}>[0-9]{1,10}<")
 
 def column_name(n: int) -> str:
     """1 -> A, 27 -> AA."""
-    letters = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return column_letter(n - 1)
 
 
 def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
@@ -484,10 +477,7 @@ def cell_position(ref: str) -> tuple[int, int] | None:
     m = _REF.fullmatch(ref)
     if m is None:
         return None
-    column = 0
-    for ch in m.group(1).upper():
-        column = column * 26 + ord(ch) - 64
-    return (int(m.group(2)), column)
+    return (int(m.group(2)), column_number(m.group(1).upper()))
 
 
 def _attr(attrs: list[str], key: str) -> str | None:

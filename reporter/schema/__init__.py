@@ -6,7 +6,7 @@ README's format tables all read these declarations (see `sheets.py`).
 
 from __future__ import annotations
 
-from .columns import NO_FACT, TEXT_KINDS, Column, Kind, Sheet, column_letter, header_key
+from .columns import NO_FACT, TEXT_KINDS, Column, Kind, Sheet, column_letter, column_number, header_key
 from .lists import FOCUS_ALIASES, LISTS, VOCABULARIES, Vocabulary
 from .sheets import (
     ACTIONS,
@@ -68,5 +68,6 @@ __all__ = [
     "Sheet",
     "Vocabulary",
     "column_letter",
+    "column_number",
     "header_key",
 ]

@@ -197,3 +197,11 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_number(letters: str) -> int:
+    """A -> 1, Z -> 26, AA -> 27 (capital letters)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..problems import Problem, Severity, problem
+from ..schema import column_number
 
 #: Problems a report lists. Past it they are counted, not kept: a column typed wrongly
 #: all the way down gives one per row, and 500,000 of them took gigabytes to keep and
@@ -85,7 +86,4 @@ def hint(suggestion: str | None) -> str:
 def _column_order(cell: str | None) -> int:
     if not cell:
         return -1
-    n = 0
-    for ch in cell.rstrip("0123456789"):
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_number(cell.rstrip("0123456789"))

@@ -152,3 +152,22 @@ def test_a_shared_text_index_must_be_a_number(chunk: int) -> None:
             _scan(f'<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="s"><v>{index}</v></c></row>',
                   chunk=chunk)
         assert exc.value.code == "corrupt-file" and "B1" in exc.value.message, index
+
+
+@pytest.mark.parametrize("at", [0, 1, 2])  # where the marker falls against the hint's pieces
+def test_the_control_hint_sees_past_its_first_piece(at: int) -> None:
+    """The hint reads a large part a piece at a time: a marker far in, or split across two
+    pieces, is still seen."""
+    from reporter.read.xmlsafety import _PIECE, ControlHint
+
+    hint = ControlHint()
+    data = bytearray(b"x" * (2 * _PIECE + 10))
+    data[_PIECE + at - 1:_PIECE + at + 1] = b"&#"
+    hint.feed(data)
+    assert hint.found
+    hint = ControlHint()
+    hint.feed(bytes(2 * _PIECE + 10))  # NUL bytes are controls, from the start
+    assert hint.found
+    hint = ControlHint()
+    hint.feed(b"x" * (2 * _PIECE + 10))
+    assert not hint.found

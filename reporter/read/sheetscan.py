@@ -131,8 +131,8 @@ def scan_sheet(path: Path, sheet: SheetScan, part: str, chunks: Iterable[bytes],
 
 
 def _pieces(data: bytearray, size: int = 1 << 20) -> Iterator[bytes]:
-    """Bytes held whole, in pieces again (the control hint copies what it is given); let
-    go of once given."""
+    """Bytes held whole, handed to the full scan in pieces and let go of once handed over
+    (the scan keeps only the piece it is parsing)."""
     for i in range(0, len(data), size):
         yield bytes(data[i:i + size])
     data.clear()
@@ -161,8 +161,7 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     accepted <sheetData> means the part must be scanned again in full."""
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
-    for i in range(0, len(data), 1 << 20):  # in pieces: it copies what it is given
-        hint.feed(data[i:i + (1 << 20)])
+    hint.feed(data)
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)

@@ -129,6 +129,7 @@ def check_well_formed(path: Path, name: str, chunks: Iterable[bytes]) -> bool:
 
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_PIECE = 1 << 20
 
 
 class ControlHint:
@@ -154,9 +155,13 @@ class ControlHint:
         if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
             self.found = True
 
-    def feed(self, piece: bytes) -> None:
-        if self.found:
-            return
+    def feed(self, data: bytes | bytearray) -> None:
+        for i in range(0, len(data), _PIECE):  # a piece at a time: translate copies it
+            if self.found:
+                return
+            self._feed(data[i:i + _PIECE])
+
+    def _feed(self, piece: bytes | bytearray) -> None:
         joined = self._tail + piece[:8]  # markers split between two pieces
         self.found = (
             len(piece.translate(None, _CONTROL_BYTES)) != len(piece)

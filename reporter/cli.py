@@ -151,7 +151,7 @@ def validate(
             from .annotate import check_annotate_path
 
             check_annotate_path(workbook, annotate, force=force)
-        report = validate_file(workbook, facts_files=extra or ()).report
+        report = validate_file(workbook, facts_files=extra or (), records=False).report
         if annotate is not None:
             write_annotated(workbook, report.problems, annotate, force=force)
     if format is Format.json:

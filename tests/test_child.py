@@ -64,3 +64,66 @@ def test_the_child_cannot_take_more_memory_than_its_ceiling(monkeypatch) -> None
     with Child(job) as job_:
         kinds = [kind for kind, _ in job_.items()]
     assert kinds[-1] == "error" and len(kinds) < 8
+
+
+@pytest.mark.parametrize("forks", [True, False], ids=["child", "without fork"])
+def test_a_job_with_an_inbox_gets_what_the_parent_sends(monkeypatch, forks: bool) -> None:
+    """An item reaches the parent as soon as it is made, even while the job then waits for
+    the parent: otherwise the two would wait for each other (and the stall watch fire)."""
+    monkeypatch.setattr(child, "FORKS", forks)
+
+    def job(receive):
+        yield ("ready", os.getpid())
+        yield ("got", receive())
+
+    with Child(job, inbox=True) as job_:
+        items = job_.items()
+        kind, pid = next(items)
+        assert kind == "ready" and (pid != os.getpid()) is forks
+        job_.send({"scans": [1, 2]})
+        assert next(items) == ("got", {"scans": [1, 2]})
+
+
+def test_without_fork_an_empty_inbox_gives_none(monkeypatch) -> None:
+    monkeypatch.setattr(child, "FORKS", False)
+    with Child(lambda receive: [("got", receive())], inbox=True) as job_:
+        assert list(job_.items()) == [("got", None)]
+
+
+def test_sending_to_a_child_that_has_stopped_is_not_an_error() -> None:
+    """The cell reader stops without reading its inbox when the file is damaged; what it said
+    is read from its items, and the parent's send must not fail first."""
+    with Child(lambda receive: [("error", ("CalamineError", "bad"))], inbox=True) as job_:
+        items = job_.items()
+        assert next(items) == ("error", ("CalamineError", "bad"))
+        for _ in range(500):  # until it has exited (a zombie: its pipes are closed)
+            with open(f"/proc/{job_.pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+        job_.send(b"x" * 2**20)  # more than a pipe holds: written to no reader
+        assert list(items) == []
+
+
+def test_more_memory_raises_the_ceiling_of_a_child_only(monkeypatch) -> None:
+    """A child may be given more room once what it read has passed its checks; called in
+    reporter's own process, it changes nothing."""
+    import resource
+
+    monkeypatch.setattr(child, "CHILD_MEMORY", 256 * 2**20)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    child.more_memory(2**30)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+    def job():
+        try:  # calloc'd: address space, not touched pages
+            bytes(512 * 2**20)
+            yield ("before", "fits")
+        except MemoryError:
+            yield ("before", "refused")
+        child.more_memory(2**30)
+        bytes(512 * 2**20)
+        yield ("after", "fits")
+
+    with Child(job) as job_:
+        assert list(job_.items()) == [("before", "refused"), ("after", "fits")]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from reporter.errors import InputError
+from reporter.validate import validate_file
 from tests.conftest import run_cli
 from tests.corpus import CASES, Case
 
@@ -54,6 +56,21 @@ def test_validate_corpus(case: Case, tmp_path: Path) -> None:
     if case.fix:
         assert case.fix in hit["message"], hit["message"]
     assert set(hit) == {"code", "severity", "sheet", "row", "column", "cell", "value", "message"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_validate_reports_the_same_where_the_cells_are_read(case: Case, tmp_path: Path) -> None:
+    """`validate` checks the cells in the reader's process (records=False); build takes the
+    rows in and checks them here. Every file gets the same report, or the same refusal."""
+    path = case.make(tmp_path)
+
+    def outcome(records: bool) -> object:
+        try:
+            return validate_file(path, records=records).report.to_dict()
+        except InputError as exc:
+            return exc.code, exc.message
+
+    assert outcome(records=False) == outcome(records=True)
 
 
 # Words that start the fix in a message: every refusal says what to do.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reporter.errors import InputError
-from reporter.read import open_package, read_workbook
+from reporter.read import check_workbook, open_package, read_workbook
 from reporter.schema import DATA_SHEETS, LIMITS, MEETINGS
 from tests.conftest import SAMPLE, letter
 from tests.corpus import PART, _rezip, _sample_parts
@@ -265,3 +265,100 @@ def test_the_rows_are_python_calamines_from_a1(tmp_path: Path) -> None:
     book = pc.CalamineWorkbook.from_path(path)
     for name, sheet in raw.sheets.items():
         assert sheet.rows == book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+# --- checking the rows where they were read (validate) -------------------------------------
+
+def _where_and_rows(raw) -> tuple[int, dict[str, list]]:
+    return os.getpid(), {name: sheet.rows for name, sheet in raw.sheets.items()}
+
+
+@pytest.mark.parametrize("forks", [True, False], ids=["child", "without fork"])
+def test_check_workbook_checks_the_rows_read_workbook_reads(monkeypatch, forks: bool) -> None:
+    from reporter.read import child
+
+    monkeypatch.setattr(child, "FORKS", forks and child.FORKS)
+    where, rows = check_workbook(SAMPLE, _where_and_rows)
+    assert rows == {name: sheet.rows for name, sheet in read_workbook(SAMPLE).sheets.items()}
+    assert (where != os.getpid()) is child.FORKS
+
+
+def _refusal(read) -> tuple[str, str]:
+    with pytest.raises(InputError) as exc:
+        read()
+    return exc.value.code, exc.value.message
+
+
+def test_check_workbook_refuses_what_read_workbook_refuses(tmp_path: Path, monkeypatch) -> None:
+    """The same refusal, word for word, and the check never runs: a far-off cell (the
+    scan), a row past the limit, and python-calamine failing on the cells."""
+    import python_calamine as pc
+
+    from tests.corpus import _far_cell
+
+    never = _never_called
+    far = _far_cell(tmp_path)
+    assert _refusal(lambda: check_workbook(far, never)) == _refusal(lambda: read_workbook(far))
+    monkeypatch.setitem(LIMITS, "rows", 5)
+    assert _refusal(lambda: check_workbook(SAMPLE, never)) == _refusal(
+        lambda: read_workbook(SAMPLE))
+    monkeypatch.setitem(LIMITS, "rows", 500_000)
+
+    class Exploding:
+        @staticmethod
+        def from_filelike(_):
+            raise ValueError("cannot read the cells")
+
+    monkeypatch.setattr(pc, "CalamineWorkbook", Exploding)
+    code, message = _refusal(lambda: check_workbook(SAMPLE, never))
+    assert (code, message) == _refusal(lambda: read_workbook(SAMPLE))
+    assert code == "corrupt-file" and "cannot read the cells" in message
+
+
+def _never_called(raw) -> None:
+    raise AssertionError("the check ran on a refused file")
+
+
+def _faulty(raw) -> None:
+    raise ValueError("a fault in reporter's own check")
+
+
+def test_a_fault_in_the_check_is_an_internal_error_with_its_traceback() -> None:
+    with pytest.raises(RuntimeError) as exc:
+        check_workbook(SAMPLE, _faulty)
+    assert "ValueError: a fault in reporter's own check" in str(exc.value)
+    assert any("raise ValueError" in note for note in exc.value.__notes__)
+
+
+_PREPARED: list[str] = []
+
+
+def _prepare() -> None:
+    _PREPARED.append("ready")
+
+
+def _prepared(raw) -> list[str]:
+    return list(_PREPARED)
+
+
+def test_what_prepare_makes_ready_is_there_for_the_check() -> None:
+    assert check_workbook(SAMPLE, _prepared, prepare=_prepare) == ["ready"]
+
+
+def _map(size: int):
+    def check(raw) -> bool:
+        bytes(size)  # calloc'd: address space, not touched pages
+        return True
+    return check
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_the_check_has_room_beyond_the_reading_ceiling_and_a_ceiling_of_its_own() -> None:
+    """Checking a workbook at the cell limit takes about 1 GiB in the reader's process, on
+    top of what reading took; past that, the file is refused as too large, not a crash."""
+    from reporter.read.calamine import CHECK_MEMORY
+    from reporter.read.child import CHILD_MEMORY
+
+    assert check_workbook(SAMPLE, _map(CHILD_MEMORY + CHECK_MEMORY // 2)) is True
+    code, message = _refusal(lambda: check_workbook(SAMPLE, _map(CHILD_MEMORY + CHECK_MEMORY)))
+    assert code == "too-much-text" and message.startswith("checking the cells needs more than")

@@ -290,3 +290,23 @@ def test_did_you_mean_hints_stop_past_their_budget(tmp_path, monkeypatch) -> Non
     assert hinted(validate_file(path)) == [True] * 4
     monkeypatch.setattr(references, "HINT_COMPARISONS", 2 * len(rows["Meetings"]))
     assert hinted(validate_file(path)) == [True, True, False, False]
+
+
+def test_the_steps_load_on_first_use() -> None:
+    """`validate` starts reading before the steps (pydantic validators, the fact base) are
+    loaded; its reader's process loads them while python-calamine reads."""
+    import subprocess
+    import sys
+
+    code = ("import sys, reporter.validate; "
+            "print(sorted(m for m in sys.modules if m.startswith('reporter.validate.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['reporter.validate.report']"
+
+
+def test_only_the_report_when_no_records_are_wanted(sample: Path) -> None:
+    kept, report_only = validate_file(sample), validate_file(sample, records=False)
+    assert kept.workbook is not None and report_only.workbook is None
+    assert report_only.report.to_dict() == kept.report.to_dict()
+    assert report_only.report.stats["agreements"] == len(kept.workbook.agreements) > 0

@@ -12,9 +12,9 @@ template.py (the Word briefing template).
 
 from .package import Package, open_package
 from .sheetscan import SheetScan
-from .workbook import RawSheet, RawWorkbook, read_package, read_workbook
+from .workbook import RawSheet, RawWorkbook, check_workbook, read_package, read_workbook
 
 __all__ = [
-    "Package", "RawSheet", "RawWorkbook", "SheetScan", "open_package", "read_package",
-    "read_workbook",
+    "Package", "RawSheet", "RawWorkbook", "SheetScan", "check_workbook", "open_package",
+    "read_package", "read_workbook",
 ]

@@ -8,28 +8,54 @@ runs in a child process whose memory is capped (child.py): whatever a file makes
 do, the child alone pays, and reporter says why. The rows it sends are read within
 a limit on their size, which bounds the memory they take in reporter itself, and
 used only once every check of the file has passed (workbook.py).
+
+When only a verdict on the rows is wanted (`validate`), the rows need not cross at
+all: given a `check`, the child keeps them, waits for the scan's findings, and sends
+back only what `check` makes of them. Taking a million cells into another process
+costs about as much as checking them.
 """
 
 from __future__ import annotations
 
 import io
+import threading
+import traceback
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..schema import LIMITS
-from .child import CHILD_MEMORY, Child, ChildDied
+from .child import CHILD_MEMORY, Child, ChildDied, more_memory
 
 Rows = list[list[Any]]
 
 
-class CellReader:
-    """The rows of the named sheets, read by python-calamine (see the module's notes)."""
+#: What a check makes of the rows of every sheet and what the parent sends it.
+Check = Callable[[list[Rows], Any], Any]
 
-    def __init__(self, path: Path, data: bytes, sheets: list[str]):
+#: What a reader that also checks may take beyond its ceiling once the file has passed
+#: every check (and so every limit): a workbook at the cell limit (4 million cells) takes
+#: it to about 1 GiB.
+CHECK_MEMORY = 2**30
+
+
+class CellReader:
+    """The rows of the named sheets, read by python-calamine (see the module's notes).
+
+    With a `check`, call `checked(context)` instead of `rows()`: the child, having read
+    the rows, runs `check(rows, context)` and only its result comes back."""
+
+    def __init__(self, path: Path, data: bytes, sheets: list[str], *,
+                 check: Check | None = None, prepare: Callable[[], object] | None = None):
         self.path = path
         self.sheets = sheets
-        self.child = Child(lambda: _sheets(data, sheets))
+        if check is None:
+            self.child = Child(lambda: _sheets(data, sheets))
+        else:
+            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare),
+                               inbox=True)
 
     def __enter__(self) -> CellReader:
         return self
@@ -48,6 +74,70 @@ class CellReader:
         except ChildDied as died:
             raise _died(self.path, died) from None
         return out
+
+    def checked(self, context: Any) -> Any:
+        """What the check makes of the rows, given `context` (sent to the child)."""
+        self.child.send(context)
+        try:
+            for kind, payload in self.child.items(lambda pipe: _Limited(pipe, self.path)):
+                if kind == "error":
+                    raise _error(self.path, *payload)
+                if kind == "bug":  # reporter's own code failed in the child
+                    raise _bug(payload)
+                return payload
+        except ChildDied as died:
+            raise _died(self.path, died) from None
+        raise RuntimeError("the cell reader ended without a result")  # not for any file
+
+
+def _checked_sheets(data: bytes, sheets: list[str], check: Check,
+                    prepare: Callable[[], object] | None, receive: Callable[[], Any]):
+    """In the child: read every sheet (with `prepare` in a thread meanwhile), wait for the
+    context, send what the check makes of them (or the reader's failure, or the check's or
+    prepare's own failure as ("bug", traceback))."""
+    ready = _Beside(prepare)
+    rows: list[Rows] = []
+    for kind, payload in _sheets(data, sheets):
+        if kind == "error":
+            yield kind, payload
+            return
+        rows.append(payload)
+    context = receive()
+    if context is None:  # the parent refused the file: nothing to check
+        return
+    more_memory(CHECK_MEMORY)
+    try:
+        ready.wait()
+        result = check(rows, context)
+    except MemoryError:  # past even that: said as such
+        yield ("error", ("MemoryError", "checking"))
+        return
+    except Exception:
+        yield ("bug", traceback.format_exc(limit=-8))
+        return
+    yield ("checked", result)
+
+
+class _Beside:
+    """`job()` in a thread of its own; `wait()` for it, raising what it raised."""
+
+    def __init__(self, job: Callable[[], object] | None):
+        self.failed: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(job,), daemon=True)
+        if job is not None:
+            self.thread.start()
+
+    def _run(self, job: Callable[[], object]) -> None:
+        try:
+            job()
+        except BaseException as exc:  # handed to the thread that waits
+            self.failed = exc
+
+    def wait(self) -> None:
+        if self.thread.ident is not None:  # started
+            self.thread.join()
+        if self.failed is not None:
+            raise self.failed
 
 
 def _sheets(data: bytes, sheets: list[str]):
@@ -114,9 +204,20 @@ def _first_line(exc: BaseException) -> str:
     return text[:200]
 
 
-def _too_much(path: Path) -> InputError:
+def _bug(trace: str) -> RuntimeError:
+    """A failure of reporter's own code in the child, its traceback as a note (shown with
+    REPORTER_DEBUG=1)."""
+    lines = trace.strip().splitlines()
+    error = RuntimeError(f"checking the cells failed in the cell reader: "
+                         f"{lines[-1] if lines else 'no details'}")
+    error.add_note(trace)
+    return error
+
+
+def _too_much(path: Path, doing: str = "reading") -> InputError:
+    memory = CHILD_MEMORY + (CHECK_MEMORY if doing == "checking" else 0)
     return InputError(
-        f"reading the cells needs more than {CHILD_MEMORY // 2**30} GiB of memory (the workbook "
+        f"{doing} the cells needs more than {memory // 2**30} GiB of memory (the workbook "
         "repeats long texts in very many cells, or holds far too many). Split the register into "
         "several workbooks", path=path, code="too-much-text")
 
@@ -136,7 +237,7 @@ def _error(path: Path, kind: str, message: str) -> InputError:
         return InputError("the workbook is protected with a password; remove it in Excel and save "
                           "the workbook", path=path, code="encrypted")
     if kind == "MemoryError":
-        return _too_much(path)
+        return _too_much(path, message or "reading")
     return InputError(f"the workbook's contents are damaged and cannot be read ({message}). "
                       "Open it in Excel or LibreOffice and save it anew",
                       path=path, code="corrupt-file")

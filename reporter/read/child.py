@@ -6,7 +6,9 @@ processes they run side by side, and whatever a hostile file makes either do (an
 allocation of gigabytes, a crash in Rust), the child pays, not reporter: its
 address space is capped (RLIMIT_AS), and a child that dies is reported. Results
 come back pickled through a pipe; the child is this same program, so the pickle
-is trusted. Where there is no fork (not Linux), the job runs here instead.
+is trusted. A job that needs something only known later (the cell reader waits for
+the scan's verdict) takes an inbox: what the parent sends, it receives, in order.
+Where there is no fork (not Linux), the job runs here instead.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pickle
 import select
 import signal
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
@@ -28,13 +31,20 @@ FORKS = sys.platform == "linux"
 
 
 class Child:
-    """`job()`'s items, produced in a child process (or here, without fork)."""
+    """`job()`'s items, produced in a child process (or here, without fork).
 
-    def __init__(self, job: Callable[[], Iterable[Any]], *, cpu_seconds: int | None = None):
+    With `inbox=True` the job is called as `job(receive)`: `receive()` returns the next
+    item the parent `send`s, or None once the parent will send nothing more."""
+
+    def __init__(self, job: Callable[..., Iterable[Any]], *, cpu_seconds: int | None = None,
+                 inbox: bool = False):
         self.job = job
         self.cpu_seconds = cpu_seconds  # a ceiling on the child's CPU time, if any
+        self.inbox = inbox
         self.pid = 0
         self.pipe: BinaryIO | None = None
+        self.outbox: BinaryIO | None = None  # to the child, with an inbox
+        self.sent: deque[Any] = deque()  # without fork: what the job will receive
         if FORKS:
             self._start()
 
@@ -49,7 +59,7 @@ class Child:
 
         A child that stops without saying why, or that waits for ever, raises ChildDied."""
         if not FORKS:
-            yield from self.job()
+            yield from self._job(lambda: self.sent.popleft() if self.sent else None)()
             return
         assert self.pipe is not None
         watched = io.BufferedReader(_Watched(self.pipe, self.pid), 1 << 16)
@@ -63,7 +73,23 @@ class Child:
                 return
             yield item
 
+    def send(self, item: Any) -> None:
+        """Give the job's inbox an item. A child that has already stopped is not an error
+        here: what it said before stopping is read from its items."""
+        assert self.inbox, "send needs a Child made with inbox=True"
+        if not FORKS:
+            self.sent.append(item)
+            return
+        assert self.outbox is not None
+        with contextlib.suppress(BrokenPipeError):
+            pickle.dump(item, self.outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            self.outbox.flush()
+
     def close(self) -> None:
+        if self.outbox is not None:
+            with contextlib.suppress(BrokenPipeError):
+                self.outbox.close()
+            self.outbox = None
         if self.pipe is not None:
             self.pipe.close()
             self.pipe = None
@@ -73,15 +99,27 @@ class Child:
             os.waitpid(self.pid, 0)
             self.pid = 0
 
+    def _job(self, receive: Callable[[], Any]) -> Callable[[], Iterable[Any]]:
+        return (lambda: self.job(receive)) if self.inbox else self.job
+
     def _start(self) -> None:
         read_end, write_end = os.pipe()
+        if self.inbox:
+            inbox_read, inbox_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_end)
-            _run(write_end, self.job, self.cpu_seconds)
+            job = self.job
+            if self.inbox:
+                os.close(inbox_write)
+                job = self._job(_Inbox(inbox_read))
+            _run(write_end, job, self.cpu_seconds)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
+        if self.inbox:
+            os.close(inbox_read)
+            self.outbox = os.fdopen(inbox_write, "wb")
 
     def _died(self) -> ChildDied:
         _, status = os.waitpid(self.pid, 0)
@@ -130,6 +168,19 @@ def _cpu_time(pid: int) -> int:
         return -1
 
 
+class _Inbox:
+    """In the child: the parent's items, one at a time; None once the parent has closed."""
+
+    def __init__(self, fd: int):
+        self.pipe = os.fdopen(fd, "rb")
+
+    def __call__(self) -> Any:
+        try:
+            return pickle.load(self.pipe)
+        except (EOFError, pickle.UnpicklingError):
+            return None
+
+
 class ChildDied(Exception):
     """The child stopped without a result: `signal` is what killed it (0 if none)."""
 
@@ -163,6 +214,7 @@ def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = No
             try:
                 for item in job():
                     pickler.dump(item)
+                    out.flush()  # now: what the job does next may take a while
             except MemoryError:  # the ceiling: said as such, for the parent to report
                 pickler.dump(("error", ("MemoryError", "")))
             pickler.dump(_END)
@@ -172,13 +224,32 @@ def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = No
         os._exit(code)
 
 
+_capped = False  # in a child, once its ceiling is set
+
+
 def _cap_memory() -> None:
-    import resource
+    global _capped
 
     with open("/proc/self/statm") as f:
         size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    _set_ceiling(size + CHILD_MEMORY)
+    _capped = True
+
+
+def more_memory(extra: int) -> None:
+    """In a child: raise its ceiling by `extra`, for work whose size something checked
+    since has bounded (the cell reader, once the file has passed, to check the rows).
+    Elsewhere: nothing."""
+    if _capped:
+        import resource
+
+        _set_ceiling(resource.getrlimit(resource.RLIMIT_AS)[0] + extra)
+
+
+def _set_ceiling(ceiling: int) -> None:
+    import resource
+
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    ceiling = size + CHILD_MEMORY
     if hard != resource.RLIM_INFINITY:
         ceiling = min(ceiling, hard)
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))

@@ -7,18 +7,21 @@ cells, merged ranges and hidden rows the validator reports.
 The sheets are scanned (sheetscan.py) and their cells read by python-calamine
 (calamine.py), each in a child process with a memory ceiling (child.py), while this
 process checks every other part (package.py); the rows are used only when all of
-that has passed.
+that has passed. `check_workbook` goes one step further for a caller that wants only
+a verdict: the rows stay in the reader's process and are checked there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from . import child
-from .calamine import CellReader
+from .calamine import CellReader, Rows
 from .child import Child, ChildDied
 from .package import Package, open_package
 from .sheetscan import SheetScan
@@ -86,15 +89,65 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
         scanned = scanned or _scanned(package, scanner)
         if failed is not None:
             raise failed
+    return _assemble(rows, _Found.of(package, scanned))
+
+
+T = TypeVar("T")
+
+
+def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
+                   sheets: tuple[str, ...] | None = None,
+                   prepare: Callable[[], object] | None = None) -> T:
+    """`check(workbook)`, run where the cells were read: as `read_workbook`, but the rows
+    never enter this process, only what `check` returns (which must pickle) does.
+
+    The same refusals as `read_workbook`, in the same order. `check` runs only on a
+    workbook that passed every check of the file, with the garbage collector as the caller
+    left it; an error in `check` itself is raised here as a RuntimeError. `prepare()`, if
+    given, runs in a thread beside python-calamine (which lets go of Python's lock while it
+    parses), to import or load what `check` will need.
+    """
+    with open_package(Path(path)) as package:
+        scans = package.select(sheets)
+        parts = {s.part for s in scans}
+        with CellReader(package.path, package.data, [s.name for s in scans],
+                        check=partial(_check_assembled, check), prepare=prepare) as reader, \
+                Child(lambda: _scan_all(package, scans)) as scanner:
+            package.check_parts(skip=parts)
+            found = _Found.of(package, _scanned(package, scanner))
+            return reader.checked(found)
+
+
+@dataclass(slots=True)
+class _Found:
+    """What the package and the scan found, to go with the rows."""
+
+    path: Path
+    scans: list[SheetScan]
+    date1904: bool
+    recalc_on_load: bool
+    control_in_shared_strings: bool
+
+    @classmethod
+    def of(cls, package: Package, scans: list[SheetScan]) -> _Found:
+        return cls(package.path, scans, package.date1904, package.recalc_on_load,
+                   package.control_in_shared_strings)
+
+
+def _assemble(rows: list[Rows], found: _Found) -> RawWorkbook:
     out = {
         scan.name: RawSheet(
             name=scan.name, rows=rows[i], visible=scan.state == "visible", merged=scan.merged,
             formulas=scan.formulas, errors=scan.errors, hidden_rows=scan.hidden_rows,
-            control=scan.control or package.control_in_shared_strings)
-        for i, scan in enumerate(scanned)
+            control=scan.control or found.control_in_shared_strings)
+        for i, scan in enumerate(found.scans)
     }
-    return RawWorkbook(path=package.path, sheets=out, date1904=package.date1904,
-                       recalc_on_load=package.recalc_on_load)
+    return RawWorkbook(path=found.path, sheets=out, date1904=found.date1904,
+                       recalc_on_load=found.recalc_on_load)
+
+
+def _check_assembled(check: Callable[[RawWorkbook], T], rows: list[Rows], found: _Found) -> T:
+    return check(_assemble(rows, found))
 
 
 def _scan_all(package: Package, scans: list[SheetScan]):

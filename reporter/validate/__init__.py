@@ -8,25 +8,28 @@ stable code. The steps, each in its own module:
     columns     every cell typed, a column at a time (cells: one cell), or a problem
     references  list values, Meeting IDs, source ids, unique IDs
     records     the records, assembled by field name
+    workbook    those steps in order (validate_workbook)
+
+The steps need pydantic and compile a validator per column: they are imported on
+first use (`validate_workbook`), so that `validate` can start reading first and,
+checking the cells in the reader's process, import them there while it reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..memory import paused_gc
-from ..models import Workbook
-from ..read import RawWorkbook, read_workbook
-from ..schema import DATA_SHEETS, MEETINGS, READ_SHEETS
-from .columns import type_columns
-from .layout import find_layout, read_body
-from .lists import read_vocabularies
-from .records import build_records
-from .references import Names, fact_ids_once
-from .report import Findings, Report
+from ..read import RawWorkbook, check_workbook, read_workbook
+from ..schema import READ_SHEETS
+from .report import Report
+
+if TYPE_CHECKING:
+    from ..models import Workbook
 
 __all__ = ["Report", "Validation", "validate_file", "validate_workbook"]
 
@@ -40,12 +43,14 @@ class Validation:
 
 def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
                   fact_ids: Mapping[str, str] | None = None,
-                  facts_files: Iterable[Path] = ()) -> Validation:
+                  facts_files: Iterable[Path] = (), records: bool = True) -> Validation:
     """Read and validate a workbook file. Raises InputError when it cannot be read.
 
     Source and Fact ID cells may name what the built-in fact base holds, and what extra
     fact files add (`facts_files`, as `reconcile --facts`); or exactly `sources` and
-    `fact_ids` when given.
+    `fact_ids` when given. `records=False` when only the report is wanted (the
+    Validation's workbook is then None): the cells are checked in the process that read
+    them, so they never cross into this one, which is faster.
     """
     extra = tuple(Path(p) for p in facts_files)
     if extra and sources is None and fact_ids is None:
@@ -53,6 +58,12 @@ def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
 
         base = load_facts(extra)
         sources, fact_ids = list(base.sources), base.fact_kinds()
+    if not records:
+        with paused_gc():  # the reader's process, forked within, inherits the pause
+            report = check_workbook(path, partial(_report, sources=sources, fact_ids=fact_ids),
+                                    sheets=READ_SHEETS, prepare=partial(_prepare, sources,
+                                                                        fact_ids))
+        return Validation(report, None)
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
         result = validate_workbook(raw, sources=sources, fact_ids=fact_ids)
@@ -65,38 +76,22 @@ def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = Non
     """Validate a workbook already read. `sources`: the source ids a Source cell may name;
     `fact_ids`: fact id -> its kind ('agreement', 'figure', 'event'), what a Fact ID cell may
     name. Both default to the built-in fact base's."""
-    if sources is None:
-        from ..facts import load_sources
+    from .workbook import run
 
-        sources = [s.id for s in load_sources()]
-    if fact_ids is None:
+    return run(raw, sources=sources, fact_ids=fact_ids)
+
+
+def _prepare(sources: Collection[str] | None, fact_ids: Mapping[str, str] | None) -> None:
+    """What `_report` needs, made ready while the cells are read: the steps and the fact
+    base (both kept once loaded)."""
+    from . import workbook  # noqa: F401
+
+    if sources is None or fact_ids is None:
         from ..facts import load_facts
 
-        fact_ids = load_facts().fact_kinds()
-    findings = Findings()
-    stats: dict[str, Any] = {"blank_rows_skipped": 0}
-    names = Names(read_vocabularies(raw, findings), {s.casefold(): s for s in sources},
-                  {k.casefold(): (k, kind) for k, kind in fact_ids.items()})
-    records: dict[str, list[Any]] = {}
-    letters: dict[str, dict[str, str]] = {}
-    read = dict.fromkeys((spec.name.lower() for spec in DATA_SHEETS), 0)  # rows, not records
-    for spec in DATA_SHEETS:  # Meetings first: the other sheets refer to its IDs
-        records[spec.name] = []
-        layout = find_layout(spec, raw, findings)
-        if layout is None:
-            continue
-        letters[spec.name] = layout.letters
-        cells = type_columns(layout, read_body(layout, findings, stats), raw, findings)
-        read[spec.name.lower()] = len(cells.numbers)
-        records[spec.name], ids = build_records(layout, cells, names, findings)
-        fact_ids_once(layout, records[spec.name], findings)
-        if spec is MEETINGS:
-            names.meetings = ids
-    stats.update(read)
-    report = Report(str(raw.path), findings.sorted([s.name for s in DATA_SHEETS]), stats,
-                    findings.not_listed)
-    workbook = None
-    if report.ok:
-        workbook = Workbook(raw.path, *(records[s.name] for s in DATA_SHEETS),
-                            names.vocabularies, letters)
-    return Validation(report, workbook)
+        load_facts()
+
+
+def _report(raw: RawWorkbook, *, sources: Collection[str] | None,
+            fact_ids: Mapping[str, str] | None) -> Report:
+    return validate_workbook(raw, sources=sources, fact_ids=fact_ids).report

@@ -127,3 +127,19 @@ def test_more_memory_raises_the_ceiling_of_a_child_only(monkeypatch) -> None:
 
     with Child(job) as job_:
         assert list(job_.items()) == [("before", "refused"), ("after", "fits")]
+
+
+def test_a_child_that_hangs_before_reading_its_inbox_is_stopped(monkeypatch) -> None:
+    """The parent sends the scan's findings while the cell reader may still be reading; if
+    the reader hangs there, a send larger than a pipe holds must not wait for ever."""
+    monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
+
+    def job(receive):
+        time.sleep(3600)
+        yield ("got", receive())
+
+    with Child(job, inbox=True) as job_:
+        job_.send(b"x" * 2**20)
+        with pytest.raises(ChildDied) as exc:
+            list(job_.items())
+    assert exc.value.signal == signal.SIGKILL

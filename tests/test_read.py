@@ -360,5 +360,6 @@ def test_the_check_has_room_beyond_the_reading_ceiling_and_a_ceiling_of_its_own(
     from reporter.read.child import CHILD_MEMORY
 
     assert check_workbook(SAMPLE, _map(CHILD_MEMORY + CHECK_MEMORY // 2)) is True
-    code, message = _refusal(lambda: check_workbook(SAMPLE, _map(CHILD_MEMORY + CHECK_MEMORY)))
+    past = CHILD_MEMORY + CHECK_MEMORY + 256 * 2**20  # the ceiling counts from the start
+    code, message = _refusal(lambda: check_workbook(SAMPLE, _map(past)))
     assert code == "too-much-text" and message.startswith("checking the cells needs more than")

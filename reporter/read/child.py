@@ -43,7 +43,7 @@ class Child:
         self.inbox = inbox
         self.pid = 0
         self.pipe: BinaryIO | None = None
-        self.outbox: BinaryIO | None = None  # to the child, with an inbox
+        self.outbox: int | None = None  # to the child's inbox: a non-blocking pipe
         self.sent: deque[Any] = deque()  # without fork: what the job will receive
         if FORKS:
             self._start()
@@ -75,20 +75,18 @@ class Child:
 
     def send(self, item: Any) -> None:
         """Give the job's inbox an item. A child that has already stopped is not an error
-        here: what it said before stopping is read from its items."""
+        here, nor one that hangs (it is stopped): what it said is read from its items."""
         assert self.inbox, "send needs a Child made with inbox=True"
         if not FORKS:
             self.sent.append(item)
             return
         assert self.outbox is not None
-        with contextlib.suppress(BrokenPipeError):
-            pickle.dump(item, self.outbox, protocol=pickle.HIGHEST_PROTOCOL)
-            self.outbox.flush()
+        _write_watched(self.outbox, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL),
+                       self.pid)
 
     def close(self) -> None:
         if self.outbox is not None:
-            with contextlib.suppress(BrokenPipeError):
-                self.outbox.close()
+            os.close(self.outbox)
             self.outbox = None
         if self.pipe is not None:
             self.pipe.close()
@@ -119,7 +117,8 @@ class Child:
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
         if self.inbox:
             os.close(inbox_read)
-            self.outbox = os.fdopen(inbox_write, "wb")
+            os.set_blocking(inbox_write, False)
+            self.outbox = inbox_write
 
     def _died(self) -> ChildDied:
         _, status = os.waitpid(self.pid, 0)
@@ -136,8 +135,8 @@ class _Watched(io.RawIOBase):
 
     One did: python-calamine, failing an allocation at its memory ceiling, panicked, and
     Rust's panic handler, needing memory to report it, waited for a lock it held itself.
-    So while no data comes, the child's CPU time is watched; when it stands still for
-    STALL_SECONDS, the child is stopped and the read ends as if it had died."""
+    So while no data comes, the child's CPU time is watched (_Stall); when it stands still
+    for STALL_SECONDS, the child is stopped and the read ends as if it had died."""
 
     def __init__(self, pipe: BinaryIO, pid: int):
         self.pipe, self.pid = pipe, pid
@@ -146,16 +145,47 @@ class _Watched(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        still, last = 0.0, _cpu_time(self.pid)
+        stall = _Stall(self.pid)
         while not select.select([self.pipe], [], [], 1.0)[0]:
-            now = _cpu_time(self.pid)
-            still = still + 1.0 if now == last else 0.0
-            last = now
-            if still >= STALL_SECONDS:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(self.pid, signal.SIGKILL)
+            if stall.stopped():
                 return 0  # end of file: the caller finds the child dead
         return self.pipe.readinto(buffer)
+
+
+def _write_watched(fd: int, data: bytes, pid: int) -> None:
+    """Write to a child's inbox (a non-blocking pipe) as it reads; a child that stands
+    still meanwhile is stopped (as _Watched), and what it said is then read as a death."""
+    view, stall = memoryview(data), _Stall(pid)
+    while view:
+        if not select.select([], [fd], [], 1.0)[1]:
+            if stall.stopped():
+                return
+            continue
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            continue
+        except BrokenPipeError:  # it has stopped: its items say why
+            return
+
+
+class _Stall:
+    """Whether a child that has sent or taken nothing for a while still uses CPU."""
+
+    def __init__(self, pid: int):
+        self.pid, self.still, self.last = pid, 0.0, _cpu_time(pid)
+
+    def stopped(self) -> bool:
+        """Called after each second of silence: True (and the child stopped) once it has
+        used no CPU for STALL_SECONDS."""
+        now = _cpu_time(self.pid)
+        self.still = self.still + 1.0 if now == self.last else 0.0
+        self.last = now
+        if self.still < STALL_SECONDS:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        return True
 
 
 def _cpu_time(pid: int) -> int:

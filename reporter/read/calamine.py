@@ -12,7 +12,7 @@ used only once every check of the file has passed (workbook.py).
 When only a verdict on the rows is wanted (`validate`), the rows need not cross at
 all: given a `check`, the child keeps them, waits for the scan's findings, and sends
 back only what `check` makes of them. Taking a million cells into another process
-costs about as much as checking them.
+costs about half of what checking them does.
 """
 
 from __future__ import annotations

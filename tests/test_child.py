@@ -143,3 +143,28 @@ def test_a_child_that_hangs_before_reading_its_inbox_is_stopped(monkeypatch) -> 
         with pytest.raises(ChildDied) as exc:
             list(job_.items())
     assert exc.value.signal == signal.SIGKILL
+
+
+def test_sending_to_a_stopped_child_never_raises_sigpipe() -> None:
+    """Many command-line programs restore SIGPIPE's default (to end quietly under `| head`);
+    in one, a send to a child that has stopped must not kill the program, as writing to a
+    pipe with no reader would. Run in a process of its own: the fault ends the process."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import signal, time
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        from reporter.read.child import Child
+        with Child(lambda receive: [("error", "bad")], inbox=True) as job:
+            items = job.items()
+            assert next(items) == ("error", "bad")
+            time.sleep(0.5)  # it exits meanwhile: nobody reads its inbox
+            job.send(b"x" * 2**20)
+            assert list(items) == []
+        print("survived")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=50)
+    assert (done.returncode, done.stdout.strip()) == (0, "survived"), done.stderr
+

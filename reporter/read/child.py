@@ -7,7 +7,9 @@ allocation of gigabytes, a crash in Rust), the child pays, not reporter: its
 address space is capped (RLIMIT_AS), and a child that dies is reported. Results
 come back pickled through a pipe; the child is this same program, so the pickle
 is trusted. A job that needs something only known later (the cell reader waits for
-the scan's verdict) takes an inbox: what the parent sends, it receives, in order.
+the scan's verdict) takes an inbox: what the parent sends, it receives, in order. The
+inbox is a socket, not a pipe, so that sending to a child that has stopped fails
+quietly (MSG_NOSIGNAL) even in a program that lets SIGPIPE end it, as many do.
 Where there is no fork (not Linux), the job runs here instead.
 """
 
@@ -20,6 +22,7 @@ import os
 import pickle
 import select
 import signal
+import socket
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -43,7 +46,7 @@ class Child:
         self.inbox = inbox
         self.pid = 0
         self.pipe: BinaryIO | None = None
-        self.outbox: int | None = None  # to the child's inbox: a non-blocking pipe
+        self.outbox: socket.socket | None = None  # to the child's inbox (non-blocking)
         self.sent: deque[Any] = deque()  # without fork: what the job will receive
         if FORKS:
             self._start()
@@ -86,7 +89,7 @@ class Child:
 
     def close(self) -> None:
         if self.outbox is not None:
-            os.close(self.outbox)
+            self.outbox.close()
             self.outbox = None
         if self.pipe is not None:
             self.pipe.close()
@@ -103,22 +106,22 @@ class Child:
     def _start(self) -> None:
         read_end, write_end = os.pipe()
         if self.inbox:
-            inbox_read, inbox_write = os.pipe()
+            outbox, inbox = socket.socketpair()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_end)
             job = self.job
             if self.inbox:
-                os.close(inbox_write)
-                job = self._job(_Inbox(inbox_read))
+                outbox.close()
+                job = self._job(_Inbox(inbox.detach()))
             _run(write_end, job, self.cpu_seconds)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
         if self.inbox:
-            os.close(inbox_read)
-            os.set_blocking(inbox_write, False)
-            self.outbox = inbox_write
+            inbox.close()
+            outbox.setblocking(False)
+            self.outbox = outbox
 
     def _died(self) -> ChildDied:
         _, status = os.waitpid(self.pid, 0)
@@ -152,20 +155,20 @@ class _Watched(io.RawIOBase):
         return self.pipe.readinto(buffer)
 
 
-def _write_watched(fd: int, data: bytes, pid: int) -> None:
-    """Write to a child's inbox (a non-blocking pipe) as it reads; a child that stands
-    still meanwhile is stopped (as _Watched), and what it said is then read as a death."""
+def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
+    """Write to a child's inbox (non-blocking) as it reads; a child that stands still
+    meanwhile is stopped (as _Watched), and what it said is then read as a death."""
     view, stall = memoryview(data), _Stall(pid)
     while view:
-        if not select.select([], [fd], [], 1.0)[1]:
+        if not select.select([], [outbox], [], 1.0)[1]:
             if stall.stopped():
                 return
             continue
         try:
-            view = view[os.write(fd, view):]
+            view = view[outbox.send(view, socket.MSG_NOSIGNAL):]
         except BlockingIOError:
             continue
-        except BrokenPipeError:  # it has stopped: its items say why
+        except ConnectionError:  # it has stopped (a broken pipe, a reset): its items say why
             return
 
 

@@ -168,3 +168,21 @@ def test_sending_to_a_stopped_child_never_raises_sigpipe() -> None:
                           timeout=50)
     assert (done.returncode, done.stdout.strip()) == (0, "survived"), done.stderr
 
+
+def test_a_child_keeps_ignoring_ctrl_c_when_reporter_does() -> None:
+    """A program started in the background by a script ignores Ctrl-C (SIGINT is ignored
+    for it); its children must too, or Ctrl-C in the terminal would stop them under it and
+    reporter would report a damaged file or a bug."""
+    def job():
+        os.kill(os.getpid(), signal.SIGINT)
+        yield ("alive", True)
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with Child(job) as job_:
+            assert list(job_.items()) == [("alive", True)]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with Child(job) as job_, pytest.raises(ChildDied) as exc:  # otherwise: Ctrl-C stops it
+        list(job_.items())
+    assert exc.value.signal == signal.SIGINT

@@ -230,7 +230,8 @@ def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = No
     anything of the parent's (no atexit handlers, no buffers flushed twice)."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # as reporter does
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
         os.environ["RUST_BACKTRACE"] = "0"  # a panic's backtrace needs memory it may not have
         quiet = os.open(os.devnull, os.O_WRONLY)  # what a library prints is not for users
         os.dup2(quiet, 1)

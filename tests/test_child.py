@@ -186,3 +186,39 @@ def test_a_child_keeps_ignoring_ctrl_c_when_reporter_does() -> None:
     with Child(job) as job_, pytest.raises(ChildDied) as exc:  # otherwise: Ctrl-C stops it
         list(job_.items())
     assert exc.value.signal == signal.SIGINT
+
+
+def test_a_child_stops_when_reporter_is_killed() -> None:
+    """Killed from outside, reporter closes nothing: its children must not read and check
+    on for nobody (seconds of CPU and up to 2 GiB each on a large workbook)."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import time
+        from reporter.read.child import Child
+        def job():
+            import os
+            yield ("pid", os.getpid())
+            while True:  # busy: it would never notice that nobody reads
+                pass
+        job_ = Child(job)
+        print(next(job_.items())[1], flush=True)
+        time.sleep(3600)
+    """
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          text=True) as program:
+        assert program.stdout is not None
+        pid = int(program.stdout.readline())
+        program.kill()
+    for _ in range(500):  # gone, or a zombie waiting for init to collect it
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the child went on after reporter was killed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -363,3 +364,27 @@ def test_the_check_has_room_beyond_the_reading_ceiling_and_a_ceiling_of_its_own(
     past = CHILD_MEMORY + CHECK_MEMORY + 256 * 2**20  # the ceiling counts from the start
     code, message = _refusal(lambda: check_workbook(SAMPLE, _map(past)))
     assert code == "too-much-text" and message.startswith("checking the cells needs more than")
+
+
+def _aborts(raw) -> None:
+    os.abort()  # as an allocation that fails in Rust (pydantic-core's) does
+
+
+def _killed(raw) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _unpicklable(raw):
+    return lambda: None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader is a child on Linux")
+def test_a_check_that_stops_is_not_blamed_on_the_file() -> None:
+    """Once every sheet is read, the file has passed: the check running out of memory in
+    Rust (an abort) is said as checking's, and any other end (a result that cannot cross,
+    a kill) is reporter's own failure, not a damaged file."""
+    code, message = _refusal(lambda: check_workbook(SAMPLE, _aborts))
+    assert code == "too-much-text" and message.startswith("checking the cells needs more than")
+    for check in (_killed, _unpicklable):
+        with pytest.raises(RuntimeError, match="checking the cells"):
+            check_workbook(SAMPLE, check)

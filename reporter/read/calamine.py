@@ -18,6 +18,8 @@ costs about half of what checking them does.
 from __future__ import annotations
 
 import io
+import pickle
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -78,15 +80,20 @@ class CellReader:
     def checked(self, context: Any) -> Any:
         """What the check makes of the rows, given `context` (sent to the child)."""
         self.child.send(context)
+        read = False  # every sheet: the file has passed, and what fails now is the check
         try:
             for kind, payload in self.child.items(lambda pipe: _Limited(pipe, self.path)):
-                if kind == "error":
+                if kind == "read":
+                    read = True
+                elif kind == "error":
                     raise _error(self.path, *payload)
-                if kind == "bug":  # reporter's own code failed in the child
+                elif kind == "bug":  # reporter's own code failed in the child
                     raise _bug(payload)
-                return payload
+                else:
+                    return pickle.loads(payload)
         except ChildDied as died:
-            raise _died(self.path, died) from None
+            raise (_stopped_checking(self.path, died) if read else _died(self.path, died)
+                   ) from None
         raise RuntimeError("the cell reader ended without a result")  # not for any file
 
 
@@ -94,7 +101,8 @@ def _checked_sheets(data: bytes, sheets: list[str], check: Check,
                     prepare: Callable[[], object] | None, receive: Callable[[], Any]):
     """In the child: read every sheet (with `prepare` in a thread meanwhile), wait for the
     context, send what the check makes of them (or the reader's failure, or the check's or
-    prepare's own failure as ("bug", traceback))."""
+    prepare's own failure as ("bug", traceback)). The result crosses pickled here, so that
+    one that cannot is a failure of the check, not a child that stopped."""
     ready = _Beside(prepare)
     rows: list[Rows] = []
     for kind, payload in _sheets(data, sheets):
@@ -102,13 +110,14 @@ def _checked_sheets(data: bytes, sheets: list[str], check: Check,
             yield kind, payload
             return
         rows.append(payload)
+    yield ("read", None)  # if the child stops from now on, the file is not to blame
     context = receive()
     if context is None:  # the parent refused the file: nothing to check
         return
     more_memory(CHECK_MEMORY)
     try:
         ready.wait()
-        result = check(rows, context)
+        result = pickle.dumps(check(rows, context), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:  # past even that: said as such
         yield ("error", ("MemoryError", "checking"))
         return
@@ -222,9 +231,15 @@ def _too_much(path: Path, doing: str = "reading") -> InputError:
         "several workbooks", path=path, code="too-much-text")
 
 
-def _died(path: Path, died: ChildDied) -> InputError:
-    import signal
+def _stopped_checking(path: Path, died: ChildDied) -> Exception:
+    """The reader stopped after reading every sheet: past its ceiling in Rust (pydantic-core
+    aborts when an allocation fails), or for a reason that is not the file's."""
+    if died.signal == signal.SIGABRT:
+        return _too_much(path, "checking")
+    return RuntimeError(f"the cell reader stopped while checking the cells ({died})")
 
+
+def _died(path: Path, died: ChildDied) -> InputError:
     if died.signal == signal.SIGABRT:  # an allocation past the ceiling
         return _too_much(path)
     return InputError(f"the cell reader stopped ({died}); the workbook's contents are damaged. "

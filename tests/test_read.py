@@ -388,3 +388,34 @@ def test_a_check_that_stops_is_not_blamed_on_the_file() -> None:
     for check in (_killed, _unpicklable):
         with pytest.raises(RuntimeError, match="checking the cells"):
             check_workbook(SAMPLE, check)
+
+
+def _read_refused_at(limit: int, monkeypatch) -> bool:
+    monkeypatch.setitem(LIMITS, "values_bytes", limit)
+    try:
+        read_workbook(SAMPLE)
+    except InputError as exc:
+        assert exc.code == "too-much-text"
+        return True
+    return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the values cross from a child on Linux")
+def test_check_workbook_refuses_past_the_values_limit_exactly_as_read_workbook(
+        monkeypatch) -> None:
+    """The rows do not cross when they are checked where they were read, but the limit on
+    what they would take crossing is the same: `validate` refuses the files `build` does,
+    in the same words, and no other."""
+    low, high = 0, 2**24  # read_workbook refuses at low and accepts at high
+    assert _read_refused_at(low, monkeypatch) and not _read_refused_at(high, monkeypatch)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _read_refused_at(middle, monkeypatch):
+            low = middle
+        else:
+            high = middle
+    monkeypatch.setitem(LIMITS, "values_bytes", low)
+    assert _refusal(lambda: check_workbook(SAMPLE, _never_called)) == _refusal(
+        lambda: read_workbook(SAMPLE))
+    monkeypatch.setitem(LIMITS, "values_bytes", high)
+    assert check_workbook(SAMPLE, _prepared) == list(_PREPARED)

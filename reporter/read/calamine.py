@@ -22,14 +22,15 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..schema import LIMITS
-from .child import CHILD_MEMORY, Child, ChildDied, more_memory
+from . import child as _child
+from .child import CHILD_MEMORY, END, Child, ChildDied, more_memory, sent_size
 
 Rows = list[list[Any]]
 
@@ -56,8 +57,8 @@ class CellReader:
         if check is None:
             self.child = Child(lambda: _sheets(data, sheets))
         else:
-            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare),
-                               inbox=True)
+            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare,
+                                       _child.FORKS), inbox=True)
 
     def __enter__(self) -> CellReader:
         return self
@@ -81,8 +82,8 @@ class CellReader:
         """What the check makes of the rows, given `context` (sent to the child)."""
         self.child.send(context)
         read = False  # every sheet: the file has passed, and what fails now is the check
-        try:
-            for kind, payload in self.child.items(lambda pipe: _Limited(pipe, self.path)):
+        try:  # not held to the values limit: the values were (_as_if_sent), the result is not
+            for kind, payload in self.child.items():
                 if kind == "read":
                     read = True
                 elif kind == "error":
@@ -98,14 +99,15 @@ class CellReader:
 
 
 def _checked_sheets(data: bytes, sheets: list[str], check: Check,
-                    prepare: Callable[[], object] | None, receive: Callable[[], Any]):
+                    prepare: Callable[[], object] | None, counted: bool,
+                    receive: Callable[[], Any]):
     """In the child: read every sheet (with `prepare` in a thread meanwhile), wait for the
     context, send what the check makes of them (or the reader's failure, or the check's or
     prepare's own failure as ("bug", traceback)). The result crosses pickled here, so that
     one that cannot is a failure of the check, not a child that stopped."""
     ready = _Beside(prepare)
     rows: list[Rows] = []
-    for kind, payload in _sheets(data, sheets):
+    for kind, payload in _as_if_sent(_sheets(data, sheets), counted):
         if kind == "error":
             yield kind, payload
             return
@@ -125,6 +127,25 @@ def _checked_sheets(data: bytes, sheets: list[str], check: Check,
         yield ("bug", traceback.format_exc(limit=-8))
         return
     yield ("checked", result)
+
+
+def _as_if_sent(items: Iterable[tuple[str, Any]], counted: bool):
+    """The reader's items, held to the limit on the values as if each crossed to reporter,
+    as `rows` holds them: where reporter would stop reading, an error in their place. So
+    `validate` refuses what `build` does, and the report that crosses instead is bounded.
+    Without fork nothing crosses, and nothing is counted (as in `rows`)."""
+    if not counted:
+        yield from items
+        return
+    sent = 0
+    for item in items:
+        sent += sent_size(item)
+        if sent > LIMITS["values_bytes"]:
+            yield ("error", ("ValuesLimit", ""))
+            return
+        yield item  # after an error, the caller reads no further (as `rows`)
+    if sent + sent_size(END) > LIMITS["values_bytes"]:
+        yield ("error", ("ValuesLimit", ""))
 
 
 class _Beside:
@@ -189,12 +210,16 @@ class _Limited(io.RawIOBase):
     def _counted(self, data: bytes) -> bytes:
         self.count += len(data)
         if self.count > LIMITS["values_bytes"]:
-            raise InputError(
-                f"the workbook's cells hold more than {LIMITS['values_bytes'] // 2**20} MiB of "
-                "values (it repeats long texts in very many cells, or holds far too many), more "
-                "than reporter's limit. Split the register into several workbooks",
-                path=self.path, code="too-much-text")
+            raise _too_many_values(self.path)
         return data
+
+
+def _too_many_values(path: Path) -> InputError:
+    return InputError(
+        f"the workbook's cells hold more than {LIMITS['values_bytes'] // 2**20} MiB of values "
+        "(it repeats long texts in very many cells, or holds far too many), more than "
+        "reporter's limit. Split the register into several workbooks",
+        path=path, code="too-much-text")
 
 
 def _kind(exc: BaseException) -> str:
@@ -253,6 +278,8 @@ def _error(path: Path, kind: str, message: str) -> InputError:
                           "the workbook", path=path, code="encrypted")
     if kind == "MemoryError":
         return _too_much(path, message or "reading")
+    if kind == "ValuesLimit":
+        return _too_many_values(path)
     return InputError(f"the workbook's contents are damaged and cannot be read ({message}). "
                       "Open it in Excel or LibreOffice and save it anew",
                       path=path, code="corrupt-file")

@@ -72,7 +72,7 @@ class Child:
                 item = pickle.load(pipe)
             except (EOFError, pickle.UnpicklingError):
                 raise self._died() from None
-            if item == _END:
+            if item == END:
                 return
             yield item
 
@@ -224,7 +224,29 @@ class ChildDied(Exception):
         self.signal = signal_number
 
 
-_END = ("end", None)  # items are (kind, payload) pairs
+END = ("end", None)  # items are (kind, payload) pairs; this one is sent last
+
+
+def sent_size(item: Any) -> int:
+    """The bytes `item` takes crossing from a child to reporter (as _run sends it), for a
+    child that keeps what it would otherwise send and still holds it to the same limit."""
+    counter = _Counter()
+    _pickler(counter).dump(item)
+    return counter.count
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def write(self, data: bytes) -> None:
+        self.count += len(data)
+
+
+def _pickler(out: Any) -> pickle.Pickler:
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: results hold no cycles, and it would double them
+    return pickler
 
 
 def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = None) -> None:
@@ -245,15 +267,14 @@ def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = No
 
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         with os.fdopen(fd, "wb") as out:
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True  # no memo: results hold no cycles, and it would double them
+            pickler = _pickler(out)
             try:
                 for item in job():
                     pickler.dump(item)
                     out.flush()  # now: what the job does next may take a while
             except MemoryError:  # the ceiling: said as such, for the parent to report
                 pickler.dump(("error", ("MemoryError", "")))
-            pickler.dump(_END)
+            pickler.dump(END)
     except BaseException:  # the parent reports a child that stops without its end
         code = 1
     finally:

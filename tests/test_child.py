@@ -96,12 +96,12 @@ def test_sending_to_a_child_that_has_stopped_is_not_an_error() -> None:
     with Child(lambda receive: [("error", ("CalamineError", "bad"))], inbox=True) as job_:
         items = job_.items()
         assert next(items) == ("error", ("CalamineError", "bad"))
-        for _ in range(500):  # until it has exited (a zombie: its pipes are closed)
+        for _ in range(500):  # until it has exited (a zombie: its pipe and inbox are closed)
             with open(f"/proc/{job_.pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] == "Z":
                     break
             time.sleep(0.01)
-        job_.send(b"x" * 2**20)  # more than a pipe holds: written to no reader
+        job_.send(b"x" * 2**20)  # more than the inbox holds: written to no reader
         assert list(items) == []
 
 
@@ -131,7 +131,7 @@ def test_more_memory_raises_the_ceiling_of_a_child_only(monkeypatch) -> None:
 
 def test_a_child_that_hangs_before_reading_its_inbox_is_stopped(monkeypatch) -> None:
     """The parent sends the scan's findings while the cell reader may still be reading; if
-    the reader hangs there, a send larger than a pipe holds must not wait for ever."""
+    the reader hangs there, a send larger than the inbox holds must not wait for ever."""
     monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
 
     def job(receive):

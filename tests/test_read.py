@@ -419,3 +419,51 @@ def test_check_workbook_refuses_past_the_values_limit_exactly_as_read_workbook(
         lambda: read_workbook(SAMPLE))
     monkeypatch.setitem(LIMITS, "values_bytes", high)
     assert check_workbook(SAMPLE, _prepared) == list(_PREPARED)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_a_long_text_in_thousands_of_cells_is_not_called_damaged(tmp_path: Path) -> None:
+    """Fewer copies than the test above: python-calamine fails to make a Python text at its
+    ceiling and panics ("PyObject pointer is null") rather than raising MemoryError. The
+    file is not damaged; it needs more memory than reporter allows, in either mode."""
+    path = _shared_string_bomb(tmp_path, 9_000)
+    for read in (lambda: read_workbook(path), lambda: check_workbook(path, _never_called)):
+        code, message = _refusal(read)
+        assert code == "too-much-text" and message.startswith(
+            "reading the cells needs more than 1 GiB of memory"), message
+
+
+class _FailingAtTheCeiling:
+    """python-calamine as it fails when its process reaches the memory ceiling: with
+    MemoryError, or, making a Python object, with a panic that does not say why."""
+
+    error: BaseException = MemoryError("cannot allocate")
+
+    @classmethod
+    def from_filelike(cls, _):
+        blocks = []
+        try:
+            while True:
+                blocks.append(bytes(2**20))  # calloc'd: address space, not touched pages
+        except MemoryError:
+            pass
+        del blocks
+        raise cls.error
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+@pytest.mark.parametrize("error", [MemoryError("cannot allocate"),
+                                   ValueError("PyObject pointer is null")])
+def test_reading_past_the_ceiling_is_said_as_such(monkeypatch, error: BaseException) -> None:
+    import python_calamine as pc
+
+    from reporter.read import child
+
+    monkeypatch.setattr(child, "CHILD_MEMORY", 256 * 2**20)
+    monkeypatch.setattr(_FailingAtTheCeiling, "error", error)
+    monkeypatch.setattr(pc, "CalamineWorkbook", _FailingAtTheCeiling)
+    for read in (lambda: read_workbook(SAMPLE), lambda: check_workbook(SAMPLE, _never_called)):
+        code, message = _refusal(read)
+        assert code == "too-much-text" and message.startswith(
+            "reading the cells needs more than"), message

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 from ..errors import InputError
 from ..schema import LIMITS
 from . import child as _child
-from .child import CHILD_MEMORY, END, Child, ChildDied, more_memory, sent_size
+from .child import CHILD_MEMORY, END, Child, ChildDied, at_ceiling, more_memory, sent_size
 
 Rows = list[list[Any]]
 
@@ -184,7 +184,8 @@ def _sheets(data: bytes, sheets: list[str]):
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # CalamineError...; a panic in the Rust reader too
-        yield ("error", (_kind(exc), _first_line(exc)))
+        kind = _kind(exc)  # a MemoryError's message says what ran out: here, reading
+        yield ("error", (kind, "" if kind == "MemoryError" else _first_line(exc)))
 
 
 class _Limited(io.RawIOBase):
@@ -224,13 +225,15 @@ def _too_many_values(path: Path) -> InputError:
 
 def _kind(exc: BaseException) -> str:
     """The exception's name; MemoryError when one led to it (python-calamine may panic on
-    the way out of an allocation that failed)."""
+    the way out of an allocation that failed), or when the reader reached its ceiling: making
+    a Python object there, python-calamine panics with "PyObject pointer is null", which
+    does not say why (one long text in 9,000 cells did)."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, MemoryError):
             return "MemoryError"
         seen = seen.__context__
-    return type(exc).__name__
+    return "MemoryError" if at_ceiling() else type(exc).__name__
 
 
 def _first_line(exc: BaseException) -> str:

@@ -315,6 +315,25 @@ def more_memory(extra: int) -> None:
         _set_ceiling(resource.getrlimit(resource.RLIMIT_AS)[0] + extra)
 
 
+#: How near its ceiling a child's address space came when an allocation failed there: more
+#: than any one allocation python-calamine makes a Python object with (a text of 32,767
+#: characters takes 128 KiB).
+CEILING_MARGIN = 16 * 2**20
+
+
+def at_ceiling() -> bool:
+    """In a child: whether its address space has come within CEILING_MARGIN of its ceiling,
+    so that an allocation failed there, whatever a library then made of it. Elsewhere:
+    False."""
+    if not _capped:
+        return False
+    import resource
+
+    with open("/proc/self/status") as f:
+        peak = next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmPeak:")), 0)
+    return peak > resource.getrlimit(resource.RLIMIT_AS)[0] - CEILING_MARGIN
+
+
 def _set_ceiling(ceiling: int) -> None:
     import resource
 

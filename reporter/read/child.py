@@ -110,13 +110,12 @@ class Child:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
-            _die_with(parent)
             os.close(read_end)
             job = self.job
             if self.inbox:
                 outbox.close()
                 job = self._job(_Inbox(inbox.detach()))
-            _run(write_end, job, self.cpu_seconds)
+            _run(write_end, job, parent, self.cpu_seconds)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
@@ -249,11 +248,13 @@ def _pickler(out: Any) -> pickle.Pickler:
     return pickler
 
 
-def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = None) -> None:
+def _run(fd: int, job: Callable[[], Iterable[Any]], parent: int,
+         cpu_seconds: int | None = None) -> None:
     """In the child: send every item of the job, then the end; exit without running
     anything of the parent's (no atexit handlers, no buffers flushed twice)."""
     code = 0
     try:
+        _die_with(parent)
         if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # as reporter does
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
         os.environ["RUST_BACKTRACE"] = "0"  # a panic's backtrace needs memory it may not have
@@ -315,9 +316,9 @@ def more_memory(extra: int) -> None:
         _set_ceiling(resource.getrlimit(resource.RLIMIT_AS)[0] + extra)
 
 
-#: How near its ceiling a child's address space came when an allocation failed there: more
-#: than any one allocation python-calamine makes a Python object with (a text of 32,767
-#: characters takes 128 KiB).
+#: How near its ceiling a child's address space must have come for a failure there to be
+#: put down to memory: more than any one allocation python-calamine makes a Python object
+#: with (a text of 32,767 characters takes 128 KiB).
 CEILING_MARGIN = 16 * 2**20
 
 

@@ -37,7 +37,8 @@ class Child:
     """`job()`'s items, produced in a child process (or here, without fork).
 
     With `inbox=True` the job is called as `job(receive)`: `receive()` returns the next
-    item the parent `send`s, or None once the parent will send nothing more."""
+    item the parent `send`s, or None once the parent will send nothing more (without fork,
+    once it has sent nothing more by the time the job asks: send before reading items)."""
 
     def __init__(self, job: Callable[..., Iterable[Any]], *, cpu_seconds: int | None = None,
                  inbox: bool = False):

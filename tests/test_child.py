@@ -96,12 +96,12 @@ def test_sending_to_a_child_that_has_stopped_is_not_an_error() -> None:
     with Child(lambda receive: [("error", ("CalamineError", "bad"))], inbox=True) as job_:
         items = job_.items()
         assert next(items) == ("error", ("CalamineError", "bad"))
-        for _ in range(500):  # until it has exited (a zombie: its pipes are closed)
+        for _ in range(500):  # until it has exited (a zombie: its pipe and inbox are closed)
             with open(f"/proc/{job_.pid}/stat") as f:
                 if f.read().rsplit(")", 1)[1].split()[0] == "Z":
                     break
             time.sleep(0.01)
-        job_.send(b"x" * 2**20)  # more than a pipe holds: written to no reader
+        job_.send(b"x" * 2**20)  # more than the inbox holds: written to no reader
         assert list(items) == []
 
 
@@ -131,7 +131,7 @@ def test_more_memory_raises_the_ceiling_of_a_child_only(monkeypatch) -> None:
 
 def test_a_child_that_hangs_before_reading_its_inbox_is_stopped(monkeypatch) -> None:
     """The parent sends the scan's findings while the cell reader may still be reading; if
-    the reader hangs there, a send larger than a pipe holds must not wait for ever."""
+    the reader hangs there, a send larger than the inbox holds must not wait for ever."""
     monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
 
     def job(receive):
@@ -143,3 +143,82 @@ def test_a_child_that_hangs_before_reading_its_inbox_is_stopped(monkeypatch) -> 
         with pytest.raises(ChildDied) as exc:
             list(job_.items())
     assert exc.value.signal == signal.SIGKILL
+
+
+def test_sending_to_a_stopped_child_never_raises_sigpipe() -> None:
+    """Many command-line programs restore SIGPIPE's default (to end quietly under `| head`);
+    in one, a send to a child that has stopped must not kill the program, as writing to a
+    pipe with no reader would. Run in a process of its own: the fault ends the process."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import signal, time
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        from reporter.read.child import Child
+        with Child(lambda receive: [("error", "bad")], inbox=True) as job:
+            items = job.items()
+            assert next(items) == ("error", "bad")
+            time.sleep(0.5)  # it exits meanwhile: nobody reads its inbox
+            job.send(b"x" * 2**20)
+            assert list(items) == []
+        print("survived")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=50)
+    assert (done.returncode, done.stdout.strip()) == (0, "survived"), done.stderr
+
+
+def test_a_child_keeps_ignoring_ctrl_c_when_reporter_does() -> None:
+    """A program started in the background by a script ignores Ctrl-C (SIGINT is ignored
+    for it); its children must too, or Ctrl-C in the terminal would stop them under it and
+    reporter would report a damaged file or a bug."""
+    def job():
+        os.kill(os.getpid(), signal.SIGINT)
+        yield ("alive", True)
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with Child(job) as job_:
+            assert list(job_.items()) == [("alive", True)]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with Child(job) as job_, pytest.raises(ChildDied) as exc:  # otherwise: Ctrl-C stops it
+        list(job_.items())
+    assert exc.value.signal == signal.SIGINT
+
+
+def test_a_child_stops_when_reporter_is_killed() -> None:
+    """Killed from outside, reporter closes nothing: its children must not read and check
+    on for nobody (seconds of CPU and up to 2 GiB each on a large workbook)."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import time
+        from reporter.read.child import Child
+        def job():
+            import os
+            yield ("pid", os.getpid())
+            while True:  # busy: it would never notice that nobody reads
+                pass
+        job_ = Child(job)
+        print(next(job_.items())[1], flush=True)
+        time.sleep(3600)
+    """
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                          text=True) as program:
+        assert program.stdout is not None
+        pid = int(program.stdout.readline())
+        program.kill()
+    for _ in range(500):  # gone, or a zombie waiting for init to collect it
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+        except FileNotFoundError:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the child went on after reporter was killed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -363,3 +364,106 @@ def test_the_check_has_room_beyond_the_reading_ceiling_and_a_ceiling_of_its_own(
     past = CHILD_MEMORY + CHECK_MEMORY + 256 * 2**20  # the ceiling counts from the start
     code, message = _refusal(lambda: check_workbook(SAMPLE, _map(past)))
     assert code == "too-much-text" and message.startswith("checking the cells needs more than")
+
+
+def _aborts(raw) -> None:
+    os.abort()  # as an allocation that fails in Rust (pydantic-core's) does
+
+
+def _killed(raw) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _unpicklable(raw):
+    return lambda: None
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader is a child on Linux")
+def test_a_check_that_stops_is_not_blamed_on_the_file() -> None:
+    """Once every sheet is read, the file has passed: the check running out of memory in
+    Rust (an abort) is said as checking's, and any other end (a result that cannot cross,
+    a kill) is reporter's own failure, not a damaged file."""
+    code, message = _refusal(lambda: check_workbook(SAMPLE, _aborts))
+    assert code == "too-much-text" and message.startswith("checking the cells needs more than")
+    for check in (_killed, _unpicklable):
+        with pytest.raises(RuntimeError, match="checking the cells"):
+            check_workbook(SAMPLE, check)
+
+
+def _read_refused_at(limit: int, monkeypatch) -> bool:
+    monkeypatch.setitem(LIMITS, "values_bytes", limit)
+    try:
+        read_workbook(SAMPLE)
+    except InputError as exc:
+        assert exc.code == "too-much-text"
+        return True
+    return False
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the values cross from a child on Linux")
+def test_check_workbook_refuses_past_the_values_limit_exactly_as_read_workbook(
+        monkeypatch) -> None:
+    """The rows do not cross when they are checked where they were read, but the limit on
+    what they would take crossing is the same: `validate` refuses the files `build` does,
+    in the same words, and no other."""
+    low, high = 0, 2**24  # read_workbook refuses at low and accepts at high
+    assert _read_refused_at(low, monkeypatch) and not _read_refused_at(high, monkeypatch)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _read_refused_at(middle, monkeypatch):
+            low = middle
+        else:
+            high = middle
+    monkeypatch.setitem(LIMITS, "values_bytes", low)
+    assert _refusal(lambda: check_workbook(SAMPLE, _never_called)) == _refusal(
+        lambda: read_workbook(SAMPLE))
+    monkeypatch.setitem(LIMITS, "values_bytes", high)
+    assert check_workbook(SAMPLE, _prepared) == list(_PREPARED)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_a_long_text_in_thousands_of_cells_is_not_called_damaged(tmp_path: Path) -> None:
+    """Fewer copies than the test above: python-calamine fails to make a Python text at its
+    ceiling and panics ("PyObject pointer is null") rather than raising MemoryError. The
+    file is not damaged; it needs more memory than reporter allows, in either mode."""
+    path = _shared_string_bomb(tmp_path, 9_000)
+    for read in (lambda: read_workbook(path), lambda: check_workbook(path, _never_called)):
+        code, message = _refusal(read)
+        assert code == "too-much-text" and message.startswith(
+            "reading the cells needs more than 1 GiB of memory"), message
+
+
+class _FailingAtTheCeiling:
+    """python-calamine as it fails when its process reaches the memory ceiling: with
+    MemoryError, or, making a Python object, with a panic that does not say why."""
+
+    error: BaseException = MemoryError("cannot allocate")
+
+    @classmethod
+    def from_filelike(cls, _):
+        blocks = []
+        try:
+            while True:
+                blocks.append(bytes(2**20))  # calloc'd: address space, not touched pages
+        except MemoryError:
+            pass
+        del blocks
+        raise cls.error
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+@pytest.mark.parametrize("error", [MemoryError("cannot allocate"),
+                                   ValueError("PyObject pointer is null")])
+def test_reading_past_the_ceiling_is_said_as_such(monkeypatch, error: BaseException) -> None:
+    import python_calamine as pc
+
+    from reporter.read import child
+
+    monkeypatch.setattr(child, "CHILD_MEMORY", 256 * 2**20)
+    monkeypatch.setattr(_FailingAtTheCeiling, "error", error)
+    monkeypatch.setattr(pc, "CalamineWorkbook", _FailingAtTheCeiling)
+    for read in (lambda: read_workbook(SAMPLE), lambda: check_workbook(SAMPLE, _never_called)):
+        code, message = _refusal(read)
+        assert code == "too-much-text" and message.startswith(
+            "reading the cells needs more than"), message

@@ -310,3 +310,21 @@ def test_only_the_report_when_no_records_are_wanted(sample: Path) -> None:
     assert kept.workbook is not None and report_only.workbook is None
     assert report_only.report.to_dict() == kept.report.to_dict()
     assert report_only.report.stats["agreements"] == len(kept.workbook.agreements) > 0
+
+
+def test_a_report_larger_than_the_values_is_not_refused_as_values(tmp_path, monkeypatch) -> None:
+    """A long wrong value is a problem whose message repeats it: the report can hold more
+    than the cells do. Checked where the cells were read, only the report crosses, and it is
+    not what the limit on the cells' values is about: a file `build` would check is checked."""
+    from reporter.schema import LIMITS
+    from reporter.template import write_workbook
+
+    long = "k" * 2_000
+    path = write_workbook(tmp_path / "long.xlsx", {"Meetings": [
+        {"meeting_id": f"M{i}", "title": "t", "kind": long, "counterpart": "c"}
+        for i in range(300)]})
+    monkeypatch.setitem(LIMITS, "values_bytes", 900_000)  # above the cells', below the report's
+    kept = validate_file(path).report  # the rows cross within the limit
+    assert [p.code for p in kept.errors].count("not-in-list") == 300
+    assert sum(len(p.value) + len(p.message) for p in kept.errors) > 900_000
+    assert validate_file(path, records=False).report.to_dict() == kept.to_dict()

@@ -18,16 +18,19 @@ costs about half of what checking them does.
 from __future__ import annotations
 
 import io
+import pickle
+import signal
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..schema import LIMITS
-from .child import CHILD_MEMORY, Child, ChildDied, more_memory
+from . import child as _child
+from .child import CHILD_MEMORY, END, Child, ChildDied, at_ceiling, more_memory, sent_size
 
 Rows = list[list[Any]]
 
@@ -54,8 +57,8 @@ class CellReader:
         if check is None:
             self.child = Child(lambda: _sheets(data, sheets))
         else:
-            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare),
-                               inbox=True)
+            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare,
+                                       _child.FORKS), inbox=True)
 
     def __enter__(self) -> CellReader:
         return self
@@ -78,37 +81,45 @@ class CellReader:
     def checked(self, context: Any) -> Any:
         """What the check makes of the rows, given `context` (sent to the child)."""
         self.child.send(context)
-        try:
-            for kind, payload in self.child.items(lambda pipe: _Limited(pipe, self.path)):
-                if kind == "error":
+        read = False  # every sheet: the file has passed, and what fails now is the check
+        try:  # not held to the values limit: the values were (_as_if_sent), the result is not
+            for kind, payload in self.child.items():
+                if kind == "read":
+                    read = True
+                elif kind == "error":
                     raise _error(self.path, *payload)
-                if kind == "bug":  # reporter's own code failed in the child
+                elif kind == "bug":  # reporter's own code failed in the child
                     raise _bug(payload)
-                return payload
+                else:
+                    return pickle.loads(payload)
         except ChildDied as died:
-            raise _died(self.path, died) from None
+            raise (_stopped_checking(self.path, died) if read else _died(self.path, died)
+                   ) from None
         raise RuntimeError("the cell reader ended without a result")  # not for any file
 
 
 def _checked_sheets(data: bytes, sheets: list[str], check: Check,
-                    prepare: Callable[[], object] | None, receive: Callable[[], Any]):
+                    prepare: Callable[[], object] | None, counted: bool,
+                    receive: Callable[[], Any]):
     """In the child: read every sheet (with `prepare` in a thread meanwhile), wait for the
     context, send what the check makes of them (or the reader's failure, or the check's or
-    prepare's own failure as ("bug", traceback))."""
+    prepare's own failure as ("bug", traceback)). The result crosses pickled here, so that
+    one that cannot is a failure of the check, not a child that stopped."""
     ready = _Beside(prepare)
     rows: list[Rows] = []
-    for kind, payload in _sheets(data, sheets):
+    for kind, payload in _as_if_sent(_sheets(data, sheets), counted):
         if kind == "error":
             yield kind, payload
             return
         rows.append(payload)
+    yield ("read", None)  # if the child stops from now on, the file is not to blame
     context = receive()
     if context is None:  # the parent refused the file: nothing to check
         return
     more_memory(CHECK_MEMORY)
     try:
         ready.wait()
-        result = check(rows, context)
+        result = pickle.dumps(check(rows, context), protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:  # past even that: said as such
         yield ("error", ("MemoryError", "checking"))
         return
@@ -116,6 +127,25 @@ def _checked_sheets(data: bytes, sheets: list[str], check: Check,
         yield ("bug", traceback.format_exc(limit=-8))
         return
     yield ("checked", result)
+
+
+def _as_if_sent(items: Iterable[tuple[str, Any]], counted: bool):
+    """The reader's items, held to the limit on the values as if each crossed to reporter,
+    as `rows` holds them: where reporter would stop reading, an error in their place. So
+    `validate` refuses what `build` does, and the report that crosses instead is bounded.
+    Without fork nothing crosses, and nothing is counted (as in `rows`)."""
+    if not counted:
+        yield from items
+        return
+    sent = 0
+    for item in items:
+        sent += sent_size(item)
+        if sent > LIMITS["values_bytes"]:
+            yield ("error", ("ValuesLimit", ""))
+            return
+        yield item  # after an error, the caller reads no further (as `rows`)
+    if sent + sent_size(END) > LIMITS["values_bytes"]:
+        yield ("error", ("ValuesLimit", ""))
 
 
 class _Beside:
@@ -154,7 +184,8 @@ def _sheets(data: bytes, sheets: list[str]):
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # CalamineError...; a panic in the Rust reader too
-        yield ("error", (_kind(exc), _first_line(exc)))
+        kind = _kind(exc)  # a MemoryError's message says what ran out: here, reading
+        yield ("error", (kind, "" if kind == "MemoryError" else _first_line(exc)))
 
 
 class _Limited(io.RawIOBase):
@@ -180,23 +211,29 @@ class _Limited(io.RawIOBase):
     def _counted(self, data: bytes) -> bytes:
         self.count += len(data)
         if self.count > LIMITS["values_bytes"]:
-            raise InputError(
-                f"the workbook's cells hold more than {LIMITS['values_bytes'] // 2**20} MiB of "
-                "values (it repeats long texts in very many cells, or holds far too many), more "
-                "than reporter's limit. Split the register into several workbooks",
-                path=self.path, code="too-much-text")
+            raise _too_many_values(self.path)
         return data
+
+
+def _too_many_values(path: Path) -> InputError:
+    return InputError(
+        f"the workbook's cells hold more than {LIMITS['values_bytes'] // 2**20} MiB of values "
+        "(it repeats long texts in very many cells, or holds far too many), more than "
+        "reporter's limit. Split the register into several workbooks",
+        path=path, code="too-much-text")
 
 
 def _kind(exc: BaseException) -> str:
     """The exception's name; MemoryError when one led to it (python-calamine may panic on
-    the way out of an allocation that failed)."""
+    the way out of an allocation that failed), or when the reader reached its ceiling: making
+    a Python object there, python-calamine panics with "PyObject pointer is null", which
+    does not say why (one long text in 9,000 cells did)."""
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, MemoryError):
             return "MemoryError"
         seen = seen.__context__
-    return type(exc).__name__
+    return "MemoryError" if at_ceiling() else type(exc).__name__
 
 
 def _first_line(exc: BaseException) -> str:
@@ -222,9 +259,15 @@ def _too_much(path: Path, doing: str = "reading") -> InputError:
         "several workbooks", path=path, code="too-much-text")
 
 
-def _died(path: Path, died: ChildDied) -> InputError:
-    import signal
+def _stopped_checking(path: Path, died: ChildDied) -> Exception:
+    """The reader stopped after reading every sheet: past its ceiling in Rust (pydantic-core
+    aborts when an allocation fails), or for a reason that is not the file's."""
+    if died.signal == signal.SIGABRT:
+        return _too_much(path, "checking")
+    return RuntimeError(f"the cell reader stopped while checking the cells ({died})")
 
+
+def _died(path: Path, died: ChildDied) -> InputError:
     if died.signal == signal.SIGABRT:  # an allocation past the ceiling
         return _too_much(path)
     return InputError(f"the cell reader stopped ({died}); the workbook's contents are damaged. "
@@ -238,6 +281,8 @@ def _error(path: Path, kind: str, message: str) -> InputError:
                           "the workbook", path=path, code="encrypted")
     if kind == "MemoryError":
         return _too_much(path, message or "reading")
+    if kind == "ValuesLimit":
+        return _too_many_values(path)
     return InputError(f"the workbook's contents are damaged and cannot be read ({message}). "
                       "Open it in Excel or LibreOffice and save it anew",
                       path=path, code="corrupt-file")

@@ -7,7 +7,9 @@ allocation of gigabytes, a crash in Rust), the child pays, not reporter: its
 address space is capped (RLIMIT_AS), and a child that dies is reported. Results
 come back pickled through a pipe; the child is this same program, so the pickle
 is trusted. A job that needs something only known later (the cell reader waits for
-the scan's verdict) takes an inbox: what the parent sends, it receives, in order.
+the scan's verdict) takes an inbox: what the parent sends, it receives, in order. The
+inbox is a socket, not a pipe, so that sending to a child that has stopped fails
+quietly (MSG_NOSIGNAL) even in a program that lets SIGPIPE end it, as many do.
 Where there is no fork (not Linux), the job runs here instead.
 """
 
@@ -20,6 +22,7 @@ import os
 import pickle
 import select
 import signal
+import socket
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,7 +37,8 @@ class Child:
     """`job()`'s items, produced in a child process (or here, without fork).
 
     With `inbox=True` the job is called as `job(receive)`: `receive()` returns the next
-    item the parent `send`s, or None once the parent will send nothing more."""
+    item the parent `send`s, or None once the parent will send nothing more (without fork,
+    once it has sent nothing more by the time the job asks: send before reading items)."""
 
     def __init__(self, job: Callable[..., Iterable[Any]], *, cpu_seconds: int | None = None,
                  inbox: bool = False):
@@ -43,7 +47,7 @@ class Child:
         self.inbox = inbox
         self.pid = 0
         self.pipe: BinaryIO | None = None
-        self.outbox: int | None = None  # to the child's inbox: a non-blocking pipe
+        self.outbox: socket.socket | None = None  # to the child's inbox (non-blocking)
         self.sent: deque[Any] = deque()  # without fork: what the job will receive
         if FORKS:
             self._start()
@@ -69,7 +73,7 @@ class Child:
                 item = pickle.load(pipe)
             except (EOFError, pickle.UnpicklingError):
                 raise self._died() from None
-            if item == _END:
+            if item == END:
                 return
             yield item
 
@@ -86,7 +90,7 @@ class Child:
 
     def close(self) -> None:
         if self.outbox is not None:
-            os.close(self.outbox)
+            self.outbox.close()
             self.outbox = None
         if self.pipe is not None:
             self.pipe.close()
@@ -103,22 +107,23 @@ class Child:
     def _start(self) -> None:
         read_end, write_end = os.pipe()
         if self.inbox:
-            inbox_read, inbox_write = os.pipe()
+            outbox, inbox = socket.socketpair()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(read_end)
             job = self.job
             if self.inbox:
-                os.close(inbox_write)
-                job = self._job(_Inbox(inbox_read))
-            _run(write_end, job, self.cpu_seconds)
+                outbox.close()
+                job = self._job(_Inbox(inbox.detach()))
+            _run(write_end, job, parent, self.cpu_seconds)
         os.close(write_end)
         self.pid = pid
         self.pipe = os.fdopen(read_end, "rb", buffering=0)  # read through _Watched
         if self.inbox:
-            os.close(inbox_read)
-            os.set_blocking(inbox_write, False)
-            self.outbox = inbox_write
+            inbox.close()
+            outbox.setblocking(False)
+            self.outbox = outbox
 
     def _died(self) -> ChildDied:
         _, status = os.waitpid(self.pid, 0)
@@ -152,20 +157,20 @@ class _Watched(io.RawIOBase):
         return self.pipe.readinto(buffer)
 
 
-def _write_watched(fd: int, data: bytes, pid: int) -> None:
-    """Write to a child's inbox (a non-blocking pipe) as it reads; a child that stands
-    still meanwhile is stopped (as _Watched), and what it said is then read as a death."""
+def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
+    """Write to a child's inbox (non-blocking) as it reads; a child that stands still
+    meanwhile is stopped (as _Watched), and what it said is then read as a death."""
     view, stall = memoryview(data), _Stall(pid)
     while view:
-        if not select.select([], [fd], [], 1.0)[1]:
+        if not select.select([], [outbox], [], 1.0)[1]:
             if stall.stopped():
                 return
             continue
         try:
-            view = view[os.write(fd, view):]
+            view = view[outbox.send(view, socket.MSG_NOSIGNAL):]
         except BlockingIOError:
             continue
-        except BrokenPipeError:  # it has stopped: its items say why
+        except ConnectionError:  # it has stopped (a broken pipe, a reset): its items say why
             return
 
 
@@ -219,15 +224,40 @@ class ChildDied(Exception):
         self.signal = signal_number
 
 
-_END = ("end", None)  # items are (kind, payload) pairs
+END = ("end", None)  # items are (kind, payload) pairs; this one is sent last
 
 
-def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = None) -> None:
+def sent_size(item: Any) -> int:
+    """The bytes `item` takes crossing from a child to reporter (as _run sends it), for a
+    child that keeps what it would otherwise send and still holds it to the same limit."""
+    counter = _Counter()
+    _pickler(counter).dump(item)
+    return counter.count
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def write(self, data: bytes) -> None:
+        self.count += len(data)
+
+
+def _pickler(out: Any) -> pickle.Pickler:
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: results hold no cycles, and it would double them
+    return pickler
+
+
+def _run(fd: int, job: Callable[[], Iterable[Any]], parent: int,
+         cpu_seconds: int | None = None) -> None:
     """In the child: send every item of the job, then the end; exit without running
     anything of the parent's (no atexit handlers, no buffers flushed twice)."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
+        _die_with(parent)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # as reporter does
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it
         os.environ["RUST_BACKTRACE"] = "0"  # a panic's backtrace needs memory it may not have
         quiet = os.open(os.devnull, os.O_WRONLY)  # what a library prints is not for users
         os.dup2(quiet, 1)
@@ -239,19 +269,30 @@ def _run(fd: int, job: Callable[[], Iterable[Any]], cpu_seconds: int | None = No
 
             resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         with os.fdopen(fd, "wb") as out:
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True  # no memo: results hold no cycles, and it would double them
+            pickler = _pickler(out)
             try:
                 for item in job():
                     pickler.dump(item)
                     out.flush()  # now: what the job does next may take a while
             except MemoryError:  # the ceiling: said as such, for the parent to report
                 pickler.dump(("error", ("MemoryError", "")))
-            pickler.dump(_END)
+            pickler.dump(END)
     except BaseException:  # the parent reports a child that stops without its end
         code = 1
     finally:
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """In a child: be stopped when reporter is. Killed from outside, it closes nothing, and
+    a child would read and check on for nobody. (The signal comes when the thread that
+    forked ends; a Child is closed before the call that made it returns.)"""
+    with contextlib.suppress(Exception):  # without prctl, the child ends at its next send
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # reporter died before that took effect
+        os._exit(1)
 
 
 _capped = False  # in a child, once its ceiling is set
@@ -274,6 +315,25 @@ def more_memory(extra: int) -> None:
         import resource
 
         _set_ceiling(resource.getrlimit(resource.RLIMIT_AS)[0] + extra)
+
+
+#: How near its ceiling a child's address space must have come for a failure there to be
+#: put down to memory: more than any one allocation python-calamine makes a Python object
+#: with (a text of 32,767 characters takes 128 KiB).
+CEILING_MARGIN = 16 * 2**20
+
+
+def at_ceiling() -> bool:
+    """In a child: whether its address space has come within CEILING_MARGIN of its ceiling,
+    so that an allocation failed there, whatever a library then made of it. Elsewhere:
+    False."""
+    if not _capped:
+        return False
+    import resource
+
+    with open("/proc/self/status") as f:
+        peak = next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmPeak:")), 0)
+    return peak > resource.getrlimit(resource.RLIMIT_AS)[0] - CEILING_MARGIN
 
 
 def _set_ceiling(ceiling: int) -> None:

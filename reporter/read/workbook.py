@@ -103,9 +103,11 @@ def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
 
     The same refusals as `read_workbook`, in the same order. `check` runs only on a
     workbook that passed every check of the file, with the garbage collector as the caller
-    left it; an error in `check` itself is raised here as a RuntimeError. `prepare()`, if
-    given, runs in a thread beside python-calamine (which lets go of Python's lock while it
-    parses), to import or load what `check` will need.
+    left it; an error in `check` itself (a result that does not pickle, a reader that stops
+    while checking) is raised here as a RuntimeError, and its running out of memory as the
+    InputError `too-much-text`. `prepare()`, if given, runs in a thread beside
+    python-calamine (which lets go of Python's lock while it parses), to import or load
+    what `check` will need.
     """
     with open_package(Path(path)) as package:
         scans = package.select(sheets)

@@ -13,7 +13,8 @@ a verdict: the rows stay in the reader's process and are checked there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -75,11 +76,7 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
     while this one checks the other parts and takes in the rows. Without fork, the scan
     runs here first, then python-calamine.
     """
-    scans = package.select(sheets)
-    parts = {s.part for s in scans}
-    with CellReader(package.path, package.data, [s.name for s in scans]) as reader, \
-            Child(lambda: _scan_all(package, scans)) as scanner:
-        package.check_parts(skip=parts)
+    with _reading(package, sheets) as (reader, scanner):
         scanned = None if child.FORKS else _scanned(package, scanner)  # before calamine here
         failed: InputError | None = None
         try:
@@ -109,15 +106,22 @@ def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
     python-calamine (which lets go of Python's lock while it parses), to import or load
     what `check` will need.
     """
-    with open_package(Path(path)) as package:
-        scans = package.select(sheets)
-        parts = {s.part for s in scans}
-        with CellReader(package.path, package.data, [s.name for s in scans],
-                        check=partial(_check_assembled, check), prepare=prepare) as reader, \
-                Child(lambda: _scan_all(package, scans)) as scanner:
-            package.check_parts(skip=parts)
-            found = _Found.of(package, _scanned(package, scanner))
-            return reader.checked(found)
+    with open_package(Path(path)) as package, \
+            _reading(package, sheets, check=partial(_check_assembled, check),
+                     prepare=prepare) as (reader, scanner):
+        return reader.checked(_Found.of(package, _scanned(package, scanner)))
+
+
+@contextmanager
+def _reading(package: Package, sheets: tuple[str, ...] | None, **reader: Any
+             ) -> Iterator[tuple[CellReader, Child]]:
+    """The cell reader and the scan of the chosen sheets started, each in its child, and
+    every other part checked here meanwhile; both stopped on the way out."""
+    scans = package.select(sheets)
+    with CellReader(package.path, package.data, [s.name for s in scans], **reader) as cells, \
+            Child(lambda: _scan_all(package, scans)) as scanner:
+        package.check_parts(skip={s.part for s in scans})
+        yield cells, scanner
 
 
 @dataclass(slots=True)

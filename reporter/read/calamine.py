@@ -22,7 +22,7 @@ import pickle
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,6 +31,7 @@ from ..errors import InputError
 from ..schema import LIMITS
 from . import child as _child
 from .child import CHILD_MEMORY, END, Child, ChildDied, at_ceiling, more_memory, sent_size
+from .shared import Second, Sharing, in_order
 
 Rows = list[list[Any]]
 
@@ -51,14 +52,19 @@ class CellReader:
     the rows, runs `check(rows, context)` and only its result comes back."""
 
     def __init__(self, path: Path, data: bytes, sheets: list[str], *,
-                 check: Check | None = None, prepare: Callable[[], object] | None = None):
+                 sizes: list[int] | None = None, check: Check | None = None,
+                 sharing: Sharing | None = None, prepare: Callable[[], object] | None = None):
         self.path = path
         self.sheets = sheets
+        # The largest part last: its check, if any, can then be shared (shared.py). Rows are
+        # handed back in the workbook's order.
+        self.order = sorted(range(len(sheets)), key=(sizes or [0] * len(sheets)).__getitem__)
+        read = [sheets[i] for i in self.order]
         if check is None:
-            self.child = Child(lambda: _sheets(data, sheets))
+            self.child = Child(lambda: _sheets(data, read))
         else:
-            self.child = Child(partial(_checked_sheets, data, sheets, check, prepare,
-                                       _child.FORKS), inbox=True)
+            self.child = Child(partial(_checked_sheets, data, read, self.order, check, sharing,
+                                       prepare, _child.FORKS), inbox=True)
 
     def __enter__(self) -> CellReader:
         return self
@@ -76,13 +82,13 @@ class CellReader:
                 out.append(payload)
         except ChildDied as died:
             raise _died(self.path, died) from None
-        return out
+        return in_order(out, self.order)
 
     def checked(self, context: Any) -> Any:
         """What the check makes of the rows, given `context` (sent to the child)."""
         self.child.send(context)
         read = False  # every sheet: the file has passed, and what fails now is the check
-        try:  # not held to the values limit: the values were (_as_if_sent), the result is not
+        try:  # not held to the values limit: the values were (_Sent), the result is not
             for kind, payload in self.child.items():
                 if kind == "read":
                     read = True
@@ -98,28 +104,56 @@ class CellReader:
         raise RuntimeError("the cell reader ended without a result")  # not for any file
 
 
-def _checked_sheets(data: bytes, sheets: list[str], check: Check,
-                    prepare: Callable[[], object] | None, counted: bool,
+def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Check,
+                    sharing: Sharing | None, prepare: Callable[[], object] | None, counted: bool,
                     receive: Callable[[], Any]):
     """In the child: read every sheet (with `prepare` in a thread meanwhile), wait for the
     context, send what the check makes of them (or the reader's failure, or the check's or
     prepare's own failure as ("bug", traceback)). The result crosses pickled here, so that
-    one that cannot is a failure of the check, not a child that stopped."""
+    one that cannot is a failure of the check, not a child that stopped. The last sheet's
+    check may be shared with a second process (shared.py)."""
     ready = _Beside(prepare)
-    rows: list[Rows] = []
-    for kind, payload in _as_if_sent(_sheets(data, sheets), counted):
-        if kind == "error":
-            yield kind, payload
+    second = Second(sharing, ready.wait)
+    got: list[Rows] = []
+    sent = _Sent(counted)
+    context: Any = None
+    try:
+        for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order)):
+            if kind == "error":
+                yield kind, payload
+                return
+            if second.running:  # the last sheet: the second process can start on it now
+                context = receive()
+                second.send(context)
+            if sent.over((kind, payload)):
+                yield ("error", ("ValuesLimit", ""))
+                return
+            got.append(payload)
+        if sent.over(END):
+            yield ("error", ("ValuesLimit", ""))
             return
-        rows.append(payload)
-    yield ("read", None)  # if the child stops from now on, the file is not to blame
-    context = receive()
-    if context is None:  # the parent refused the file: nothing to check
-        return
+        yield ("read", None)  # if the child stops from now on, the file is not to blame
+        if not second.running:
+            context = receive()
+        if context is None:  # the parent refused the file: nothing to check
+            return
+        yield from _checking(in_order(got, order), context, check, second, ready)
+    finally:
+        second.stop()
+
+
+def _checking(rows: list[Rows], context: Any, check: Check, second: Second,
+              ready: _Beside):
     more_memory(CHECK_MEMORY)
     try:
         ready.wait()
-        result = pickle.dumps(check(rows, context), protocol=pickle.HIGHEST_PROTOCOL)
+        if second.running:
+            assert second.sharing is not None
+            result = second.sharing.rest(rows, context, second.sheet, second.take,
+                                         second.theirs)
+        else:
+            result = check(rows, context)
+        result = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:  # past even that: said as such
         yield ("error", ("MemoryError", "checking"))
         return
@@ -129,23 +163,19 @@ def _checked_sheets(data: bytes, sheets: list[str], check: Check,
     yield ("checked", result)
 
 
-def _as_if_sent(items: Iterable[tuple[str, Any]], counted: bool):
+class _Sent:
     """The reader's items, held to the limit on the values as if each crossed to reporter,
     as `rows` holds them: where reporter would stop reading, an error in their place. So
     `validate` refuses what `build` does, and the report that crosses instead is bounded.
     Without fork nothing crosses, and nothing is counted (as in `rows`)."""
-    if not counted:
-        yield from items
-        return
-    sent = 0
-    for item in items:
-        sent += sent_size(item)
-        if sent > LIMITS["values_bytes"]:
-            yield ("error", ("ValuesLimit", ""))
-            return
-        yield item  # after an error, the caller reads no further (as `rows`)
-    if sent + sent_size(END) > LIMITS["values_bytes"]:
-        yield ("error", ("ValuesLimit", ""))
+
+    def __init__(self, counted: bool):
+        self.counted, self.size = counted, 0
+
+    def over(self, item: Any) -> bool:
+        if self.counted:
+            self.size += sent_size(item)
+        return self.size > LIMITS["values_bytes"]
 
 
 class _Beside:
@@ -170,14 +200,18 @@ class _Beside:
             raise self.failed
 
 
-def _sheets(data: bytes, sheets: list[str]):
-    """Each sheet's rows, or the first failure as ("error", (kind, message))."""
+def _sheets(data: bytes, sheets: list[str],
+            last: Callable[[str, Any], None] | None = None):
+    """Each sheet's rows, or the first failure as ("error", (kind, message)). `last(name,
+    sheet)` is called with the last sheet once parsed, before it is made into rows."""
     import python_calamine as pc
 
     try:
         with pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            for name in sheets:
+            for i, name in enumerate(sheets):
                 sheet = book.get_sheet_by_name(name)
+                if last is not None and i == len(sheets) - 1:
+                    last(name, sheet)
                 rows = sheet.to_python(skip_empty_area=False)
                 del sheet  # the grid, before the rows are sent
                 yield ("rows", rows)

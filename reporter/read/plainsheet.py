@@ -11,9 +11,10 @@ accept (a formula, an error cell, a hidden row, a namespace prefix, a comment,
 other quoting or spacing, a column past the limit) goes to the full scan in
 sheetscan.py, which handles any XML and says what is wrong.
 
-Within what the grammar accepts, every `<` starts a tag, so counting the `<v>` and
-`<is>` tags counts the filled cells, and each fact is read off the bytes with no
-second reading possible. expat still parses every byte of the part (sheetscan.py):
+Within what the grammar accepts, every `<` starts a tag, and a value's tag follows its
+cell's at once, so finding each cell start tag followed by a `<v>` or `<is>` finds the
+filled cells (and their columns), and each fact is read off the bytes with no second
+reading possible. expat still parses every byte of the part (sheetscan.py):
 well-formedness, the encoding and character references stay its job.
 """
 
@@ -92,10 +93,7 @@ def read_plain(data: bytes | bytearray, start: int, *, most_cells: int,
     if match is None:
         return None
     end = match.end()
-    cells = data.count(b"<v>", start, end) + data.count(b"<is>", start, end)
-    if cells > most_cells:
-        return None
-    first_row = last_row = filled_column = 0
+    cells = first_row = last_row = filled_column = 0
     for a, b in _slices(data, start, end):
         rows = _ROW_NUMBER.findall(data, a, b)
         if rows:
@@ -104,9 +102,12 @@ def read_plain(data: bytes | bytearray, start: int, *, most_cells: int,
                     operator.ge, map(int, rows), map(int, itertools.islice(rows, 1, None)))):
                 return None
             first_row, last_row = first_row or first, last
-        letters = set(_FILLED_COLUMN.findall(data, a, b))
-        if letters:
-            filled_column = max(filled_column, *(column_number(c.decode()) for c in letters))
+        filled = _FILLED_COLUMN.findall(data, a, b)  # one per filled cell
+        cells += len(filled)
+        if cells > most_cells:
+            return None
+        if filled:
+            filled_column = max(filled_column, *(column_number(c.decode()) for c in set(filled)))
     last_value = max(data.rfind(b"<v>", start, end), data.rfind(b"<is>", start, end))
     filled_row = 0
     if last_value >= 0:

@@ -25,6 +25,7 @@ from . import child
 from .calamine import CellReader, Rows
 from .child import Child, ChildDied
 from .package import Package, open_package
+from .shared import Sharing, Take
 from .sheetscan import SheetScan
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
@@ -92,9 +93,25 @@ def read_package(package: Package, *, sheets: tuple[str, ...] | None = None) -> 
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class SharedCheck:
+    """How a check's work on one large sheet can be shared with a second process (see
+    shared.py): `pieces(sheet)`, how many pieces of that work either process may take (0:
+    none); `share(workbook, sheet, take)`, the second process's part, taking pieces with
+    `take()` (None once none are left), which must pickle; `rest(workbook, sheet, take,
+    theirs)`, the rest, taking pieces too, given `theirs()`, the second's part or None when
+    it gave none (the pieces it took are then `rest`'s to do); it returns what the check
+    would."""
+
+    pieces: Callable[[str], int]
+    share: Callable[[RawWorkbook, str, Take], Any]
+    rest: Callable[[RawWorkbook, str, Take, Callable[[], Any]], Any]
+
+
 def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
                    sheets: tuple[str, ...] | None = None,
-                   prepare: Callable[[], object] | None = None) -> T:
+                   prepare: Callable[[], object] | None = None,
+                   shared: SharedCheck | None = None) -> T:
     """`check(workbook)`, run where the cells were read: as `read_workbook`, but the rows
     never enter this process, only what `check` returns (which must pickle) does.
 
@@ -104,10 +121,15 @@ def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
     while checking) is raised here as a RuntimeError, and its running out of memory as the
     InputError `too-much-text`. `prepare()`, if given, runs in a thread beside
     python-calamine (which lets go of Python's lock while it parses), to import or load
-    what `check` will need.
+    what `check` will need. With `shared`, the check of the largest sheet may be shared
+    with a second process: `shared.rest` then returns the result instead of `check`.
     """
+    sharing = None
+    if shared is not None:
+        sharing = Sharing(shared.pieces, partial(_share_assembled, shared.share),
+                          partial(_rest_assembled, shared.rest))
     with open_package(Path(path)) as package, \
-            _reading(package, sheets, check=partial(_check_assembled, check),
+            _reading(package, sheets, check=partial(_check_assembled, check), sharing=sharing,
                      prepare=prepare) as (reader, scanner):
         return reader.checked(_Found.of(package, _scanned(package, scanner)))
 
@@ -118,7 +140,9 @@ def _reading(package: Package, sheets: tuple[str, ...] | None, **reader: Any
     """The cell reader and the scan of the chosen sheets started, each in its child, and
     every other part checked here meanwhile; both stopped on the way out."""
     scans = package.select(sheets)
-    with CellReader(package.path, package.data, [s.name for s in scans], **reader) as cells, \
+    sizes = [package.archive.infos[s.part].file_size for s in scans]
+    with CellReader(package.path, package.data, [s.name for s in scans], sizes=sizes,
+                    **reader) as cells, \
             Child(lambda: _scan_all(package, scans)) as scanner:
         package.check_parts(skip={s.part for s in scans})
         yield cells, scanner
@@ -154,6 +178,16 @@ def _assemble(rows: list[Rows], found: _Found) -> RawWorkbook:
 
 def _check_assembled(check: Callable[[RawWorkbook], T], rows: list[Rows], found: _Found) -> T:
     return check(_assemble(rows, found))
+
+
+def _share_assembled(share: Callable[..., Any], rows: list[Rows], found: _Found, sheet: str,
+                     take: Take) -> Any:
+    return share(_assemble(rows, found), sheet, take)
+
+
+def _rest_assembled(rest: Callable[..., Any], rows: list[Rows], found: _Found, sheet: str,
+                    take: Take, theirs: Callable[[], Any]) -> Any:
+    return rest(_assemble(rows, found), sheet, take, theirs)
 
 
 def _scan_all(package: Package, scans: list[SheetScan]):

@@ -17,14 +17,14 @@ checking the cells in the reader's process, import them there while it reads.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..memory import paused_gc
-from ..read import RawWorkbook, check_workbook, read_workbook
+from ..read import RawWorkbook, SharedCheck, check_workbook, read_workbook
 from ..schema import READ_SHEETS
 from .report import Report
 
@@ -59,10 +59,12 @@ def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
         base = load_facts(extra)
         sources, fact_ids = list(base.sources), base.fact_kinds()
     if not records:
+        given = {"sources": sources, "fact_ids": fact_ids}
         with paused_gc():  # the reader's process, forked within, inherits the pause
-            report = check_workbook(path, partial(_report, sources=sources, fact_ids=fact_ids),
-                                    sheets=READ_SHEETS, prepare=partial(_prepare, sources,
-                                                                        fact_ids))
+            report = check_workbook(
+                path, partial(_report, **given), sheets=READ_SHEETS,
+                prepare=partial(_prepare, sources, fact_ids),
+                shared=SharedCheck(_pieces, partial(_share, **given), partial(_rest, **given)))
         return Validation(report, None)
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
@@ -94,4 +96,32 @@ def _prepare(sources: Collection[str] | None, fact_ids: Mapping[str, str] | None
 
 def _report(raw: RawWorkbook, *, sources: Collection[str] | None,
             fact_ids: Mapping[str, str] | None) -> Report:
-    return validate_workbook(raw, sources=sources, fact_ids=fact_ids).report
+    from .workbook import run
+
+    return run(raw, sources=sources, fact_ids=fact_ids, records=False).report
+
+
+# The report's work on the largest sheet, shared with a second process (read/shared.py):
+# a piece is one of the sheet's columns that can be checked on its own.
+
+def _pieces(sheet: str) -> int:
+    from .workbook import shareable, spec_of
+
+    spec = spec_of(sheet)
+    return len(shareable(spec)) if spec is not None else 0
+
+
+def _share(raw: RawWorkbook, sheet: str, take: Callable[[], int | None], *,
+           sources: Collection[str] | None, fact_ids: Mapping[str, str] | None) -> Any:
+    from .workbook import share
+
+    return share(raw, sheet, take, sources=sources, fact_ids=fact_ids)
+
+
+def _rest(raw: RawWorkbook, sheet: str, take: Callable[[], int | None],
+          theirs: Callable[[], Any], *, sources: Collection[str] | None,
+          fact_ids: Mapping[str, str] | None) -> Report:
+    from .workbook import Shared, run
+
+    return run(raw, sources=sources, fact_ids=fact_ids, records=False,
+               shared=Shared(sheet, take, theirs)).report

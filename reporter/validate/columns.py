@@ -8,7 +8,9 @@ type and explains the rest.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,15 +31,22 @@ class TypedColumns:
     bad: set[int]
 
 
-def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Findings
-                 ) -> TypedColumns:
-    """Type every cell; report every cell that cannot be read."""
+def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Findings,
+                 fields: Collection[str] | None = None) -> TypedColumns:
+    """Type every cell (of the columns named in `fields`, or all); report every cell that
+    cannot be read."""
     spec, numbers = layout.spec, body.numbers
-    cells = list(zip(*body.rows, strict=True)) if body.rows else [()] * len(spec.columns)
+    wanted = [k for k, c in enumerate(spec.columns) if fields is None or c.field in fields]
+    cells: Any
+    if fields is None:  # every column: the rows transposed at once
+        cells = list(zip(*body.rows, strict=True)) if body.rows else [()] * len(spec.columns)
+    else:  # some: each picked out of the rows
+        cells = {k: list(map(itemgetter(k), body.rows)) for k in wanted}
     flagged = _flagged_cells(layout, numbers)
     out: dict[str, list[Any]] = {}
     bad: set[int] = set()
-    for k, column in enumerate(spec.columns):
+    for k in wanted:
+        column = spec.columns[k]
         values = list(cells[k])
         adapter = column_adapter(column.kind, column.required, layout.raw.control)
         slow = {i for (i, j) in flagged if j == k}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from ..quantities import EXACT, Quantity, QuantityError, normalise_qualifier, normalise_unit
-from ..schema import Column, Kind
+from ..schema import Column, Kind, Sheet
 from .cells import INVALID, as_quantity, negative
 from .columns import TypedColumns
 from .layout import Layout
@@ -14,36 +15,54 @@ from .references import Names, Resolved, resolve, unique_ids
 from .report import Findings
 
 
-def build_records(layout: Layout, rows: TypedColumns, names: Names, findings: Findings
-                  ) -> tuple[list[Any], dict[str, str]]:
-    """The sheet's records (rows with any problem left out) and its IDs by casefolded key."""
-    spec = layout.spec
+@dataclass(slots=True)
+class Resolution:
+    """A sheet's typed columns resolved: values by field, and the rows with a problem."""
+
+    values: dict[str, list[Any]]
+    refused: set[int]
+    #: IDs by casefolded key (when the ID column was resolved)
+    ids: dict[str, str]
+
+
+def resolve_columns(layout: Layout, rows: TypedColumns, names: Names, findings: Findings
+                    ) -> Resolution:
+    """Each typed column resolved to what it names (a quantity with its unit and qualifier
+    columns, which are typed with it); a repeated ID reported."""
     by_field = rows.columns
+    columns = [c for c in layout.spec.columns if c.field in by_field]
     refused = set(rows.bad)
     ids: dict[str, str] = {}
-    if spec.id_column is not None:
-        ids, duplicates = unique_ids(spec.id_column, by_field[spec.id_column.field], rows.numbers,
+    id_column = layout.spec.id_column
+    if id_column is not None and id_column.field in by_field:
+        ids, duplicates = unique_ids(id_column, by_field[id_column.field], rows.numbers,
                                      layout, findings)
         refused |= duplicates
     resolved: dict[str, Resolved] = {}
-    for column in spec.columns:
+    for column in columns:
         if column.kind is not Kind.QUANTITY:  # those once their unit and qualifier are known
             resolved[column.field] = resolve(column, by_field[column.field], rows.numbers,
                                              layout, names, findings)
-    for column in spec.columns:
+    for column in columns:
         if column.kind is Kind.QUANTITY:
             resolved[column.field] = _quantities(column, by_field[column.field], resolved,
                                                  rows.numbers, layout, findings)
     for r in resolved.values():
         refused |= r.refused
+    return Resolution({f: r.values for f, r in resolved.items()}, refused, ids)
+
+
+def build_records(spec: Sheet, resolution: Resolution, numbers: list[int]) -> list[Any]:
+    """The sheet's records, rows with any problem left out."""
     # The record's own field order, so values always land in the field of their name;
     # tuple.__new__ is what the record's _make calls, without a Python frame per row.
-    fields = zip(*(resolved[f].values for f in spec.record._fields[:-1]), rows.numbers,
+    fields = zip(*(resolution.values[f] for f in spec.record._fields[:-1]), numbers,
                  strict=True)
     make = partial(tuple.__new__, spec.record)
-    if refused:
+    if resolution.refused:
+        refused = resolution.refused
         fields = (values for i, values in enumerate(fields) if i not in refused)
-    return list(map(make, fields)), ids
+    return list(map(make, fields))
 
 
 def _quantities(column: Column, values: tuple[Any, ...], resolved: dict[str, Resolved],

@@ -207,22 +207,24 @@ def _not_a_fact(kind: str, facts: dict[str, tuple[str, str]]) -> Explain:
     return explain
 
 
-def fact_ids_once(layout: Layout, records: Sequence[Any], findings: Findings) -> None:
+def fact_ids_once(layout: Layout, values: dict[str, list[Any]], numbers: list[int],
+                  refused: set[int], findings: Findings) -> None:
     """A published item is one row of a meeting: a Fact ID given twice within one meeting
-    is reported at the second row."""
+    is reported at the second row (of the rows with no other problem)."""
     column = next((c for c in layout.spec.columns if c.kind is Kind.FACT), None)
     if column is None:
         return
+    meetings = next(c for c in layout.spec.columns if c.kind is Kind.MEETING)
     seen: dict[tuple[str, str], int] = {}
-    for r in records:
-        fact = getattr(r, column.field)
-        if fact and fact != NO_FACT:
-            first = seen.setdefault((r.meeting_id, fact), r.row)
-            if first != r.row:
+    for i, (meeting, fact, n) in enumerate(zip(values[meetings.field], values[column.field],
+                                               numbers, strict=True)):
+        if fact and fact != NO_FACT and i not in refused:
+            first = seen.setdefault((meeting, fact), n)
+            if first != n:
                 findings.add("duplicate-fact-id", f"Fact ID '{fact}' is already given to row "
-                             f"{first}, in the same meeting ({r.meeting_id}); a published item "
+                             f"{first}, in the same meeting ({meeting}); a published item "
                              "is one row of a meeting. Correct one of them, or leave it blank",
-                             **layout.where(column.field, r.row, fact))
+                             **layout.where(column.field, n, fact))
 
 
 # --- several values in one cell ---------------------------------------------------------------

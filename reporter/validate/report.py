@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from ..problems import Problem, Severity, problem
@@ -57,25 +58,41 @@ class Report:
 
 
 class Findings:
-    """Problems as a run finds them (the first LISTED kept, the rest counted); sorted by
-    sheet, row and column at the end."""
+    """Problems as a run finds them, in sheet, row and column order at the end; of those, the
+    first LISTED are kept and the rest counted. Which are kept does not depend on the order
+    they were found in, so a run whose work was shared (`merge`) keeps what one run would."""
 
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
+    def __init__(self, sheet_order: list[str]) -> None:
+        self.order = {name: i for i, name in enumerate(sheet_order)}
+        self.kept: list[tuple[tuple[int, int, int, int], Problem]] = []
         self.not_listed = {"errors": 0, "warnings": 0}
 
     def add(self, code: str, message: str, **where: Any) -> None:
         found = problem(code, message, **where)
-        if len(self.problems) < LISTED:
-            self.problems.append(found)
-        else:
-            self.not_listed["errors" if found.severity is Severity.ERROR else "warnings"] += 1
+        self.kept.append(((self.order.get(found.sheet or "", -1 if found.sheet is None else 99),
+                           found.row or 0, _column_order(found.cell), len(self.kept)), found))
+        if len(self.kept) >= 2 * LISTED:  # memory stays bounded however many there are
+            self._keep_first()
 
-    def sorted(self, sheet_order: list[str]) -> list[Problem]:
-        order = {name: i for i, name in enumerate(sheet_order)}
-        return sorted(self.problems, key=lambda p: (
-            order.get(p.sheet or "", -1 if p.sheet is None else 99), p.row or 0,
-            _column_order(p.cell)))
+    def merge(self, other: Findings) -> None:
+        """Take in what another part of the same run found (after all of this part's own:
+        at the same cell, its problems come after these)."""
+        base = len(self.kept) + 2 * LISTED
+        self.kept += [((*key[:3], base + key[3]), p) for key, p in other.kept]
+        for severity, n in other.not_listed.items():
+            self.not_listed[severity] += n
+        self._keep_first()
+
+    def sorted(self) -> list[Problem]:
+        self._keep_first()
+        return [p for _, p in self.kept]
+
+    def _keep_first(self) -> None:
+        self.kept.sort(key=itemgetter(0))
+        for _, p in self.kept[LISTED:]:
+            self.not_listed["errors" if p.severity is Severity.ERROR else "warnings"] += 1
+        # renumbered, so that what is added later still comes after at the same cell
+        self.kept = [((*key[:3], i), p) for i, (key, p) in enumerate(self.kept[:LISTED])]
 
 
 def hint(suggestion: str | None) -> str:

@@ -117,8 +117,10 @@ def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Che
     got: list[Rows] = []
     sent = _Sent(counted)
     context: Any = None
+    kept: list[Any] = []  # freed once the result is sent: on the way out, not on the way
     try:
-        for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order)):
+        for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order),
+                                     kept):
             if kind == "error":
                 yield kind, payload
                 return
@@ -200,21 +202,29 @@ class _Beside:
             raise self.failed
 
 
-def _sheets(data: bytes, sheets: list[str],
-            last: Callable[[str, Any], None] | None = None):
+def _sheets(data: bytes, sheets: list[str], last: Callable[[str, Any], None] | None = None,
+            kept: list[Any] | None = None):
     """Each sheet's rows, or the first failure as ("error", (kind, message)). `last(name,
-    sheet)` is called with the last sheet once parsed, before it is made into rows."""
+    sheet)` is called with the last sheet once parsed, before it is made into rows. With
+    `kept`, python-calamine's workbook and sheets go there instead of being freed (which
+    takes a tenth of a second for a large one), to be freed once the caller is done."""
     import python_calamine as pc
 
     try:
-        with pc.CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
-            for i, name in enumerate(sheets):
-                sheet = book.get_sheet_by_name(name)
-                if last is not None and i == len(sheets) - 1:
-                    last(name, sheet)
-                rows = sheet.to_python(skip_empty_area=False)
-                del sheet  # the grid, before the rows are sent
-                yield ("rows", rows)
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if kept is not None:
+            kept.append(book)
+        for i, name in enumerate(sheets):
+            sheet = book.get_sheet_by_name(name)
+            if last is not None and i == len(sheets) - 1:
+                last(name, sheet)
+            rows = sheet.to_python(skip_empty_area=False)
+            if kept is not None:
+                kept.append(sheet)
+            del sheet  # else the grid is freed before the rows are sent
+            yield ("rows", rows)
+        if kept is None:
+            book.close()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # CalamineError...; a panic in the Rust reader too

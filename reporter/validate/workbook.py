@@ -87,8 +87,8 @@ def run(raw: RawWorkbook, *, sources: Collection[str] | None = None,
         letters[spec.name] = layout.letters
         body = read_body(layout, findings, stats)
         if shared is not None and layout.raw.name == shared.sheet:
-            numbers, resolution = _own_share(layout, body, raw, names, findings, shared.take)
-            last = partial(_their_share, layout, body, raw, names, findings, shared, resolution)
+            numbers, resolution = _own_share(layout, body, raw, names, findings)
+            last = partial(_shared_rest, layout, body, raw, names, findings, shared, resolution)
         else:
             cells = type_columns(layout, body, raw, findings)
             numbers, resolution = cells.numbers, resolve_columns(layout, cells, names, findings)
@@ -128,19 +128,19 @@ def share(raw: RawWorkbook, sheet: str, take: Callable[[], int | None], *,
 
 
 def _own_share(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
-               findings: Findings, take: Callable[[], int | None]
-               ) -> tuple[list[int], Resolution]:
-    """The first process's part of a shared sheet: the columns only it checks (the ID
-    among them), then those it takes."""
+               findings: Findings) -> tuple[list[int], Resolution]:
+    """The columns of a shared sheet only the first process checks (the ID among them)."""
     spare = shareable(layout.spec)
     own = [c.field for c in layout.spec.columns if c.field not in spare]
-    numbers, resolution = _check(layout, body, raw, names, findings, own)
-    return numbers, _joined(resolution, _taking(layout, body, raw, names, findings, take)[1])
+    return _check(layout, body, raw, names, findings, own)
 
 
-def _their_share(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
+def _shared_rest(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
                  findings: Findings, shared: Shared, resolution: Resolution) -> None:
-    """What the second process found, or, without it, the columns no process checked."""
+    """Once the other sheets are done: the shareable columns the first process takes, then
+    what the second found (or, without it, the columns no process checked)."""
+    resolution = _joined(resolution, _taking(layout, body, raw, names, findings,
+                                             shared.take)[1])
     theirs = shared.theirs()
     if theirs is None:
         left = [f for f in shareable(layout.spec) if f not in resolution.values]

@@ -58,10 +58,18 @@ def test_validate_corpus(case: Case, tmp_path: Path) -> None:
     assert set(hit) == {"code", "severity", "sheet", "row", "column", "cell", "value", "message"}
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["one reader", "shared"])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_validate_reports_the_same_where_the_cells_are_read(case: Case, tmp_path: Path) -> None:
-    """`validate` checks the cells in the reader's process (records=False); build takes the
-    rows in and checks them here. Every file gets the same report, or the same refusal."""
+def test_validate_reports_the_same_where_the_cells_are_read(case: Case, tmp_path: Path,
+                                                            monkeypatch, shared: bool) -> None:
+    """`validate` checks the cells in the reader's process (records=False), sharing the
+    largest sheet with a second process when it is large (here: always, when `shared`);
+    build takes the rows in and checks them here. Every file gets the same report, or the
+    same refusal."""
+    from reporter.read import shared as sharing
+
+    if shared:
+        monkeypatch.setattr(sharing, "SHARED_CELLS", 0)
     path = case.make(tmp_path)
 
     def outcome(records: bool) -> object:

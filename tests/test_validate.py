@@ -328,3 +328,142 @@ def test_a_report_larger_than_the_values_is_not_refused_as_values(tmp_path, monk
     assert [p.code for p in kept.errors].count("not-in-list") == 300
     assert sum(len(p.value) + len(p.message) for p in kept.errors) > 900_000
     assert validate_file(path, records=False).report.to_dict() == kept.to_dict()
+
+
+# --- what was found, kept by position; a run shared between two processes -------------------
+
+def _problems(n: int, seed: int) -> list[tuple[str, int, str]]:
+    """n problems on the Agreements sheet: (code, row, header), in an order set by `seed`."""
+    import random
+
+    headers = [c.header for c in DATA_SHEETS[1].columns]
+    spots = [("not-a-date", 2 + i // len(headers), headers[i % len(headers)]) for i in range(n)]
+    random.Random(seed).shuffle(spots)
+    return spots
+
+
+def test_the_problems_listed_are_the_first_by_position_whatever_the_order_found(
+        monkeypatch) -> None:
+    from reporter.validate import report
+
+    monkeypatch.setattr(report, "LISTED", 7)
+    seen = []
+    for seed in range(4):
+        findings = report.Findings([s.name for s in DATA_SHEETS])
+        for code, row, header in _problems(40, seed):
+            findings.add(code, header, sheet="Agreements", row=row,
+                         cell=ref("Agreements", header, row))
+        listed = findings.sorted()
+        seen.append([(p.row, p.cell) for p in listed])
+        assert findings.not_listed == {"errors": 33, "warnings": 0}
+    first = sorted(((r, h) for _, r, h in _problems(40, 0)),
+                   key=lambda rh: (rh[0], header_index_of(rh[1])))[:7]
+    assert seen[0] == [(r, ref("Agreements", h, r)) for r, h in first]
+    assert all(s == seen[0] for s in seen)
+
+
+def header_index_of(header: str) -> int:
+    return [c.header for c in DATA_SHEETS[1].columns].index(header)
+
+
+def test_merged_findings_are_what_one_run_would_keep(monkeypatch) -> None:
+    from reporter.validate import report
+
+    monkeypatch.setattr(report, "LISTED", 5)
+    order = [s.name for s in DATA_SHEETS]
+    spots = _problems(30, 1)
+    whole, one, other = (report.Findings(order) for _ in range(3))
+    for i, (code, row, header) in enumerate(spots):
+        where = {"sheet": "Agreements", "row": row, "cell": ref("Agreements", header, row)}
+        whole.add(code, header, **where)
+        (one if i % 3 else other).add(code, header, **where)
+    one.merge(other)
+    assert one.sorted() == whole.sorted() and one.not_listed == whole.not_listed
+
+
+def _troubled(tmp_path: Path) -> Path:
+    """The sample with a problem in nearly every Agreements column, some rows refused twice."""
+    wb = load_workbook(SAMPLE)
+    ws = wb["Agreements"]
+    set_cells(ws, 3, {"Signed on": "31 February 2024", "Value (CNY)": -5, "Kind": "Treaty"})
+    set_cells(ws, 4, {"Status": "Dreaming", "Source": "nowhere", "Focus areas": "AI, physics"})
+    set_cells(ws, 5, {"Agreement ID": cell_at(ws, "Agreement ID", 6).value, "Title": " spaced "})
+    set_cells(ws, 7, {"Party A": None, "Meeting ID": "NO-SUCH", "Fact ID": "no-such-fact"})
+    fact = cell_at(ws, "Fact ID", 2).value or "none"
+    set_cells(ws, 8, {"Meeting ID": cell_at(ws, "Meeting ID", 2).value, "Fact ID": fact,
+                      "Signed on": "=TODAY()"})
+    path = tmp_path / "troubled.xlsx"
+    wb.save(path)
+    return path
+
+
+def _schedules():
+    """How two processes may split the shareable columns: (the first's share of the tickets
+    when it asks, whether the second's result arrives)."""
+    yield "first takes all", lambda n: n, True
+    yield "second takes all", lambda n: 0, True
+    yield "half each", lambda n: n // 2, True
+    yield "second fails", lambda n: n // 2, False
+    yield "second fails having taken all", lambda n: 0, False
+
+
+def test_a_shared_run_reports_what_one_run_reports(tmp_path: Path) -> None:
+    from reporter.read import read_workbook
+    from reporter.schema import READ_SHEETS
+    from reporter.validate.workbook import Shared, run, share, shareable
+
+    raw = read_workbook(_troubled(tmp_path), sheets=READ_SHEETS)
+    expected = run(raw).report.to_dict()
+    spare = len(shareable(DATA_SHEETS[1]))
+    headers = {c.header for c in DATA_SHEETS[1].columns if c.field in shareable(DATA_SHEETS[1])}
+    found = {p["column"] for p in expected["errors"] + expected["warnings"]}
+    assert len(found & headers) >= 6 and found - headers, found  # both kinds of column
+    for name, first_takes, arrives in _schedules():
+        tickets = iter(range(spare))
+        second_takes = spare - first_takes(spare)
+        taken_by_second = [next(tickets) for _ in range(second_takes)]  # it asked first
+        pool = iter(taken_by_second)
+
+        def theirs(pool=pool, arrives=arrives):
+            result = share(read_workbook(raw.path, sheets=READ_SHEETS), "Agreements",
+                           lambda: next(pool, None))
+            return result if arrives else None
+
+        shared = Shared("Agreements", lambda tickets=tickets: next(tickets, None), theirs)
+        assert run(raw, records=False, shared=shared).report.to_dict() == expected, name
+
+
+def test_validate_shares_the_largest_sheet_and_reports_what_build_would(
+        tmp_path: Path, monkeypatch) -> None:
+    """Through the second process, with problems on both sides of the split and more of
+    them than are listed."""
+    from reporter.read import child, shared
+    from reporter.validate import report
+
+    wb = load_workbook(_troubled(tmp_path))
+    ws = wb["Agreements"]
+    meeting = cell_at(ws, "Meeting ID", 2).value
+    for i in range(150):  # Agreements becomes the largest part
+        row = ws.max_row + 1
+        set_cells(ws, row, {"Agreement ID": f"AG-{i % 100:03d}", "Meeting ID": meeting,
+                            "Title": f"Agreement {i} " + "on joint research " * 8,
+                            "Party A": "Shanghai", "Kind": "MoU" if i % 7 else "Pact",
+                            "Signed on": "someday" if i % 5 == 0 else dt.date(2024, 1, 1)})
+    path = tmp_path / "large-agreements.xlsx"
+    wb.save(path)
+    from reporter.read import open_package
+    from reporter.schema import READ_SHEETS
+
+    with open_package(path) as package:
+        size = {s.name: package.archive.infos[s.part].file_size
+                for s in package.select(READ_SHEETS)}
+    assert max(size, key=size.__getitem__) == "Agreements"
+    monkeypatch.setattr(shared, "SHARED_CELLS", 0)
+    monkeypatch.setattr(report, "LISTED", 25)
+    one = validate_file(path, records=True).report.to_dict()
+    assert sum(one["not_listed"].values()) > 0 and len(one["errors"]) == 25
+    # problems in columns only the first process checks, and in shareable ones
+    assert {"Agreement ID", "Kind", "Signed on"} <= {p["column"] for p in one["errors"]}
+    assert validate_file(path, records=False).report.to_dict() == one
+    monkeypatch.setattr(child, "FORKS", False)
+    assert validate_file(path, records=False).report.to_dict() == one

@@ -24,6 +24,7 @@ import select
 import signal
 import socket
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
@@ -41,9 +42,11 @@ class Child:
     once it has sent nothing more by the time the job asks: send before reading items)."""
 
     def __init__(self, job: Callable[..., Iterable[Any]], *, cpu_seconds: int | None = None,
-                 inbox: bool = False):
+                 inbox: bool = False, stall_seconds: float | None = None):
         self.job = job
         self.cpu_seconds = cpu_seconds  # a ceiling on the child's CPU time, if any
+        #: how long it may stand still before it is stopped (STALL_SECONDS unless told)
+        self.stall_seconds = stall_seconds
         self.inbox = inbox
         self.pid = 0
         self.pipe: BinaryIO | None = None
@@ -66,7 +69,7 @@ class Child:
             yield from self._job(lambda: self.sent.popleft() if self.sent else None)()
             return
         assert self.pipe is not None
-        watched = io.BufferedReader(_Watched(self.pipe, self.pid), 1 << 16)
+        watched = io.BufferedReader(_Watched(self.pipe, self.pid, self.stall_seconds), 1 << 16)
         pipe = source(watched) if source else watched
         while True:
             try:
@@ -86,7 +89,7 @@ class Child:
             return
         assert self.outbox is not None
         _write_watched(self.outbox, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL),
-                       self.pid)
+                       self.pid, self.stall_seconds)
 
     def close(self) -> None:
         if self.outbox is not None:
@@ -143,26 +146,27 @@ class _Watched(io.RawIOBase):
     So while no data comes, the child's CPU time is watched (_Stall); when it stands still
     for STALL_SECONDS, the child is stopped and the read ends as if it had died."""
 
-    def __init__(self, pipe: BinaryIO, pid: int):
-        self.pipe, self.pid = pipe, pid
+    def __init__(self, pipe: BinaryIO, pid: int, seconds: float | None = None):
+        self.pipe, self.pid, self.seconds = pipe, pid, seconds
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        stall = _Stall(self.pid)
-        while not select.select([self.pipe], [], [], 1.0)[0]:
+        stall = _Stall(self.pid, self.seconds)
+        while not select.select([self.pipe], [], [], stall.look)[0]:
             if stall.stopped():
                 return 0  # end of file: the caller finds the child dead
         return self.pipe.readinto(buffer)
 
 
-def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
+def _write_watched(outbox: socket.socket, data: bytes, pid: int,
+                   seconds: float | None = None) -> None:
     """Write to a child's inbox (non-blocking) as it reads; a child that stands still
     meanwhile is stopped (as _Watched), and what it said is then read as a death."""
-    view, stall = memoryview(data), _Stall(pid)
+    view, stall = memoryview(data), _Stall(pid, seconds)
     while view:
-        if not select.select([], [outbox], [], 1.0)[1]:
+        if not select.select([], [outbox], [], stall.look)[1]:
             if stall.stopped():
                 return
             continue
@@ -177,16 +181,19 @@ def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
 class _Stall:
     """Whether a child that has sent or taken nothing for a while still uses CPU."""
 
-    def __init__(self, pid: int):
-        self.pid, self.still, self.last = pid, 0.0, _cpu_time(pid)
+    def __init__(self, pid: int, seconds: float | None = None):
+        self.pid, self.last, self.since = pid, _cpu_time(pid), time.monotonic()
+        self.seconds = STALL_SECONDS if seconds is None else seconds
+        self.look = min(1.0, self.seconds / 4)  # the wait between two looks
 
     def stopped(self) -> bool:
-        """Called after each second of silence: True (and the child stopped) once it has
-        used no CPU for STALL_SECONDS."""
+        """Called after each `look` of silence: True (and the child stopped) once it has
+        used no CPU for its seconds."""
         now = _cpu_time(self.pid)
-        self.still = self.still + 1.0 if now == self.last else 0.0
-        self.last = now
-        if self.still < STALL_SECONDS:
+        if now != self.last:
+            self.last, self.since = now, time.monotonic()
+            return False
+        if time.monotonic() - self.since < self.seconds:
             return False
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -194,13 +201,33 @@ class _Stall:
 
 
 def _cpu_time(pid: int) -> int:
-    """A process's CPU time so far, in clock ticks (-1 once it is gone)."""
+    """A process's CPU time so far, with its children's while they run (a cell reader waiting
+    for its second process is still at work), in clock ticks (-1 once it is gone)."""
+    own = _own_cpu_time(pid)
+    if own < 0:
+        return -1
+    return own + sum(max(_own_cpu_time(c), 0) for c in _children(pid))
+
+
+def _own_cpu_time(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])
     except (OSError, IndexError, ValueError):
         return -1
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started that still run (from /proc; none if it cannot tell)."""
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += map(int, f.read().split())
+    except (OSError, ValueError):
+        return []
+    return out
 
 
 class _Inbox:

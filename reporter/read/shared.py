@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import child
 from .child import CHILD_MEMORY, Child, ChildDied, more_memory
 
 #: A last sheet of at least this many cells (its rows times its columns) is shared: below
@@ -65,7 +66,7 @@ class Second:
         """Start a second process on the last sheet (python-calamine's, parsed, not yet made
         into rows) if it is large enough and its check can be shared; `rows` are those of
         the sheets read before it, in reading order (`order`, positions in the workbook's)."""
-        if self.sharing is None or sheet.height * sheet.width < SHARED_CELLS:
+        if not child.FORKS or self.sharing is None or sheet.height * sheet.width < SHARED_CELLS:
             return
         pieces = self.sharing.pieces(name)
         if not 0 < pieces < 256:
@@ -75,8 +76,11 @@ class Second:
             self.tickets, write = os.pipe()
             os.write(write, bytes(range(pieces)))
             os.close(write)  # once every piece is taken, reading the pipe ends
+            # Stopped sooner than the reader would be: a second process that stands still
+            # is stopped while the reader, waiting for it, is still given time.
             self.child = Child(lambda receive: _second(self.sharing, name, sheet, rows, order,
-                                                       self.take, receive), inbox=True)
+                                                       self.take, receive), inbox=True,
+                               stall_seconds=child.STALL_SECONDS / 2)
         except OSError:  # no second process (too many, no memory): the reader checks alone
             self.stop()
             return

@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 # Re-install when the project's dependencies change.
 STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# An editable install leaves reporter's modules uncompiled: compile them, as installing a
+# package does, so that no run pays for it (where PYTHONDONTWRITEBYTECODE is set, every
+# run would; 0.05 s of each command's start).
+COMPILE    := $(BIN)/python -m compileall -q reporter
 
 .DEFAULT_GOAL := test
 .PHONY: demo test lint bench sample template briefing-template readme-image readme-tables clean
@@ -14,6 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	$(COMPILE)
 	@touch $@
 
 $(TEST_STAMP): $(STAMP)
@@ -35,6 +40,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
+	$(COMPILE)
 	$(BIN)/python -m benchmarks.run
 
 # Maintainers: regenerate the committed template and sample workbook.

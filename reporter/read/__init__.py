@@ -17,6 +17,5 @@ from .workbook import RawSheet, RawWorkbook, SharedCheck, check_workbook, read_p
 
 __all__ = [
     "Package", "RawSheet", "RawWorkbook", "SharedCheck", "SheetScan", "check_workbook",
-    "open_package",
-    "read_package", "read_workbook",
+    "open_package", "read_package", "read_workbook",
 ]

@@ -12,7 +12,8 @@ used only once every check of the file has passed (workbook.py).
 When only a verdict on the rows is wanted (`validate`), the rows need not cross at
 all: given a `check`, the child keeps them, waits for the scan's findings, and sends
 back only what `check` makes of them. Taking a million cells into another process
-costs about half of what checking them does.
+costs about half of what checking them does. The sheets are read largest last, so that
+the check of that one can be shared with a second process (shared.py).
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Che
     got: list[Rows] = []
     sent = _Sent(counted)
     context: Any = None
-    kept: list[Any] = []  # freed once the result is sent: on the way out, not on the way
+    kept: list[Any] = []  # python-calamine's objects, freed only once the result is sent
     try:
         for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order),
                                      kept):
@@ -221,7 +222,7 @@ def _sheets(data: bytes, sheets: list[str], last: Callable[[str, Any], None] | N
             rows = sheet.to_python(skip_empty_area=False)
             if kept is not None:
                 kept.append(sheet)
-            del sheet  # else the grid is freed before the rows are sent
+            del sheet  # without `kept`, the grid is freed here, before the rows are sent
             yield ("rows", rows)
         if kept is None:
             book.close()

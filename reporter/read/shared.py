@@ -28,7 +28,8 @@ from .child import CHILD_MEMORY, Child, ChildDied, more_memory
 #: it, a second process costs more than it saves.
 SHARED_CELLS = 200_000
 
-#: What the second process may take beyond its ceiling to check (as the reader does).
+#: What the second process may take beyond its ceiling to check (as the reader may,
+#: calamine.CHECK_MEMORY).
 SHARE_MEMORY = CHILD_MEMORY
 
 Take = Callable[[], int | None]

@@ -47,7 +47,7 @@ def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Finding
     bad: set[int] = set()
     for k in wanted:
         column = spec.columns[k]
-        values = list(cells[k])
+        values = cells[k] if fields is not None else list(cells[k])  # a list of its own
         adapter = column_adapter(column.kind, column.required, layout.raw.control)
         slow = {i for (i, j) in flagged if j == k}
         try:

@@ -67,10 +67,13 @@ class Second:
         the sheets read before it, in reading order (`order`, positions in the workbook's)."""
         if self.sharing is None or sheet.height * sheet.width < SHARED_CELLS:
             return
-        pieces = self.sharing.pieces(name)
-        if not 0 < pieces < 256:
-            return
-        self.ready()  # no other thread may be running in a process that forks
+        try:
+            pieces = self.sharing.pieces(name)
+            if not 0 < pieces < 256:
+                return
+            self.ready()  # no other thread may be running in a process that forks
+        except Exception:  # reporter's own failure, not the sheet's: said where the check
+            return  # waits for `ready` again, as without a second process
         try:
             self.tickets, write = os.pipe()
             os.write(write, bytes(range(pieces)))

@@ -1,0 +1,107 @@
+"""The check of the largest sheet shared with a second process (read/shared.py): whatever
+the second process does, `validate` says what one process would have said."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from reporter.errors import InputError
+from reporter.read import child, shared
+from reporter.template import write_workbook
+from reporter.validate import validate_file
+
+pytestmark = pytest.mark.skipif(not child.FORKS, reason="fork is used on Linux only")
+
+
+@pytest.fixture(autouse=True)
+def _guard():
+    """A hang fails the test (a minute's alarm) instead of stopping the suite."""
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+
+
+@pytest.fixture
+def sharing(monkeypatch) -> None:
+    """Every sheet large enough to share, however small."""
+    monkeypatch.setattr(shared, "SHARED_CELLS", 1)
+
+
+def _register(tmp_path: Path, rows: int = 300) -> Path:
+    """Agreements (the largest part) with problems in shared and unshared columns."""
+    meetings = [{"meeting_id": f"M{i}", "title": "t", "kind": "forum", "counterpart": "c"}
+                for i in range(5)]
+    agreements = [{"agreement_id": f"A{i}", "meeting_id": f"M{i % 7}", "title": "x",
+                   "party_a": "p", "kind": "weird" if i % 3 == 0 else "agreement",
+                   "signed_on": "32/13/2020" if i % 4 == 0 else None,
+                   "status": "zzz" if i % 2 else "signed", "source": "nosuch" if i % 5 == 0
+                   else None} for i in range(rows)]
+    return write_workbook(tmp_path / "register.xlsx",
+                          {"Meetings": meetings, "Agreements": agreements}, force=True)
+
+
+def _outcome(path: Path, records: bool) -> object:
+    try:
+        return json.dumps(validate_file(path, records=records).report.to_dict(),
+                          sort_keys=True, default=str)
+    except InputError as exc:
+        return exc.code, exc.message
+
+
+def _second_does(monkeypatch, tmp_path: Path, job) -> Path:
+    """The second process's part replaced by `job(raw, sheet, take, real)`; the file
+    returned is written when the second process starts on it."""
+    from reporter.validate import workbook
+
+    real, started = workbook.share, tmp_path / "second-started"
+
+    def share(raw, sheet, take, **kw):
+        started.write_text(sheet)
+        return job(raw, sheet, take, lambda: real(raw, sheet, take, **kw))
+
+    monkeypatch.setattr(workbook, "share", share)
+    return started
+
+
+def test_a_failure_to_prepare_is_reporters_not_the_files(tmp_path, monkeypatch,
+                                                        sharing) -> None:
+    """What `prepare` raises is reporter's own failure (exit 4), shared or not: the
+    workbook is not called damaged."""
+    import reporter.validate as validate
+
+    def broken(*_):
+        raise RuntimeError("the fact base broke")
+
+    monkeypatch.setattr(validate, "_prepare", broken)
+    path = _register(tmp_path)
+    with pytest.raises(RuntimeError, match="the fact base broke"):
+        validate_file(path, records=False)
+
+
+@pytest.mark.parametrize("how", ["raises", "dies", "exits", "unpicklable", "no memory"])
+def test_a_second_process_that_fails_leaves_its_columns_to_the_first(
+        tmp_path, monkeypatch, sharing, how: str) -> None:
+    def fails(raw, sheet, take, real):
+        while take() is not None:  # every column taken, none checked
+            pass
+        if how == "raises":
+            raise ValueError("a bug")
+        if how == "dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if how == "exits":
+            os._exit(0)
+        if how == "unpicklable":
+            return lambda: None
+        blocks = []
+        while True:
+            blocks.append(bytearray(2**24))
+
+    started = _second_does(monkeypatch, tmp_path, fails)
+    path = _register(tmp_path)
+    assert _outcome(path, records=False) == _outcome(path, records=True)
+    assert started.read_text() == "Agreements"

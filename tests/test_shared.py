@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,39 @@ def test_a_failure_to_prepare_is_reporters_not_the_files(tmp_path, monkeypatch,
     path = _register(tmp_path)
     with pytest.raises(RuntimeError, match="the fact base broke"):
         validate_file(path, records=False)
+
+
+def test_a_second_process_slower_than_the_stall_is_waited_for(tmp_path, monkeypatch,
+                                                              sharing) -> None:
+    """While the reader waits for a second process that works, the reader is not stuck."""
+    monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
+
+    def slow(raw, sheet, take, real):
+        end = time.monotonic() + 5
+        while time.monotonic() < end:  # busy, as a long column keeps it
+            pass
+        return real()
+
+    started = _second_does(monkeypatch, tmp_path, slow)
+    path = _register(tmp_path)
+    assert _outcome(path, records=False) == _outcome(path, records=True)
+    assert started.read_text() == "Agreements"
+
+
+def test_a_second_process_that_hangs_is_stopped_and_its_columns_checked(
+        tmp_path, monkeypatch, sharing) -> None:
+    monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
+
+    def hangs(raw, sheet, take, real):
+        take()
+        time.sleep(3600)
+
+    started = _second_does(monkeypatch, tmp_path, hangs)
+    path = _register(tmp_path)
+    for _ in range(3):  # the reader's watch and reporter's must not race
+        assert _outcome(path, records=False) == _outcome(path, records=True)
+    assert started.read_text() == "Agreements"
+    assert started.read_text() == "Agreements"
 
 
 @pytest.mark.parametrize("how", ["raises", "dies", "exits", "unpicklable", "no memory"])

@@ -41,10 +41,11 @@ class Child:
     once it has sent nothing more by the time the job asks: send before reading items)."""
 
     def __init__(self, job: Callable[..., Iterable[Any]], *, cpu_seconds: int | None = None,
-                 inbox: bool = False):
+                 inbox: bool = False, stall_seconds: float | None = None):
         self.job = job
         self.cpu_seconds = cpu_seconds  # a ceiling on the child's CPU time, if any
         self.inbox = inbox
+        self.stall_seconds = stall_seconds  # how long it may stand still (STALL_SECONDS)
         self.pid = 0
         self.pipe: BinaryIO | None = None
         self.outbox: socket.socket | None = None  # to the child's inbox (non-blocking)
@@ -66,7 +67,7 @@ class Child:
             yield from self._job(lambda: self.sent.popleft() if self.sent else None)()
             return
         assert self.pipe is not None
-        watched = io.BufferedReader(_Watched(self.pipe, self.pid), 1 << 16)
+        watched = io.BufferedReader(_Watched(self.pipe, self.pid, self.stall_seconds), 1 << 16)
         pipe = source(watched) if source else watched
         while True:
             try:
@@ -86,7 +87,7 @@ class Child:
             return
         assert self.outbox is not None
         _write_watched(self.outbox, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL),
-                       self.pid)
+                       self.pid, self.stall_seconds)
 
     def close(self) -> None:
         if self.outbox is not None:
@@ -143,24 +144,25 @@ class _Watched(io.RawIOBase):
     So while no data comes, the child's CPU time is watched (_Stall); when it stands still
     for STALL_SECONDS, the child is stopped and the read ends as if it had died."""
 
-    def __init__(self, pipe: BinaryIO, pid: int):
-        self.pipe, self.pid = pipe, pid
+    def __init__(self, pipe: BinaryIO, pid: int, seconds: float | None = None):
+        self.pipe, self.pid, self.seconds = pipe, pid, seconds
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        stall = _Stall(self.pid)
+        stall = _Stall(self.pid, self.seconds)
         while not select.select([self.pipe], [], [], 1.0)[0]:
             if stall.stopped():
                 return 0  # end of file: the caller finds the child dead
         return self.pipe.readinto(buffer)
 
 
-def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
+def _write_watched(outbox: socket.socket, data: bytes, pid: int,
+                   seconds: float | None = None) -> None:
     """Write to a child's inbox (non-blocking) as it reads; a child that stands still
     meanwhile is stopped (as _Watched), and what it said is then read as a death."""
-    view, stall = memoryview(data), _Stall(pid)
+    view, stall = memoryview(data), _Stall(pid, seconds)
     while view:
         if not select.select([], [outbox], [], 1.0)[1]:
             if stall.stopped():
@@ -175,18 +177,20 @@ def _write_watched(outbox: socket.socket, data: bytes, pid: int) -> None:
 
 
 class _Stall:
-    """Whether a child that has sent or taken nothing for a while still uses CPU."""
+    """Whether a child that has sent or taken nothing for a while still uses CPU (it, or a
+    process it started: the cell reader waits for its second process, shared.py)."""
 
-    def __init__(self, pid: int):
-        self.pid, self.still, self.last = pid, 0.0, _cpu_time(pid)
+    def __init__(self, pid: int, seconds: float | None = None):
+        self.pid, self.seconds = pid, seconds
+        self.still, self.last = 0.0, _cpu_time(pid)
 
     def stopped(self) -> bool:
         """Called after each second of silence: True (and the child stopped) once it has
-        used no CPU for STALL_SECONDS."""
+        used no CPU for STALL_SECONDS (or the child's own `seconds`)."""
         now = _cpu_time(self.pid)
         self.still = self.still + 1.0 if now == self.last else 0.0
         self.last = now
-        if self.still < STALL_SECONDS:
+        if self.still < (STALL_SECONDS if self.seconds is None else self.seconds):
             return False
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -194,13 +198,26 @@ class _Stall:
 
 
 def _cpu_time(pid: int) -> int:
-    """A process's CPU time so far, in clock ticks (-1 once it is gone)."""
+    """A process's CPU time so far, with that of the processes it started and has not
+    waited for, in clock ticks (-1 once it is gone)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
+        own = int(fields[11]) + int(fields[12])
     except (OSError, IndexError, ValueError):
         return -1
+    return own + sum(max(_cpu_time(c), 0) for c in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (every thread's), as far as /proc says (none when the
+    kernel does not list them)."""
+    out: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as f:
+                out += map(int, f.read().split())
+    return out
 
 
 class _Inbox:

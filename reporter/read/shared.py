@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import child as _child
 from .child import CHILD_MEMORY, Child, ChildDied, more_memory
 
 #: A last sheet of at least this many cells (its rows times its columns) is shared: below
@@ -78,8 +79,11 @@ class Second:
             self.tickets, write = os.pipe()
             os.write(write, bytes(range(pieces)))
             os.close(write)  # once every piece is taken, reading the pipe ends
+            # Given up on sooner than the reader is (child.py), so that the reader, waiting
+            # for a second process that hangs, stops it and goes on before it looks stuck.
             self.child = Child(lambda receive: _second(self.sharing, name, sheet, rows, order,
-                                                       self.take, receive), inbox=True)
+                                                       self.take, receive), inbox=True,
+                               stall_seconds=_child.STALL_SECONDS / 2)
         except OSError:  # no second process (too many, no memory): the reader checks alone
             self.stop()
             return

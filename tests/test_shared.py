@@ -139,3 +139,21 @@ def test_a_second_process_that_fails_leaves_its_columns_to_the_first(
     path = _register(tmp_path)
     assert _outcome(path, records=False) == _outcome(path, records=True)
     assert started.read_text() == "Agreements"
+
+
+def test_without_fork_no_second_process_is_made(tmp_path, monkeypatch, sharing) -> None:
+    """Without fork a Child runs its job here, when its items are read: a second process
+    would make the largest sheet's rows a second time in this process, for nothing."""
+    made = []
+    real = shared.Child
+
+    def counted(*args, **kwargs):
+        made.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(shared, "Child", counted)
+    path = _register(tmp_path)
+    want = _outcome(path, records=True)
+    monkeypatch.setattr(child, "FORKS", False)
+    assert _outcome(path, records=False) == want
+    assert made == []

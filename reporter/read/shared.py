@@ -66,7 +66,8 @@ class Second:
         """Start a second process on the last sheet (python-calamine's, parsed, not yet made
         into rows) if it is large enough and its check can be shared; `rows` are those of
         the sheets read before it, in reading order (`order`, positions in the workbook's)."""
-        if self.sharing is None or sheet.height * sheet.width < SHARED_CELLS:
+        if (self.sharing is None or sheet.height * sheet.width < SHARED_CELLS
+                or not _child.FORKS):  # without fork, its job would run here, after ours
             return
         try:
             pieces = self.sharing.pieces(name)

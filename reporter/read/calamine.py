@@ -206,8 +206,9 @@ def _sheets(data: bytes, sheets: list[str], last: Callable[[str, Any], None] | N
             kept: list[Any] | None = None):
     """Each sheet's rows, or the first failure as ("error", (kind, message)). `last(name,
     sheet)` is called with the last sheet once parsed, before it is made into rows. With
-    `kept`, python-calamine's workbook and sheets go there instead of being freed (which
-    takes a tenth of a second for a large one), to be freed once the caller is done."""
+    `kept`, python-calamine's workbook and last sheet (the largest part) go there instead of
+    being freed (which takes a tenth of a second for a large one), to be freed once the
+    caller is done; the other sheets' grids are freed as they are read, as without it."""
     import python_calamine as pc
 
     try:
@@ -219,8 +220,8 @@ def _sheets(data: bytes, sheets: list[str], last: Callable[[str, Any], None] | N
             if last is not None and i == len(sheets) - 1:
                 last(name, sheet)
             rows = sheet.to_python(skip_empty_area=False)
-            if kept is not None:
-                kept.append(sheet)
+            if kept is not None and i == len(sheets) - 1:  # the others' grids are freed now:
+                kept.append(sheet)  # kept all, five sheets at the area limit took 1.2 GiB
             del sheet  # else the grid is freed before the rows are sent
             yield ("rows", rows)
         if kept is None:

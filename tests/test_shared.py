@@ -157,3 +157,50 @@ def test_without_fork_no_second_process_is_made(tmp_path, monkeypatch, sharing) 
     monkeypatch.setattr(child, "FORKS", False)
     assert _outcome(path, records=False) == want
     assert made == []
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_reporter_stopped_stops_both_readers(tmp_path, how: signal.Signals) -> None:
+    """reporter killed (or interrupted) while the second process works: the cell reader and
+    its second process end too, nothing is left checking for nobody."""
+    import subprocess
+    import sys
+
+    path, pids = _register(tmp_path), tmp_path / "pids"
+    code = f"""if True:
+        import os, time
+        from reporter.read import shared
+        from reporter.validate import validate_file, workbook
+        shared.SHARED_CELLS = 1
+        def share(raw, sheet, take, **kw):
+            with open({str(pids)!r}, "w") as f:
+                f.write(f"{{os.getppid()}} {{os.getpid()}}")
+            while True:  # busy: neither process is stopped as stuck
+                pass
+        workbook.share = share
+        validate_file({str(path)!r}, records=False)
+    """
+    run = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
+    try:
+        while not (pids.exists() and pids.read_text()):
+            assert run.poll() is None, "reporter ended before the second process started"
+            time.sleep(0.05)
+        reader, second = map(int, pids.read_text().split())
+        assert not _gone(reader) and not _gone(second)
+        run.send_signal(how)
+        assert run.wait(30) != 0
+        deadline = time.monotonic() + 20
+        while not (_gone(reader) and _gone(second)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(reader) and _gone(second)
+    finally:
+        run.kill()
+        run.wait()

@@ -204,3 +204,46 @@ def test_reporter_stopped_stops_both_readers(tmp_path, how: signal.Signals) -> N
     finally:
         run.kill()
         run.wait()
+
+
+def test_no_second_process_to_be_had_the_reader_checks_alone(tmp_path, monkeypatch,
+                                                              sharing) -> None:
+    import errno
+
+    def refused(*_, **__):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    path = _register(tmp_path)
+    want = _outcome(path, records=True)
+    monkeypatch.setattr(shared, "Child", refused)
+    assert _outcome(path, records=False) == want
+
+
+def test_the_values_limit_refuses_exactly_what_build_refuses(tmp_path, monkeypatch,
+                                                             sharing) -> None:
+    """The rows are held to the values limit where the check is shared as where it is not:
+    at the last size `build` refuses, and the first it reads."""
+    from reporter.read import read_workbook
+    from reporter.schema import LIMITS, READ_SHEETS
+
+    path = _register(tmp_path)
+
+    def refused_at(limit: int) -> bool:
+        monkeypatch.setitem(LIMITS, "values_bytes", limit)
+        try:
+            read_workbook(path, sheets=READ_SHEETS)
+        except InputError:
+            return True
+        return False
+
+    low, high = 0, 2**24
+    assert refused_at(low) and not refused_at(high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if refused_at(middle) else (low, middle)
+    outcomes = []
+    for limit in (low, high):
+        monkeypatch.setitem(LIMITS, "values_bytes", limit)
+        outcomes.append(_outcome(path, records=False))
+        assert outcomes[-1] == _outcome(path, records=True)
+    assert outcomes[0][0] == "too-much-text" and outcomes[1].startswith("{")

@@ -52,6 +52,38 @@ def test_a_child_that_hangs_is_stopped(monkeypatch) -> None:
     assert exc.value.signal == signal.SIGKILL
 
 
+def test_a_child_waiting_for_a_process_of_its_own_that_works_is_not_stopped(monkeypatch) -> None:
+    """The cell reader waits for the second process it started (shared.py): while that one
+    uses CPU, neither is stuck."""
+    monkeypatch.setattr(child, "STALL_SECONDS", 2.0)
+
+    def busy():
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            pass
+        yield ("done", 1)
+
+    def job():
+        with Child(busy) as second:
+            yield from second.items()
+
+    with Child(job) as job_:
+        assert list(job_.items()) == [("done", 1)]
+
+
+def test_a_child_may_be_given_less_time_to_stand_still(monkeypatch) -> None:
+    """Past the guard's minute, were its own time ignored."""
+    monkeypatch.setattr(child, "STALL_SECONDS", 3600.0)
+
+    def job():
+        time.sleep(3600)
+        yield ("n", 1)
+
+    with Child(job, stall_seconds=1.0) as job_, pytest.raises(ChildDied) as exc:
+        list(job_.items())
+    assert exc.value.signal == signal.SIGKILL
+
+
 def test_the_child_cannot_take_more_memory_than_its_ceiling(monkeypatch) -> None:
     monkeypatch.setattr(child, "CHILD_MEMORY", 256 * 2**20)
 

@@ -181,6 +181,26 @@ def test_a_sheet_at_the_area_limit_is_read_in_bounded_memory(tmp_path: Path) -> 
     assert peak < 1024, peak
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="the cell reader's ceiling is Linux's")
+def test_validate_reads_every_sheet_at_the_area_limit_as_build_does(tmp_path: Path) -> None:
+    """A1 and Z230000 on every data sheet: python-calamine's grid of each takes about 190 MB.
+    The reader that checks keeps no more of them than the one that sends the rows, so a
+    file `build` reads is not refused by `validate` as needing more than 1 GiB."""
+    from reporter.validate import validate_file
+
+    def far(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>",
+                           b'<row r="230000"><c r="Z230000"><v>1</v></c></row></sheetData>')
+
+    data = {f"xl/worksheets/sheet{i}.xml" for i in range(2, 2 + len(DATA_SHEETS))}
+    path = _rezip(tmp_path / "area5.xlsx", [(info, far(blob) if info.filename in data else blob)
+                                            for info, blob in _sample_parts()])
+    kept = validate_file(path).report
+    assert [p.row for p in kept.errors if p.code == "required"][:1] == [230000]
+    assert validate_file(path, records=False).report.to_dict() == kept.to_dict()
+
+
 def _shared_string_bomb(tmp_path: Path, cells: int) -> Path:
     """One 32,000-character shared string, used by `cells` cells: a file of a few kilobytes."""
     first, second = (letter("Agreements", h).encode() for h in ("Agreement ID", "Meeting ID"))

@@ -179,7 +179,8 @@ def _write_watched(outbox: socket.socket, data: bytes, pid: int,
 
 
 class _Stall:
-    """Whether a child that has sent or taken nothing for a while still uses CPU."""
+    """Whether a child that has sent or taken nothing for a while still uses CPU (it, or a
+    process it started: the cell reader waits for its second process, shared.py)."""
 
     def __init__(self, pid: int, seconds: float | None = None):
         self.pid, self.last, self.since = pid, _cpu_time(pid), time.monotonic()
@@ -201,32 +202,25 @@ class _Stall:
 
 
 def _cpu_time(pid: int) -> int:
-    """A process's CPU time so far, with its children's while they run (a cell reader waiting
-    for its second process is still at work), in clock ticks (-1 once it is gone)."""
-    own = _own_cpu_time(pid)
-    if own < 0:
-        return -1
-    return own + sum(max(_own_cpu_time(c), 0) for c in _children(pid))
-
-
-def _own_cpu_time(pid: int) -> int:
+    """A process's CPU time so far, with that of the processes it started and has not
+    waited for, in clock ticks (-1 once it is gone)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
+        own = int(fields[11]) + int(fields[12])
     except (OSError, IndexError, ValueError):
         return -1
+    return own + sum(max(_cpu_time(c), 0) for c in _children(pid))
 
 
 def _children(pid: int) -> list[int]:
-    """The processes `pid` started that still run (from /proc; none if it cannot tell)."""
+    """The processes `pid` started (every thread's), as far as /proc says (none when the
+    kernel does not list them)."""
     out: list[int] = []
-    try:
+    with contextlib.suppress(OSError):
         for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/children") as f:
                 out += map(int, f.read().split())
-    except (OSError, ValueError):
-        return []
     return out
 
 

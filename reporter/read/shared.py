@@ -21,15 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import child
+from . import child as _child
 from .child import CHILD_MEMORY, Child, ChildDied, more_memory
 
 #: A last sheet of at least this many cells (its rows times its columns) is shared: below
 #: it, a second process costs more than it saves.
 SHARED_CELLS = 200_000
 
-#: What the second process may take beyond its ceiling to check (as the reader may,
-#: calamine.CHECK_MEMORY).
+#: What the second process may take beyond its ceiling to check (as the reader does).
 SHARE_MEMORY = CHILD_MEMORY
 
 Take = Callable[[], int | None]
@@ -67,21 +66,25 @@ class Second:
         """Start a second process on the last sheet (python-calamine's, parsed, not yet made
         into rows) if it is large enough and its check can be shared; `rows` are those of
         the sheets read before it, in reading order (`order`, positions in the workbook's)."""
-        if not child.FORKS or self.sharing is None or sheet.height * sheet.width < SHARED_CELLS:
+        if (self.sharing is None or sheet.height * sheet.width < SHARED_CELLS
+                or not _child.FORKS):  # without fork, its job would run here, after ours
             return
-        pieces = self.sharing.pieces(name)
-        if not 0 < pieces < 256:
-            return
-        self.ready()  # no other thread may be running in a process that forks
+        try:
+            pieces = self.sharing.pieces(name)
+            if not 0 < pieces < 256:
+                return
+            self.ready()  # no other thread may be running in a process that forks
+        except Exception:  # reporter's own failure, not the sheet's: said where the check
+            return  # waits for `ready` again, as without a second process
         try:
             self.tickets, write = os.pipe()
             os.write(write, bytes(range(pieces)))
             os.close(write)  # once every piece is taken, reading the pipe ends
-            # Stopped sooner than the reader would be: a second process that stands still
-            # is stopped while the reader, waiting for it, is still given time.
+            # Given up on sooner than the reader is (child.py), so that the reader, waiting
+            # for a second process that hangs, stops it and goes on before it looks stuck.
             self.child = Child(lambda receive: _second(self.sharing, name, sheet, rows, order,
                                                        self.take, receive), inbox=True,
-                               stall_seconds=child.STALL_SECONDS / 2)
+                               stall_seconds=_child.STALL_SECONDS / 2)
         except OSError:  # no second process (too many, no memory): the reader checks alone
             self.stop()
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -137,6 +138,14 @@ def rename_meeting(wb, old: str, new: str) -> None:
         for row in ws.iter_rows(min_row=2, min_col=column, max_col=column):
             if row[0].value == old:
                 row[0].value = new
+
+
+@pytest.fixture
+def hang_alarm():
+    """A hang fails the test (a minute's alarm) instead of stopping the suite."""
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ import pytest
 from reporter.read import child
 from reporter.read.child import Child, ChildDied
 
-pytestmark = pytest.mark.skipif(not child.FORKS, reason="fork is used on Linux only")
-
-
-@pytest.fixture(autouse=True)
-def _guard():
-    """A hang fails the test (a minute's alarm) instead of stopping the suite."""
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
+pytestmark = [pytest.mark.skipif(not child.FORKS, reason="fork is used on Linux only"),
+              pytest.mark.usefixtures("hang_alarm")]
 
 
 def test_results_come_back_in_order() -> None:

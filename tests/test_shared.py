@@ -24,15 +24,8 @@ from reporter.template import write_workbook
 from reporter.validate import validate_file
 from tests.conftest import SAMPLE, add_row
 
-pytestmark = pytest.mark.skipif(not child.FORKS, reason="fork is used on Linux only")
-
-
-@pytest.fixture(autouse=True)
-def _guard():
-    """A hang fails the test (a minute's alarm) instead of stopping the suite."""
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
+pytestmark = [pytest.mark.skipif(not child.FORKS, reason="fork is used on Linux only"),
+              pytest.mark.usefixtures("hang_alarm")]
 
 
 @pytest.fixture

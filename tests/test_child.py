@@ -247,3 +247,19 @@ def test_a_child_stops_when_reporter_is_killed() -> None:
     else:
         os.kill(pid, signal.SIGKILL)
         pytest.fail("the child went on after reporter was killed")
+
+
+def test_no_process_to_be_had_leaves_nothing_open(monkeypatch) -> None:
+    """fork failing (EAGAIN: too many processes) raises, with no pipe or socket left open."""
+    import errno
+    import os
+
+    def no_fork() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    before = set(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", no_fork)
+    for inbox in (False, True):
+        with pytest.raises(OSError):
+            Child(lambda *_: iter(()), inbox=inbox)
+    assert set(os.listdir("/proc/self/fd")) == before

@@ -112,7 +112,15 @@ class Child:
         if self.inbox:
             outbox, inbox = socket.socketpair()
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had: nothing of this one is left open
+            os.close(read_end)
+            os.close(write_end)
+            if self.inbox:
+                outbox.close()
+                inbox.close()
+            raise
         if pid == 0:  # the child: never returns
             os.close(read_end)
             job = self.job

@@ -106,6 +106,21 @@ def whole(args: list[str], repeat: int) -> dict:
     return {"seconds": statistics.median(runs), "runs": runs, "rss_mib": max(peaks)}
 
 
+def alternately(first: list[str], second: list[str], repeat: int) -> tuple[dict, dict]:
+    """Two commands run in turn, `repeat` times each, each measured as `whole` does."""
+    runs: tuple[list[dict], list[dict]] = ([], [])
+    for _ in range(repeat):
+        runs[0].append(whole(first, 1))
+        runs[1].append(whole(second, 1))
+    return _together(runs[0]), _together(runs[1])
+
+
+def _together(measured: list[dict]) -> dict:
+    runs = [m["runs"][0] for m in measured]
+    return {"seconds": statistics.median(runs), "runs": runs,
+            "rss_mib": max(m["rss_mib"] for m in measured)}
+
+
 def in_process(*args: str) -> dict:
     proc = subprocess.run([sys.executable, "-m", "benchmarks.measure", *args], cwd=ROOT,
                           capture_output=True, text=True)
@@ -143,10 +158,13 @@ def measure_size(size: str, repeat: int, seed: int) -> dict:
     print(f"measuring {size} ({path.name}) ...", file=sys.stderr, flush=True)
     wb = str(path)
     r: dict = {"workbook": path.name, "bytes": path.stat().st_size}
-    r["floor_a"] = whole([sys.executable, "-c", _READ, wb], repeat)
+    # Floor (a) and validate in turn, so that the ratio compares runs made in the same
+    # conditions (what ran just before, the machine's load at the time).
+    r["floor_a"], r["validate"] = alternately([sys.executable, "-c", _READ, wb],
+                                              reporter("validate", wb, "--format", "json"),
+                                              repeat)
     r["floor_b"] = statistics.median(in_process("floor-write", wb)["seconds"]
                                      for _ in range(repeat))
-    r["validate"] = whole(reporter("validate", wb, "--format", "json"), repeat)
     r["reconcile"] = whole(reporter("reconcile", wb, "--format", "json"), repeat)
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "reports")

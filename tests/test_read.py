@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reporter.errors import InputError
-from reporter.read import check_workbook, open_package, read_workbook
+from reporter.read import check_workbook, child, open_package, read_workbook
 from reporter.schema import DATA_SHEETS, LIMITS, MEETINGS
 from tests.conftest import SAMPLE, letter
 from tests.corpus import PART, _rezip, _sample_parts
@@ -349,6 +349,21 @@ def test_a_fault_in_the_check_is_an_internal_error_with_its_traceback() -> None:
         check_workbook(SAMPLE, _faulty)
     assert "ValueError: a fault in reporter's own check" in str(exc.value)
     assert any("raise ValueError" in note for note in exc.value.__notes__)
+
+
+@pytest.mark.skipif(not child.FORKS, reason="the values are counted only when they would cross")
+def test_a_fault_of_reporters_own_code_while_reading_is_not_the_files(monkeypatch) -> None:
+    """Outside python-calamine (whose failures the reader reports as the file's), a fault in
+    the reader's own loop is reporter's: an internal error, not a damaged file."""
+    from reporter.read import calamine
+
+    def faulty(item):
+        raise TypeError("a fault in reporter's own reading loop")
+
+    monkeypatch.setattr(calamine, "sent_size", faulty)  # the reader counts each sheet's rows
+    with pytest.raises(RuntimeError) as exc:
+        check_workbook(SAMPLE, _never_called)
+    assert "TypeError: a fault in reporter's own reading loop" in str(exc.value)
 
 
 _PREPARED: list[str] = []

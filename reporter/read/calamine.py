@@ -115,33 +115,42 @@ def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Che
     ready = _Beside(prepare)
     second = Second(sharing, ready.wait)
     got: list[Rows] = []
-    sent = _Sent(counted)
-    context: Any = None
-    kept: list[Any] = []  # freed once the result is sent: on the way out, not on the way
+    kept: list[Any] = []  # python-calamine's objects, freed only once the result is sent
     try:
-        for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order),
-                                     kept):
-            if kind == "error":
-                yield kind, payload
-                return
-            if second.running:  # the last sheet: the second process can start on it now
-                context = receive()
-                second.send(context)
-            if sent.over((kind, payload)):
-                yield ("error", ("ValuesLimit", ""))
-                return
-            got.append(payload)
-        if sent.over(END):
-            yield ("error", ("ValuesLimit", ""))
-            return
-        yield ("read", None)  # if the child stops from now on, the file is not to blame
-        if not second.running:
-            context = receive()
-        if context is None:  # the parent refused the file: nothing to check
-            return
-        yield from _checking(in_order(got, order), context, check, second, ready)
+        context = yield from _read_all(data, sheets, order, second, got, kept, counted, receive)
+        if context is not None:  # else the file failed, or the parent refused it
+            yield from _checking(in_order(got, order), context, check, second, ready)
+    except MemoryError:  # reporter's own code, at the ceiling: said as the reader's
+        yield ("error", ("MemoryError", ""))
+    except Exception:  # reporter's own code (python-calamine's failures are items): not the file
+        yield ("bug", traceback.format_exc(limit=-8))
     finally:
         second.stop()
+
+
+def _read_all(data: bytes, sheets: list[str], order: list[int], second: Second,
+              got: list[Rows], kept: list[Any], counted: bool, receive: Callable[[], Any]):
+    """Read every sheet into `got`, held to the values limit, then ("read", None); return the
+    context the parent sends (None when reading failed or the parent refused the file)."""
+    sent = _Sent(counted)
+    context: Any = None
+    for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order),
+                                 kept):
+        if kind == "error":
+            yield kind, payload
+            return None
+        if second.running:  # the last sheet: the second process can start on it now
+            context = receive()
+            second.send(context)
+        if sent.over((kind, payload)):
+            yield ("error", ("ValuesLimit", ""))
+            return None
+        got.append(payload)
+    if sent.over(END):
+        yield ("error", ("ValuesLimit", ""))
+        return None
+    yield ("read", None)  # if the child stops from now on, the file is not to blame
+    return context if second.running else receive()
 
 
 def _checking(rows: list[Rows], context: Any, check: Check, second: Second,

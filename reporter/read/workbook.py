@@ -27,6 +27,7 @@ from .child import Child, ChildDied
 from .package import Package, open_package
 from .shared import Sharing, Take
 from .sheetscan import SheetScan
+from .structure import sheet_key
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta
 
@@ -56,8 +57,8 @@ class RawWorkbook:
         """A sheet by name, ignoring case and surrounding spaces."""
         if name in self.sheets:
             return self.sheets[name]
-        key = name.strip().casefold()
-        return next((s for n, s in self.sheets.items() if n.strip().casefold() == key), None)
+        key = sheet_key(name)
+        return next((s for n, s in self.sheets.items() if sheet_key(n) == key), None)
 
 
 def read_workbook(path: Path | str, *, sheets: tuple[str, ...] | None = None) -> RawWorkbook:
@@ -126,10 +127,10 @@ def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
     """
     sharing = None
     if shared is not None:
-        sharing = Sharing(shared.pieces, partial(_share_assembled, shared.share),
-                          partial(_rest_assembled, shared.rest))
+        sharing = Sharing(shared.pieces, partial(_assembled, shared.share),
+                          partial(_assembled, shared.rest))
     with open_package(Path(path)) as package, \
-            _reading(package, sheets, check=partial(_check_assembled, check), sharing=sharing,
+            _reading(package, sheets, check=partial(_assembled, check), sharing=sharing,
                      prepare=prepare) as (reader, scanner):
         return reader.checked(_Found.of(package, _scanned(package, scanner)))
 
@@ -176,18 +177,9 @@ def _assemble(rows: list[Rows], found: _Found) -> RawWorkbook:
                        recalc_on_load=found.recalc_on_load)
 
 
-def _check_assembled(check: Callable[[RawWorkbook], T], rows: list[Rows], found: _Found) -> T:
-    return check(_assemble(rows, found))
-
-
-def _share_assembled(share: Callable[..., Any], rows: list[Rows], found: _Found, sheet: str,
-                     take: Take) -> Any:
-    return share(_assemble(rows, found), sheet, take)
-
-
-def _rest_assembled(rest: Callable[..., Any], rows: list[Rows], found: _Found, sheet: str,
-                    take: Take, theirs: Callable[[], Any]) -> Any:
-    return rest(_assemble(rows, found), sheet, take, theirs)
+def _assembled(work: Callable[..., T], rows: list[Rows], found: _Found, *args: Any) -> T:
+    """`work` (a check, or its share or rest) on the workbook the rows and findings make."""
+    return work(_assemble(rows, found), *args)
 
 
 def _scan_all(package: Package, scans: list[SheetScan]):

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models import Workbook
 from ..read import RawWorkbook
+from ..read.structure import sheet_key
 from ..schema import DATA_SHEETS, MEETINGS, Kind, Sheet
 from . import Validation
 from .columns import type_columns
@@ -33,8 +34,6 @@ class Share:
     findings: Findings
     #: rows with a problem in those columns
     refused: set[int]
-    #: the fields of the columns it took
-    fields: list[str]
 
 
 @dataclass(slots=True)
@@ -61,9 +60,8 @@ def shareable(spec: Sheet) -> list[str]:
 
 
 def spec_of(sheet: str) -> Sheet | None:
-    """The data sheet a workbook's sheet name stands for (ignoring case and spaces)."""
-    key = sheet.strip().casefold()
-    return next((s for s in DATA_SHEETS if s.name.casefold() == key), None)
+    """The data sheet a workbook's sheet name stands for (as reporter finds sheets)."""
+    return next((s for s in DATA_SHEETS if sheet_key(s.name) == sheet_key(sheet)), None)
 
 
 def run(raw: RawWorkbook, *, sources: Collection[str] | None = None,
@@ -121,10 +119,9 @@ def share(raw: RawWorkbook, sheet: str, take: Callable[[], int | None], *,
     layout = find_layout(spec, raw, elsewhere) if spec is not None else None
     findings = Findings(SHEET_ORDER)
     if layout is None or layout.raw.name != sheet:
-        return Share(findings, set(), [])
+        return Share(findings, set())
     body = read_body(layout, elsewhere, {"blank_rows_skipped": 0})
-    taken, resolution = _taking(layout, body, raw, names, findings, take)
-    return Share(findings, resolution.refused, taken)
+    return Share(findings, _taking(layout, body, raw, names, findings, take).refused)
 
 
 def _own_share(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
@@ -139,8 +136,7 @@ def _shared_rest(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
                  findings: Findings, shared: Shared, resolution: Resolution) -> None:
     """Once the other sheets are done: the shareable columns the first process takes, then
     what the second found (or, without it, the columns no process checked)."""
-    resolution = _joined(resolution, _taking(layout, body, raw, names, findings,
-                                             shared.take)[1])
+    resolution = _joined(resolution, _taking(layout, body, raw, names, findings, shared.take))
     theirs = shared.theirs()
     if theirs is None:
         left = [f for f in shareable(layout.spec) if f not in resolution.values]
@@ -158,16 +154,14 @@ def _check(layout: Layout, body: Body, raw: RawWorkbook, names: Names, findings:
 
 
 def _taking(layout: Layout, body: Body, raw: RawWorkbook, names: Names, findings: Findings,
-            take: Callable[[], int | None]) -> tuple[list[str], Resolution]:
+            take: Callable[[], int | None]) -> Resolution:
     """The shareable columns this process takes, one at a time as it is free, checked."""
     spare = shareable(layout.spec)
-    taken: list[str] = []
     resolution = Resolution({}, set(), {})
     while (k := take()) is not None and k < len(spare):
-        taken.append(spare[k])
         resolution = _joined(resolution, _check(layout, body, raw, names, findings,
                                                 [spare[k]])[1])
-    return taken, resolution
+    return resolution
 
 
 def _joined(a: Resolution, b: Resolution) -> Resolution:

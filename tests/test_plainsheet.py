@@ -9,6 +9,7 @@ import dataclasses
 import io
 import os
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -17,8 +18,8 @@ import pytest
 import xlsxwriter
 
 from reporter.errors import InputError
-from reporter.read import plainsheet
-from reporter.read.plainsheet import _column_pattern, read_plain
+from reporter.read import plainsheet, sheetscan
+from reporter.read.plainsheet import _column_pattern, read_plain, well_formed
 from reporter.read.sheetscan import SheetScan, column_name, scan_sheet
 from reporter.schema import LIMITS
 
@@ -100,6 +101,11 @@ def test_plain_rows_are_read_by_the_grammar_and_found_alike() -> None:
     '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048577"/>',  # past the grid
     '<row r="01"><c r="A1"><v>1</v></c></row>',  # a leading zero
     '<row r="1" r="1"><c r="A1"><v>1</v></c></row>',  # duplicate attribute
+    '<row r="1" spans="1:2" ht="3" spans="1:2"><c r="A1"><v>1</v></c></row>',
+    '<row r="1" hidden="0" hidden="false"><c r="A1"><v>1</v></c></row>',
+    '<row r="1" x14ac:dyDescent="1" x14ac:dyDescent="1"/>',
+    '<row r="1" xm:ht="3"><c r="A1"><v>1</v></c></row>',  # a prefix but Excel's x14ac
+    '<row r="1" ht="a>b"><c r="A1"><v>1</v></c></row>',  # ">" in a row's attribute
     '<row r="1"><c r="A1" t="inlineStr"><is><r><t>rich</t></r></is></c></row>',
     '<row r="1"><c r="A1" cm="1"><v>1</v></c></row>',
     '<row r="1"><c r="A1"><v>1</v></c>',  # not closed
@@ -118,6 +124,77 @@ def test_text_the_grammar_lets_through_is_still_parsed_by_expat(text: str) -> No
     assert _plain(data) is not None
     verdict = _same(data)
     assert verdict[0] == "refused" and verdict[1] in ("malformed-xml", "xml-entities")
+
+
+# The rows above, with their text as Excel writes it (UTF-8, no character reference): these
+# are proven well-formed without expat.
+PLAIN_TEXT = PLAIN.replace("&#20159;", "亿")
+
+
+def _proven(data: bytes) -> bool:
+    at = data.index(b"<sheetData>")
+    rows = _plain(data)
+    assert rows is not None
+    return well_formed(data, at, rows.end, encoding="UTF-8", prefixes=frozenset({"x14ac"}),
+                       controls=True)
+
+
+def test_rows_proven_well_formed_never_reach_expat(monkeypatch) -> None:
+    data = _part(PLAIN_TEXT, after='<mergeCells count="1"><mergeCell ref="A7:B8"/></mergeCells>')
+    fed: list[tuple[object, bytes, bool]] = []
+    real = sheetscan.feed
+    monkeypatch.setattr(sheetscan, "feed", lambda parser, path, name, chunk, final=False: (
+        fed.append((parser, bytes(chunk), final)), real(parser, path, name, chunk, final))[1])
+    found = _outcome(data, True)
+    # the parser that reads the part to its end (another only finds where the rows start)
+    (scanner,) = {parser for parser, _, final in fed if final}
+    chunks = [chunk for parser, chunk, _ in fed if parser is scanner]
+    rows = data[data.index(b"<sheetData>"):data.index(b"</sheetData>") + 12]
+    assert _proven(data) and not any(b"<row" in chunk for chunk in chunks)
+    assert sum(map(len, chunks)) < len(data) - len(rows) + 20  # the rest, and a stand-in
+    monkeypatch.setattr(sheetscan, "feed", real)
+    assert found == _outcome(data, False) and found[0] == "Agreements"
+
+
+@pytest.mark.parametrize("text", [
+    "]]>", "&#1;", "&#65;", "&#xFFFE;", "&bogus;", "& ", "@ff@", "a\x00", "a\x1b", "\ufffe",
+    "\uffff", "@surrogate@", "@overlong@", "@cut@"])
+def test_rows_that_may_not_be_well_formed_are_left_to_expat(text: str) -> None:
+    """Anything in a text that expat might refuse: the rows are parsed by expat, which says
+    what is wrong in its words (and, for a character reference, decides)."""
+    data = _part(PLAIN_TEXT + f'<row r="9"><c r="A9" t="str"><v>{text}</v></c></row>')
+    for mark, raw in ((b"@ff@", b"\xff"), (b"@surrogate@", b"\xed\xa0\x80"),
+                      (b"@overlong@", b"\xc0\xaf"), (b"@cut@", b"\xe4\xba")):
+        data = data.replace(mark, raw)
+    assert not _proven(data)
+    _same(data)
+
+
+@pytest.mark.parametrize(("root", "before"), [
+    ("", ""),  # x14ac bound nowhere: expat refuses the unbound prefix
+    ("", '<sheetPr xmlns:x14ac="urn:x14ac"/>'),  # bound on an element already closed
+])
+def test_a_prefix_must_be_bound_where_the_rows_are(root: str, before: str) -> None:
+    data = _part('<row r="1" x14ac:dyDescent="0.25"><c r="A1"><v>1</v></c></row>',
+                 before=before).replace(b' xmlns:x14ac="urn:x14ac"', root.encode())
+    verdict = _same(data)
+    assert verdict[0] == "refused" and verdict[1] == "malformed-xml"
+
+
+@pytest.mark.parametrize("after", [
+    "<mergeCells><bad></mergeCells>", "<mergeCells/>\n\n  <x", "<pageMargins/></worksheet>",
+    '<mergeCells><mergeCell ref="A1:B2" ref="A1"/></mergeCells>', "<pageMargins/>&bogus;"])
+def test_damage_after_proven_rows_is_told_at_its_real_line_and_column(after: str) -> None:
+    """The proven rows stand in as a short empty element, so expat's count of lines and
+    columns after them would be off: such a part is scanned again in full, and told as is."""
+    body = PLAIN_TEXT.replace("\n  ", "\n\n\n    ")  # lines and columns inside the rows
+    data = _part(body, after=after)
+    assert _proven(data)
+    verdict = _same(data)
+    assert verdict[0] == "refused"
+    if verdict[1] == "malformed-xml":  # the rows end on line 5 (in the stand-in's count, 2)
+        told = re.search(r"line (\d+), column (\d+)", verdict[2])
+        assert told is not None and int(told[1]) >= 5, verdict
 
 
 @pytest.mark.parametrize(("before", "after"), [
@@ -165,9 +242,11 @@ def test_the_limits_are_judged_by_the_full_scan_in_its_own_words(monkeypatch) ->
     assert _same(_part(far))[1] == "cell-out-of-range"
 
 
-def test_mutated_parts_are_found_alike() -> None:
-    """Random damage to a plain part: whatever the bytes become, both ways agree."""
-    base = _part(PLAIN + '<row r="7"><c r="B7" t="s"><v>12</v></c></row>',
+@pytest.mark.parametrize("rows", [PLAIN, PLAIN_TEXT])
+def test_mutated_parts_are_found_alike(rows: str) -> None:
+    """Random damage to a plain part: whatever the bytes become, both ways agree (with a
+    character reference, expat parses the rows; without, they may be proven instead)."""
+    base = _part(rows + '<row r="7"><c r="B7" t="s"><v>12</v></c></row>',
                  after='<mergeCells><mergeCell ref="A9:B9"/></mergeCells>')
     alphabet = b'<>/="\' rcvtsis0123456789ABX&#;:!-\n\x01\xc3\xa9'
     rng = random.Random(20261130)
@@ -207,23 +286,24 @@ def test_the_usual_writers_sheets_take_the_grammar(tmp_path: Path) -> None:
         for i, row in enumerate(rows):
             sheet.write_row(i, 0, row)
     assert all(map(_accepted, _parts_of(path.read_bytes())))
+    assert all(map(_proven, _parts_of(path.read_bytes())))
     with xlsxwriter.Workbook(path, {"constant_memory": True}) as book:
         sheet = book.add_worksheet()
         for i, row in enumerate(rows):
             sheet.write_row(i, 0, row)
     assert all(map(_accepted, _parts_of(path.read_bytes())))
+    assert all(map(_proven, _parts_of(path.read_bytes())))  # its text inline, as UTF-8
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)
     book.save(path)
-    assert all(map(_accepted, _parts_of(path.read_bytes())))
+    assert all(map(_accepted, _parts_of(path.read_bytes())))  # its text as references: expat's
     for name in ("input/cooperation.xlsx", "templates/cooperation-template.xlsx"):
         parts = _parts_of((ROOT / name).read_bytes())
-        assert parts and all(map(_accepted, parts)), name
+        assert parts and all(map(_accepted, parts)) and all(map(_proven, parts)), name
 
 
 def test_the_column_pattern_spells_exactly_the_columns_up_to_the_limit() -> None:
-    import re
 
     names = [column_name(n) for n in range(1, 703)]
     for limit in (1, 25, 26, 27, 51, 52, 53, 100, LIMITS["columns"], 701, 702):

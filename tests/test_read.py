@@ -502,3 +502,28 @@ def test_reading_past_the_ceiling_is_said_as_such(monkeypatch, error: BaseExcept
         code, message = _refusal(read)
         assert code == "too-much-text" and message.startswith(
             "reading the cells needs more than"), message
+
+
+def test_what_the_check_of_the_parts_finds_in_the_shared_strings_reaches_the_cells(
+        tmp_path: Path) -> None:
+    """The parts are checked in the scan's process: that a shared text may hold a control
+    character (Excel's `_x001B_`) must still reach the cell check, in both readers."""
+    from reporter.validate import validate_file
+
+    raw = read_workbook(SAMPLE)
+    rows = raw.sheets["Agreements"].rows
+    title = rows[1][rows[0].index("Title")]
+    shared = f"<t>{title}</t>".encode()
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == "xl/sharedStrings.xml":
+            assert blob.count(shared) == 1
+            blob = blob.replace(shared, f"<t>{title}_x001B_[31m</t>".encode())
+        parts.append((info, blob))
+    path = _rezip(tmp_path / "esc.xlsx", parts)
+    for records in (True, False):  # read here, or checked where it was read
+        report = validate_file(path, records=records).report
+        found = [(p.code, p.sheet, p.cell) for p in report.problems
+                 if p.code == "control-characters"]
+        assert found == [("control-characters", "Agreements", f"{letter('Agreements', 'Title')}2")
+                         ], (records, found)

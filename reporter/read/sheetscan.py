@@ -25,7 +25,8 @@ formula and error texts are collected by handlers switched on for just that elem
 Most sheets are written plainly, and for them a call per element is most of the
 cost: when the part fits in memory, its `<sheetData>` is first offered to a grammar
 (plainsheet.py), and when that accepts it whole, expat parses those bytes with no
-handler at all. Anything the grammar does not accept, and any row or cell outside
+handler at all, or not at all when their text is proven well-formed (plain UTF-8, as
+Excel writes it). Anything the grammar does not accept, and any row or cell outside
 `<sheetData>` after it, is scanned as above; both ways find the same.
 """
 
@@ -36,10 +37,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from xml.parsers import expat
 
 from ..errors import InputError
 from ..schema import LIMITS, column_letter, column_number
-from .plainsheet import PlainRows, read_plain
+from .plainsheet import PlainRows, read_plain, well_formed
 from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
@@ -162,26 +164,62 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
     hint.feed(data)
+    head = _Head(scanner.parser)
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)
-    rest = 0
+    rest, skipped = 0, False
     if at is not None:
         feed(scanner.parser, path, part, view[:at])
         rows = scanner.take_plain(data, at)
         rest = at
         if rows is not None:
-            scanner.parser.StartElementHandler = None  # expat alone: it checks the bytes
-            feed(scanner.parser, path, part, view[at:rows.end])
-            scanner.parser.StartElementHandler = scanner.after_plain
+            parser = scanner.parser
+            parser.StartElementHandler = None
+            skipped = well_formed(data, at, rows.end, encoding=head.encoding,
+                                  prefixes=head.prefixes(), controls=hint.found)
+            # Rows known to be well-formed stand in as an empty <sheetData/>; else expat
+            # parses them, with no handler: it checks the bytes.
+            feed(parser, path, part, b"<sheetData/>" if skipped else view[at:rows.end])
+            parser.StartElementHandler = scanner.after_plain
             rest = rows.end
     try:
         feed(scanner.parser, path, part, view[rest:], True)
     except _Again:
         return False
+    except InputError:
+        if skipped:  # expat's line and column count the stand-in: its words on the real bytes
+            return False
+        raise
     scanner.finish()
     sheet.control = hint.found
     return True
+
+
+class _Head:
+    """What the part says before its rows that decides how their bytes are read: its
+    declared encoding, and the namespace prefixes in scope (kept by expat's handlers)."""
+
+    def __init__(self, parser: expat.XMLParserType):
+        self.encoding: str | None = None
+        self._bound: dict[str, int] = {}
+        self._declared = parser.XmlDeclHandler  # make_parser's and ControlHint's, kept
+        parser.XmlDeclHandler = self._declaration
+        parser.StartNamespaceDeclHandler = self._start
+        parser.EndNamespaceDeclHandler = self._end
+
+    def _declaration(self, version: str | None, encoding: str | None, standalone: int) -> None:
+        self._declared(version, encoding, standalone)
+        self.encoding = encoding
+
+    def _start(self, prefix: str | None, _uri: str) -> None:
+        self._bound[prefix or ""] = self._bound.get(prefix or "", 0) + 1
+
+    def _end(self, prefix: str | None) -> None:
+        self._bound[prefix or ""] -= 1
+
+    def prefixes(self) -> frozenset[str]:
+        return frozenset(p for p, n in self._bound.items() if n > 0)
 
 
 class _Found(Exception):

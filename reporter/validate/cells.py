@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
-from pydantic import AllowInfNan, Strict, StringConstraints, TypeAdapter
+from pydantic import AllowInfNan, GetCoreSchemaHandler, Strict, StringConstraints, TypeAdapter
+from pydantic_core import core_schema
 
 from ..dates import MAX_YEAR, MIN_YEAR, DateError, check_year, from_excel_serial, parse_date_text
 from ..quantities import EXACT, Quantity, QuantityError, parse_quantity
@@ -64,10 +65,27 @@ def fast_type(kind: Kind, required: bool, control: bool = True) -> Any:
     return number if required else _Empty | number
 
 
+#: What the fast path gives for a cell it does not take (which the slow path then reads).
+REFUSED = object()
+
+
+class _RefusedOnError:
+    """A cell the fast type refuses becomes REFUSED, in pydantic-core: no error is raised,
+    so a column with many such cells is not validated twice (once to find them, once
+    without them), and their errors are never made into Python objects."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler
+                                     ) -> core_schema.CoreSchema:
+        return core_schema.with_default_schema(handler(source), default=REFUSED,
+                                               on_error="default")
+
+
 @lru_cache(maxsize=64)
 def column_adapter(kind: Kind, required: bool, control: bool = True) -> TypeAdapter[Any]:
-    """A validator for a whole column: a list of cells of one kind."""
-    return TypeAdapter(list[fast_type(kind, required, control)])  # type: ignore[misc]
+    """A validator for a whole column: a list of cells of one kind, each typed or REFUSED."""
+    cell = Annotated[fast_type(kind, required, control), _RefusedOnError]  # type: ignore[misc]
+    return TypeAdapter(list[cell])  # type: ignore[valid-type]
 
 
 # --- the slow path ------------------------------------------------------------------------

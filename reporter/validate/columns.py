@@ -1,9 +1,9 @@
 """Typing a sheet's cells: each becomes its column's type, or a problem at the cell.
 
 A column at a time: its cells go to pydantic in bulk first (`cells.column_adapter`,
-run in pydantic-core); only the cells it rejects, and cells holding formulas or
-errors, go one by one through `cells.convert`, which accepts what staff commonly
-type and explains the rest.
+run in pydantic-core); only the cells it refuses (REFUSED in its place), and cells
+holding formulas or errors, go one by one through `cells.convert`, which accepts what
+staff commonly type and explains the rest.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..read import RawWorkbook
-from .cells import INVALID, column_adapter, convert
+from .cells import INVALID, REFUSED, column_adapter, convert
 from .layout import Body, Layout
 from .report import Findings
 
@@ -49,34 +47,17 @@ def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Finding
         column = spec.columns[k]
         values = cells[k] if fields is not None else list(cells[k])  # a list of its own
         adapter = column_adapter(column.kind, column.required, layout.raw.control)
+        typed = adapter.validate_python(values)  # a new list
         slow = {i for (i, j) in flagged if j == k}
-        try:
-            typed = adapter.validate_python(values if not slow else _without(values, slow))
-        except ValidationError as exc:
-            kept = [i for i in range(len(values)) if i not in slow] if slow else None
-            slow |= {kept[e["loc"][0]] if kept else e["loc"][0]  # type: ignore[index]
-                     for e in exc.errors(include_url=False, include_context=False,
-                                         include_input=False)}
-            typed = adapter.validate_python(_without(values, slow))
-        if not slow:
-            out[column.field] = typed
-            continue
-        good = iter(typed)
-        merged = []
-        for i, value in enumerate(values):
-            if i not in slow:
-                merged.append(next(good))
-                continue
-            cell = _one_cell(layout, k, numbers[i], value, flagged.get((i, k)), raw, findings)
+        if REFUSED in typed:
+            slow.update(i for i, v in enumerate(typed) if v is REFUSED)
+        for i in sorted(slow):
+            cell = _one_cell(layout, k, numbers[i], values[i], flagged.get((i, k)), raw, findings)
             if cell is INVALID:
                 bad.add(i)
-            merged.append(cell)
-        out[column.field] = merged
+            typed[i] = cell
+        out[column.field] = typed
     return TypedColumns(numbers, out, bad)
-
-
-def _without(values: list[Any], skip: set[int]) -> list[Any]:
-    return [v for i, v in enumerate(values) if i not in skip]
 
 
 def _one_cell(layout: Layout, k: int, n: int, value: Any, flag: Any, raw: RawWorkbook,

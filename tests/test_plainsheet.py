@@ -126,8 +126,8 @@ def test_text_the_grammar_lets_through_is_still_parsed_by_expat(text: str) -> No
     assert verdict[0] == "refused" and verdict[1] in ("malformed-xml", "xml-entities")
 
 
-# The rows above, with their text as Excel writes it (UTF-8, no character reference): these
-# are proven well-formed without expat.
+# The rows above, with their text as Excel writes it (UTF-8) rather than as openpyxl does (a
+# reference for each Chinese character): both are proven well-formed without expat.
 PLAIN_TEXT = PLAIN.replace("&#20159;", "亿")
 
 
@@ -157,11 +157,13 @@ def test_rows_proven_well_formed_never_reach_expat(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "]]>", "&#1;", "&#65;", "&#xFFFE;", "&bogus;", "& ", "@ff@", "a\x00", "a\x1b", "\ufffe",
-    "\uffff", "@surrogate@", "@overlong@", "@cut@"])
+    "]]>", "&#1;", "&#65;", "&#xFFFE;", "&#x4EBF;", "&#020159;", "&#55296;", "&#65535;",
+    "&#99999999;", "&bogus;", "& ", "&amp", "@ff@", "a\x00", "a\x1b", "\ufffe", "\uffff",
+    "@surrogate@", "@overlong@", "@cut@"])
 def test_rows_that_may_not_be_well_formed_are_left_to_expat(text: str) -> None:
-    """Anything in a text that expat might refuse: the rows are parsed by expat, which says
-    what is wrong in its words (and, for a character reference, decides)."""
+    """Anything in a text that expat might refuse, and any character reference but the
+    common ones (decimal, 1,000 to 49,999): the rows are parsed by expat, which says what is
+    wrong in its words, or accepts them."""
     data = _part(PLAIN_TEXT + f'<row r="9"><c r="A9" t="str"><v>{text}</v></c></row>')
     for mark, raw in ((b"@ff@", b"\xff"), (b"@surrogate@", b"\xed\xa0\x80"),
                       (b"@overlong@", b"\xc0\xaf"), (b"@cut@", b"\xe4\xba")):
@@ -244,8 +246,8 @@ def test_the_limits_are_judged_by_the_full_scan_in_its_own_words(monkeypatch) ->
 
 @pytest.mark.parametrize("rows", [PLAIN, PLAIN_TEXT])
 def test_mutated_parts_are_found_alike(rows: str) -> None:
-    """Random damage to a plain part: whatever the bytes become, both ways agree (with a
-    character reference, expat parses the rows; without, they may be proven instead)."""
+    """Random damage to a plain part: whatever the bytes become, both ways agree (whether the
+    rows are proven well-formed, or left to expat)."""
     base = _part(rows + '<row r="7"><c r="B7" t="s"><v>12</v></c></row>',
                  after='<mergeCells><mergeCell ref="A9:B9"/></mergeCells>')
     alphabet = b'<>/="\' rcvtsis0123456789ABX&#;:!-\n\x01\xc3\xa9'
@@ -297,7 +299,8 @@ def test_the_usual_writers_sheets_take_the_grammar(tmp_path: Path) -> None:
     for row in rows:
         book.active.append(row)
     book.save(path)
-    assert all(map(_accepted, _parts_of(path.read_bytes())))  # its text as references: expat's
+    assert all(map(_accepted, _parts_of(path.read_bytes())))
+    assert all(map(_proven, _parts_of(path.read_bytes())))  # Chinese text as references
     for name in ("input/cooperation.xlsx", "templates/cooperation-template.xlsx"):
         parts = _parts_of((ROOT / name).read_bytes())
         assert parts and all(map(_accepted, parts)) and all(map(_proven, parts)), name

@@ -3,11 +3,11 @@
     python -m benchmarks.independent OUT.xlsx --meetings 50 --agreements 100000 --metrics 2500
 
 The benchmark must not be met only on files reporter's own generator writes. This
-one is written by openpyxl (shared strings, its own XML), with its own text model
-(Chinese-heavy, long and short cells), and with what people type by hand: list
-values in another case, dates and numbers typed as text, spaces at the ends of
-cells, blank rows, a column reporter does not know, no Lists sheet. It is valid
-(warnings only), so it can be built too.
+one is written by openpyxl (write-only: inline strings, each Chinese character as a
+character reference), with its own text model (Chinese-heavy, long and short cells),
+and with what people type by hand: list values in another case, dates and numbers
+typed as text, spaces at the ends of cells, blank rows, a column reporter does not
+know, no Lists sheet. It is valid (warnings only), so it can be built too.
 """
 
 from __future__ import annotations

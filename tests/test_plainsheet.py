@@ -172,6 +172,21 @@ def test_rows_that_may_not_be_well_formed_are_left_to_expat(text: str) -> None:
     _same(data)
 
 
+def test_a_character_cut_by_plain_text_between_pieces_is_not_proven(monkeypatch) -> None:
+    """The proof reads the rows a piece at a time: the two halves of a character with ASCII
+    between them, in three pieces, are not one character."""
+    monkeypatch.setattr(plainsheet, "_PIECE", 64)
+    data = _part(PLAIN_TEXT + '<row r="9"><c r="A9" t="str"><v>@a@' + "x" * 192
+                 + "@b@</v></c></row>")
+    head, at = data.index(b"<sheetData>"), data.index(b"@a@")
+    pad = (-(at + 2 - head)) % 64  # the first half ends a piece, the second starts one
+    data = data.replace(b"@a@", b"y" * pad + b"\xe4\xba").replace(b"@b@", b"\xbf")
+    assert (data.index(b"\xbf", at) - head) % 64 == 0
+    assert not _proven(data)
+    verdict = _same(data)
+    assert verdict[0] == "refused" and verdict[1] == "malformed-xml"
+
+
 @pytest.mark.parametrize(("root", "before"), [
     ("", ""),  # x14ac bound nowhere: expat refuses the unbound prefix
     ("", '<sheetPr xmlns:x14ac="urn:x14ac"/>'),  # bound on an element already closed

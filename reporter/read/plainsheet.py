@@ -169,11 +169,12 @@ def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str 
         piece = data[at:min(at + _PIECE, end)]
         if controls and len(piece.translate(None, _FORBIDDEN)) != len(piece):
             return False
-        if piece.isascii():
-            continue
-        if declared != "UTF-8":
-            return False
-        plain = False
+        if plain:  # ASCII so far; after, every piece is decoded (a character may span two)
+            if piece.isascii():
+                continue
+            if declared != "UTF-8":
+                return False
+            plain = False
         try:  # strict, as expat: no surrogates, no overlong forms
             decoder.decode(piece)
         except UnicodeDecodeError:

@@ -17,10 +17,10 @@ filled cells (and their columns), and each fact is read off the bytes with no se
 reading possible.
 
 What the grammar leaves open is the text: references, characters, the encoding, "]]>".
-`well_formed` settles those for the common case (UTF-8 or references to common
-characters) with a few passes over the bytes at memory speed; then expat need not parse the rows at
-all (sheetscan.py), which took a third of the scan. Anything it cannot settle, expat
-parses and judges.
+`well_formed` settles those for the common case (UTF-8, or references to common
+characters) with a few passes over the bytes at memory speed; then expat need not parse
+the rows at all (sheetscan.py), which took a third of the scan. Whatever it cannot
+settle, expat parses and judges.
 """
 
 from __future__ import annotations

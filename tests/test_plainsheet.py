@@ -380,3 +380,18 @@ def test_libreoffice_sheets_take_the_grammar(tmp_path: Path) -> None:
                     str(source)], check=True, capture_output=True, timeout=120)
     parts = _parts_of((tmp_path / "out" / "cooperation.xlsx").read_bytes())
     assert parts and b'hidden="false"' in parts[0] and all(map(_accepted, parts))
+
+
+def test_a_character_cut_by_a_piece_of_plain_bytes_is_not_proven() -> None:
+    """well_formed reads the bytes a piece at a time and lets plain ASCII pieces by: a
+    character's first byte ending one piece and its last bytes starting the piece after an
+    ASCII one must not be read as whole (expat sees the bytes between)."""
+    piece = plainsheet._PIECE
+    data = _part(PLAIN_TEXT + '<row r="9"><c r="A9" t="str"><v>@</v></c></row>')
+    at, hole = data.index(b"<sheetData>"), data.index(b"@")
+    text = b"a" * (piece - 1 - (hole - at)) + b"\xe4" + b"b" * piece + b"\xba\xbf"
+    data = data.replace(b"@", text)
+    assert data[at + piece - 1:at + piece] == b"\xe4"
+    assert data[at + 2 * piece:at + 2 * piece + 2] == b"\xba\xbf"
+    assert not _proven(data)
+    assert _same(data)[:2] == ("refused", "malformed-xml")

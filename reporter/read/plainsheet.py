@@ -170,6 +170,8 @@ def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str 
         if controls and len(piece.translate(None, _FORBIDDEN)) != len(piece):
             return False
         if piece.isascii():
+            if decoder.getstate()[0]:  # a character begun in the piece before, cut short
+                return False
             continue
         if declared != "UTF-8":
             return False

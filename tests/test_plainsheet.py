@@ -413,3 +413,16 @@ def test_a_row_of_many_attributes_is_not_a_quadratic_search() -> None:
              ' outlineLevel="1" collapsed="0" thickTop="0" thickBot="0" ph="0"'
              ' x14ac:dyDescent="0.25"')
     assert _plain(_part(f'<row r="1"{excel}><c r="A1"><v>1</v></c></row>')) is not None
+
+
+@pytest.mark.parametrize("rows", [PLAIN, PLAIN_TEXT])
+@pytest.mark.parametrize(("before", "after"), [
+    ('<c r="A1"><f>SUM(', ")</f></c>"),  # a formula's text, open when the rows start
+    ('<c r="B2"><f>x', "</f></c>"),
+    ('<c r="A1"><f>x</f><is>', "</is></c>"),
+])
+def test_a_text_being_collected_when_the_rows_start_is_collected_as_ever(
+        rows: str, before: str, after: str) -> None:
+    """The full scan collects a formula's text up to the next end tag, inside the rows: with
+    the rows standing in as an empty <sheetData/>, it ended there, with less text."""
+    _same(_part(rows, before=before, after=after))

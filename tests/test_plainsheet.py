@@ -426,3 +426,55 @@ def test_a_text_being_collected_when_the_rows_start_is_collected_as_ever(
     """The full scan collects a formula's text up to the next end tag, inside the rows: with
     the rows standing in as an empty <sheetData/>, it ended there, with less text."""
     _same(_part(rows, before=before, after=after))
+
+
+def test_what_is_proven_well_formed_expat_accepts(monkeypatch) -> None:
+    """Random text in the rows (pieces of characters, references, "]]", controls), read a
+    few bytes at a time so that characters are cut between pieces: whatever well_formed
+    proves, expat accepts."""
+    from xml.parsers import expat
+
+    atoms = [b"a", b" ", b"\n", b"\r", b">", b"]", b"]]", b"&amp;", b"&#1000;", b"&#20159;", b"&",
+             b"#", b";", b"\xc3\xa9", b"\xe4\xba\xbf", b"\xf0\x9f\x98\x80", b"\xef\xbf\xbe",
+             b"\xed\xa0\x80", b"\xc0\xaf", b"\xe4", b"\xba", b"\xbf", b"\xf0", b"\x00", b"\x1b",
+             b"\x7f", b"\xff"]
+    rng = random.Random(20261201)
+    proven = 0
+    for _ in range(20_000):
+        monkeypatch.setattr(plainsheet, "_PIECE", rng.randint(1, 12))
+        texts = [b"".join(rng.choices(atoms, k=rng.randint(0, 6))) for _ in range(3)]
+        value = re.sub(rb'[&"<>]', b"", texts[0])
+        data = _part("@").replace(b"@", b'<row r="1" ht="' + value + b'"><c r="A1" t="str"><v>'
+                                  + texts[1] + b'</v></c><c r="B1" t="inlineStr"><is><t>'
+                                  + texts[2] + b"</t></is></c></row>")
+        if _plain(data) is None or not _proven(data):
+            continue
+        proven += 1
+        expat.ParserCreate(namespace_separator=" ").Parse(data, True)  # raises if not
+    assert proven > 300
+
+
+def test_elements_open_around_the_rows_are_found_alike() -> None:
+    """<sheetData> inside whatever a hostile part opens before it (a cell, a formula, an
+    inline text, a row) and closes after it, with other elements on either side."""
+    opened = ['<c r="A1">', '<c r="B2" t="e">', '<c r="C1" t="s">', "<c>", "<f>", "<f>x", "<is>",
+              "<t>", "<extLst>", "<sheetPr>", '<y:f xmlns:y="urn:y">', "<mergeCells>",
+              '<row r="1">', "<v>", "<a>"]
+    leaves = ['<mergeCell ref="A1:B2"/>', '<c r="A1"/>', "<f>1</f>", "<v>1</v>", "text",
+              '<row r="3"/>', "<pageMargins/>", '<c r="D4"><v>2</v></c>', "<sheetData/>",
+              '<c r="A1" t="e"><v>#N/A</v></c>', '<c r="A1"><f>y</f></c>', "<!-- c -->"]
+    rng = random.Random(20261202)
+    for _ in range(600):
+        stack, before, after = [], "", ""
+        for _ in range(rng.randint(0, 4)):
+            if rng.random() < 0.5:
+                tag = rng.choice(opened)
+                before += tag
+                stack.append(tag[1:].split(" ")[0].split(">")[0])
+            else:
+                before += rng.choice(leaves)
+        for _ in range(rng.randint(0, 3)):
+            after += f"</{stack.pop()}>" if stack and rng.random() < 0.6 else rng.choice(leaves)
+        after += "".join(f"</{name}>" for name in reversed(stack))
+        rows = rng.choice([PLAIN, PLAIN_TEXT, '<row r="5"><c r="A5"><v>1</v></c></row>', ""])
+        _same(_part(rows, before=before, after=after))

@@ -55,7 +55,9 @@ _SPACE = rb"[ \t\r\n]*+"
 _TEXT = rb"[^<]*+"  # what is in it: well_formed, or expat
 # Any attribute but r, xmlns and hidden, which is only let through saying "not hidden"
 # (LibreOffice writes hidden="false" on every row); none twice (the look-ahead to the
-# tag's end: no value holds ">"), and no namespace prefix but Excel's x14ac.
+# tag's end: no value holds ">"), and no namespace prefix but Excel's x14ac. At most
+# 16 (Excel writes a dozen): each look-ahead reads to the tag's end, so more would cost
+# the square of the tag's length.
 _ROW_ATTRIBUTE = (rb'(?: (?!r=|hidden=|xmlns=)(?P<name>[A-Za-z_][A-Za-z0-9_.-]*+|x14ac:dyDescent)'
                   rb'="[^"<&>]*+"(?![^>]* (?P=name)=)'
                   rb'| hidden="(?:0|false)"(?![^>]* hidden=))')
@@ -67,7 +69,7 @@ _CELL = (
     rb'| t="inlineStr"(?:><is><t(?: xml:space="preserve")?>' + _TEXT + rb"</t></is></c>|"
     + _EMPTY + rb"))"
 )
-_ROW = (rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTE + rb"*+(?:/>|>(?:" + _SPACE
+_ROW = (rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ROW_ATTRIBUTE + rb"{0,16}+(?:/>|>(?:" + _SPACE
         + _CELL + rb")*+" + _SPACE + rb"</row>)")
 _SHEET_DATA = re.compile(rb"<sheetData>(?:" + _SPACE + _ROW + rb")*+" + _SPACE + rb"</sheetData>")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
@@ -169,12 +171,13 @@ def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str 
         piece = data[at:min(at + _PIECE, end)]
         if controls and len(piece.translate(None, _FORBIDDEN)) != len(piece):
             return False
-        if plain:  # ASCII so far; after, every piece is decoded (a character may span two)
-            if piece.isascii():
-                continue
-            if declared != "UTF-8":
+        if piece.isascii():
+            if decoder.getstate()[0]:  # a character begun in the piece before, cut short
                 return False
-            plain = False
+            continue
+        if declared != "UTF-8":
+            return False
+        plain = False
         try:  # strict, as expat: no surrogates, no overlong forms
             decoder.decode(piece)
         except UnicodeDecodeError:

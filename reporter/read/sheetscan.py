@@ -356,8 +356,8 @@ class _Scanner:
     def take_plain(self, data: bytearray, at: int) -> PlainRows | None:
         """The <sheetData> at `at`, if the grammar accepts it and it is within every limit
         (else the handler scans it, and refuses it in its own words); counted as scanned."""
-        if self.counts()[0] or self.last_row_seen:
-            return None  # cells or rows before it: rare, and the handler's to judge
+        if self.counts()[0] or self.last_row_seen or self.parser.EndElementHandler:
+            return None  # cells, rows or a text being collected before it: the handler's
         rows = read_plain(data, at, most_cells=self.cells_left, most_rows=MAX_ROWS)
         if rows is None or not (
                 rows.last_filled_row <= LIMITS["rows"] + 20

@@ -527,3 +527,27 @@ def test_what_the_check_of_the_parts_finds_in_the_shared_strings_reaches_the_cel
                  if p.code == "control-characters"]
         assert found == [("control-characters", "Agreements", f"{letter('Agreements', 'Title')}2")
                          ], (records, found)
+
+
+def test_an_enormous_text_in_another_part_is_said_to_need_memory(monkeypatch,
+                                                                    tmp_path: Path) -> None:
+    """The other parts are checked in the scan's process, under its memory ceiling: expat
+    running out there on one enormous attribute is a memory refusal, not damage."""
+    from tests.conftest import run_cli
+
+    monkeypatch.setattr(child, "CHILD_MEMORY", 48 * 2**20)  # the children fork with it
+    parts = []
+    for info, blob in _sample_parts():
+        if info.filename == "docProps/app.xml":
+            blob = blob.replace(b"<Application>", b'<Application x="' + b"x" * 60_000_000
+                                + b'">', 1)
+            assert len(blob) > 60_000_000
+        parts.append((info, blob))
+    path = _rezip(tmp_path / "big.xlsx", parts, zipfile.ZIP_STORED)  # no zip bomb
+    for command in ("validate", "build"):
+        result = run_cli(command, path, "--format", "json") if command == "validate" else \
+            run_cli(command, path, "--out", tmp_path / "out", "-q")
+        assert result.exit_code == 2, (command, result.output)
+        text = " ".join(result.output.split())
+        assert "needs more memory" in text and "docProps/app.xml" in text, (command, text)
+        assert "not well-formed" not in text

@@ -93,6 +93,12 @@ def feed(parser: expat.XMLParserType, path: Path, name: str, data: bytes,
 
 
 def malformed(path: Path, name: str, exc: expat.ExpatError) -> InputError:
+    if exc.code == expat.errors.codes[expat.errors.XML_ERROR_NO_MEMORY]:
+        # expat ran out at the scan's memory ceiling: one text too long to hold, not damage
+        return InputError(
+            f"reading part {name} needs more memory than reporter allows (it holds one "
+            "enormous text, which Office never writes). Open the workbook in Office or "
+            "LibreOffice and save it anew", path=path, code="too-much-text")
     reason = expat.ErrorString(exc.code) if exc.code else str(exc)
     if "entity" in reason:
         return InputError(

@@ -26,8 +26,8 @@ Most sheets are written plainly, and for them a call per element is most of the
 cost: when the part fits in memory, its `<sheetData>` is first offered to a grammar
 (plainsheet.py), and when that accepts it whole, expat parses those bytes with no
 handler at all, or not at all when their text is proven well-formed (as Excel,
-xlsxwriter and openpyxl write it). Anything the grammar does not accept, and any row or cell outside
-`<sheetData>` after it, is scanned as above; both ways find the same.
+xlsxwriter and openpyxl write it). Anything the grammar does not accept, and any row
+or cell outside `<sheetData>` after it, is scanned as above; both ways find the same.
 """
 
 from __future__ import annotations

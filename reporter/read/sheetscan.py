@@ -164,7 +164,7 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     scanner = _Scanner(path, sheet, part, cells_before)
     hint = ControlHint(scanner.parser)
     hint.feed(data)
-    head = _Head(scanner.parser)
+    bound = _InScope(scanner.parser)
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)
@@ -176,8 +176,8 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
         if rows is not None:
             parser = scanner.parser
             parser.StartElementHandler = None
-            skipped = well_formed(data, at, rows.end, encoding=head.encoding,
-                                  prefixes=head.prefixes(), controls=hint.found)
+            skipped = well_formed(data, at, rows.end, encoding=hint.encoding,
+                                  prefixes=bound.prefixes(), controls=hint.found)
             # Rows known to be well-formed stand in as an empty <sheetData/>; else expat
             # parses them, with no handler: it checks the bytes.
             feed(parser, path, part, b"<sheetData/>" if skipped else view[at:rows.end])
@@ -196,21 +196,13 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     return True
 
 
-class _Head:
-    """What the part says before its rows that decides how their bytes are read: its
-    declared encoding, and the namespace prefixes in scope (kept by expat's handlers)."""
+class _InScope:
+    """The namespace prefixes bound where expat is, kept by its handlers."""
 
     def __init__(self, parser: expat.XMLParserType):
-        self.encoding: str | None = None
         self._bound: dict[str, int] = {}
-        self._declared = parser.XmlDeclHandler  # make_parser's and ControlHint's, kept
-        parser.XmlDeclHandler = self._declaration
         parser.StartNamespaceDeclHandler = self._start
         parser.EndNamespaceDeclHandler = self._end
-
-    def _declaration(self, version: str | None, encoding: str | None, standalone: int) -> None:
-        self._declared(version, encoding, standalone)
-        self.encoding = encoding
 
     def _start(self, prefix: str | None, _uri: str) -> None:
         self._bound[prefix or ""] = self._bound.get(prefix or "", 0) + 1

@@ -149,6 +149,7 @@ class ControlHint:
 
     def __init__(self, parser: expat.XMLParserType | None = None):
         self.found = False
+        self.encoding: str | None = None  # as the part declares it (None: UTF-8)
         self._tail = b""
         self._refuse = None
         if parser is not None:
@@ -158,6 +159,7 @@ class ControlHint:
     def _declared(self, version: str | None, encoding: str | None, standalone: int) -> None:
         if self._refuse is not None:
             self._refuse(version, encoding, standalone)
+        self.encoding = encoding
         if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
             self.found = True
 

@@ -87,6 +87,8 @@ _UNIT_ALIASES: dict[str, str] = {
 }
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_NUMBER_CHARS = re.compile(r"[\d,' ./+-]*")
+_GROUPING = re.compile(r"[,' ]")
 _FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)")
 # 1,234,567.89 | 1 234 567 | 1234.5 | .5 ; the separator must group by threes.
 _DECIMAL = re.compile(r"([+-]?)(\d{1,3}(?:[,' ]\d{3})+|\d+)?(?:\.(\d+))?")
@@ -184,7 +186,8 @@ def _below(lo: Fraction | None, lo_open: bool, hi: Fraction | None, hi_open: boo
 
 def normalise_text(text: str) -> str:
     """Full-width digits and signs to ASCII, every kind of space to one space."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00a5", "¥").replace("\uffe5", "¥")
+    if not text.isascii():  # ASCII text is its own NFKC form
+        text = unicodedata.normalize("NFKC", text).replace("\u00a5", "¥").replace("\uffe5", "¥")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -243,20 +246,22 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
     pos, qualifier = _take_prefix_qualifier(low, pos, qualifier)
     pos = _skip_spaces(low, pos)
-    for word, cur in _CURRENCY_LONGEST_FIRST:
-        if low.startswith(word, pos):
-            unit, pos = cur, _skip_spaces(low, pos + len(word))
-            break
+    if not low[pos:pos + 1].isdigit():  # no currency sign starts with a digit
+        for word, cur in _CURRENCY_LONGEST_FIRST:
+            if low.startswith(word, pos):
+                unit, pos = cur, _skip_spaces(low, pos + len(word))
+                break
 
     value, precision, pos, is_fraction = _take_number(low, pos, original)
 
     # magnitude: 'billion', '亿', '万亿'
     pos = _skip_spaces(low, pos)
     magnitude, pos = _take_magnitude(low, pos)
-    if magnitude > 1 and not precision and not is_fraction:
-        precision = Fraction(1, 2)  # '323亿' is written to the nearest 亿
-    value *= magnitude
-    precision *= magnitude
+    if magnitude > 1:
+        if not precision and not is_fraction:
+            precision = Fraction(1, 2)  # '323亿' is written to the nearest 亿
+        value *= magnitude
+        precision *= magnitude
     if is_fraction:
         unit = unit or "ratio"
 
@@ -278,6 +283,8 @@ def parse_quantity(text: str, *, allow_trailing_words: bool = False) -> Quantity
 
 def _take_magnitude(low: str, pos: int) -> tuple[int, int]:
     """'billion', '亿', '万亿' at pos: (the multiplier, the position after it)."""
+    if pos >= len(low):
+        return 1, pos
     for word, mult in _MAGNITUDES_LONGEST_FIRST:
         if low.startswith(word, pos) and _word_ends(low, pos + len(word)):
             return mult, pos + len(word)
@@ -292,6 +299,8 @@ def _take_suffixes(low: str, pos: int, qualifier: str, unit: str | None, origina
     """Suffixes: a qualifier (多, 余, 以上), a unit (yuan, %, 元), a qualifier again (左右)."""
     for _ in range(3):
         pos = _skip_spaces(low, pos)
+        if pos >= len(low):
+            break
         hit = False
         for word, qual in _QUALIFIER_CJK_SUFFIX.items():
             if low.startswith(word, pos) and qualifier == EXACT:
@@ -338,11 +347,12 @@ def _take_prefix_qualifier(low: str, pos: int, qualifier: str) -> tuple[int, str
 MAX_DIGITS = 40
 #: The largest magnitude a float holds; anything larger would become infinity.
 _LARGEST = Fraction(sys.float_info.max)
+_LARGEST_WHOLE = int(sys.float_info.max)  # a value whose numerator is no larger is no larger
 
 
 def _check_size(value: Fraction, original: str) -> None:
     """Refuse a value that cannot be held as a finite number (every output needs one)."""
-    if abs(value) > _LARGEST:
+    if abs(value.numerator) > _LARGEST_WHOLE and abs(value) > _LARGEST:
         raise QuantityError(f"{_shorten(original)} is too large to be a number (it would "
                             "become infinity); check the figure")
 
@@ -352,8 +362,9 @@ def _shorten(text: str) -> str:
 
 
 def _take_number(low: str, pos: int, original: str) -> tuple[Fraction, Fraction, int, bool]:
-    digits = re.match(r"[\d,' ./+-]*", low[pos:pos + 4 * MAX_DIGITS + 1])
-    if digits is not None and sum(ch.isdigit() for ch in digits.group(0)) > MAX_DIGITS:
+    digits = _NUMBER_CHARS.match(low, pos, pos + 4 * MAX_DIGITS + 1)
+    if (digits is not None and digits.end() - pos > MAX_DIGITS
+            and sum(ch.isdigit() for ch in digits.group(0)) > MAX_DIGITS):
         raise QuantityError(f"{_shorten(original)} has more than {MAX_DIGITS} digits, which no "
                             "figure needs; check the figure")
     m = _FRACTION.match(low, pos)
@@ -365,9 +376,9 @@ def _take_number(low: str, pos: int, original: str) -> tuple[Fraction, Fraction,
     m = _DECIMAL.match(low, pos)
     if m and (m.group(2) or m.group(3)):
         sign = -1 if m.group(1) == "-" else 1
-        whole = re.sub(r"[,' ]", "", m.group(2) or "0")
+        whole = _GROUPING.sub("", m.group(2) or "0")
         decimals = m.group(3) or ""
-        value = sign * Fraction(Decimal(f"{whole}.{decimals}" if decimals else whole))
+        value = Fraction(sign * int(whole + decimals), 10 ** len(decimals))
         precision = Fraction(1, 2 * 10 ** len(decimals)) if decimals else Fraction(0)
         end = m.end()
         # '1,234' must not swallow the start of '1,2345'; the regex guarantees groups of three.

@@ -156,6 +156,29 @@ def test_thousands_separators_round_trip(n: int) -> None:
     assert parse_quantity(str(n)).value == n
 
 
+@given(st.sampled_from(["", "-", "+"]), st.integers(min_value=0, max_value=10**15),
+       st.sampled_from([",", " ", "'", ""]), st.text("0123456789", max_size=8))
+def test_decimals_read_exactly_with_their_precision(sign: str, whole: int, grouping: str,
+                                                   decimals: str) -> None:
+    """The value is the exact decimal written (never through a float), its precision half
+    its last place, whatever separator groups the thousands."""
+    from decimal import Decimal
+
+    text = sign + f"{whole:,}".replace(",", grouping) + (f".{decimals}" if decimals else "")
+    q = parse_quantity(text)
+    assert q.value == Fraction(Decimal(text.replace(grouping, "") if grouping else text))
+    assert q.precision == (Fraction(1, 2 * 10 ** len(decimals)) if decimals else 0)
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=30))
+def test_ascii_text_skips_unicode_normalisation_safely(text: str) -> None:
+    """ASCII text is left as NFKC would leave it: the same as when one non-ASCII space
+    (which NFKC makes a space, then stripped) sends it through NFKC."""
+    from reporter.quantities import normalise_text
+
+    assert normalise_text(text) == normalise_text(text + "\u3000")
+
+
 @given(st.integers(min_value=1, max_value=99_999), st.integers(min_value=0, max_value=2),
        st.sampled_from(list(MAGNITUDES)), st.sampled_from(["", " yuan", " RMB"]))
 def test_magnitude_words_round_trip(digits: int, places: int, word: str, unit: str) -> None:

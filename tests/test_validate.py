@@ -228,6 +228,68 @@ def test_fast_and_slow_paths_agree(column: tuple[Kind, bool], value) -> None:
     assert not [f for f in findings if f[0] != "control-characters"]
 
 
+TEXT_COLUMNS = [(c.kind, c.required) for s in DATA_SHEETS for c in s.columns
+                if c.kind not in (Kind.DATE, Kind.MONEY, Kind.QUANTITY)]
+# Text with what the patterns look at: spaces of every kind, at either end or inside.
+no_control_text = st.text(st.sampled_from(
+    ["a", "中", " ", "\t", "\n", "\u3000", "\u00a0", "\u2028", "\u1680", "\u200b",
+     "\u180e", "\ufeff", "é", "\U0001f600"]), max_size=6)
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(TEXT_COLUMNS), no_control_text)
+def test_text_ends_matched_apart_agree_with_the_whole_pattern(column: tuple[Kind, bool],
+                                                               text: str) -> None:
+    """A sheet that cannot hold control characters has its text's two ends matched apart;
+    the text it takes is what the one pattern over the whole text takes."""
+    kind, required = column
+    (apart,) = column_adapter(kind, required, False).validate_python([text])
+    (whole,) = column_adapter(kind, required, True).validate_python([text])
+    assert (apart is REFUSED) == (whole is REFUSED)
+    assert apart is REFUSED or apart == whole == text
+
+
+def test_refused_cells_are_counted_as_they_are_refused() -> None:
+    from reporter.validate.cells import refusals
+
+    adapter = column_adapter(Kind.DATE, False)
+    before = refusals()
+    typed = adapter.validate_python(["", dt.date(2024, 5, 1), "soon", 3.5])
+    assert refusals() - before == 2
+    assert [v is REFUSED for v in typed] == [False, False, True, True]
+    adapter.validate_python(["", dt.date(2024, 5, 1)])
+    assert refusals() - before == 2
+
+
+def test_a_column_is_its_cells_whatever_the_rows_widths() -> None:
+    """Columns in another order, one reporter does not know, an optional one absent, rows
+    of different widths and a blank row: each declared column is its own cells."""
+    from reporter.read import RawSheet, RawWorkbook
+    from reporter.schema import AGREEMENTS
+    from reporter.validate.layout import find_layout, read_body
+    from reporter.validate.report import Findings
+
+    headers = [c.header for c in AGREEMENTS.columns if c.field != "notes"]
+    headers[0], headers[1] = headers[1], headers[0]
+    headers.insert(3, "Our own column")
+    rows = [headers]
+    for n in range(1, 5):
+        rows.append([f"{h} {n}" for h in headers])
+    rows.insert(3, [""] * len(headers))  # a blank row
+    rows[4] = rows[4][:5]  # a short row: its later cells are empty
+    raw = RawWorkbook(Path("x.xlsx"), {"Agreements": RawSheet("Agreements", rows)})
+    findings = Findings([s.name for s in DATA_SHEETS])
+    layout = find_layout(AGREEMENTS, raw, findings)
+    stats = {"blank_rows_skipped": 0}
+    body = read_body(layout, findings, stats)
+    assert body.numbers == [2, 3, 5, 6] and stats["blank_rows_skipped"] == 1
+    for k, column in enumerate(AGREEMENTS.columns):
+        expected = [""] * 4 if column.field == "notes" else [
+            f"{column.header} {n}" if (n != 3 or headers.index(column.header) < 5) else ""
+            for n in (1, 2, 3, 4)]
+        assert body.column(k) == expected, column.header
+
+
 def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:
     import gc
     import weakref

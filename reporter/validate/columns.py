@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from ..read import RawWorkbook
-from .cells import INVALID, REFUSED, column_adapter, convert
+from .cells import INVALID, REFUSED, column_adapter, convert, refusals
 from .layout import Body, Layout
 from .report import Findings
 
@@ -35,21 +34,17 @@ def type_columns(layout: Layout, body: Body, raw: RawWorkbook, findings: Finding
     cannot be read."""
     spec, numbers = layout.spec, body.numbers
     wanted = [k for k, c in enumerate(spec.columns) if fields is None or c.field in fields]
-    cells: Any
-    if fields is None:  # every column: the rows transposed at once
-        cells = list(zip(*body.rows, strict=True)) if body.rows else [()] * len(spec.columns)
-    else:  # some: each picked out of the rows
-        cells = {k: list(map(itemgetter(k), body.rows)) for k in wanted}
     flagged = _flagged_cells(layout, numbers)
     out: dict[str, list[Any]] = {}
     bad: set[int] = set()
     for k in wanted:
         column = spec.columns[k]
-        values = cells[k] if fields is not None else list(cells[k])  # a list of its own
+        values = body.column(k)
         adapter = column_adapter(column.kind, column.required, layout.raw.control)
+        before = refusals()
         typed = adapter.validate_python(values)  # a new list
         slow = {i for (i, j) in flagged if j == k}
-        if REFUSED in typed:
+        if refusals() != before:
             slow.update(i for i, v in enumerate(typed) if v is REFUSED)
         for i in sorted(slow):
             cell = _one_cell(layout, k, numbers[i], values[i], flagged.get((i, k)), raw, findings)
@@ -64,16 +59,22 @@ def _one_cell(layout: Layout, k: int, n: int, value: Any, flag: Any, raw: RawWor
               findings: Findings) -> Any:
     """One cell the bulk check refused (or a formula or error), with its problems reported."""
     column = layout.spec.columns[k]
-    where = layout.where(column.field, n, None if value == "" else value)
     if flag is not None:
-        value, keep = _formula_or_error(flag, value, where, raw, findings)
+        value, keep = _formula_or_error(flag, value, _where(layout, column.field, n, value),
+                                        raw, findings)
         if not keep:
             return INVALID
     typed, problems = convert(column.kind, column.required, value, date1904=raw.date1904,
                               header=column.header)
-    for code, message in problems:
-        findings.add(code, message, **where)
+    if problems:  # the place is made only for a cell with something to say
+        where = _where(layout, column.field, n, value)
+        for code, message in problems:
+            findings.add(code, message, **where)
     return typed
+
+
+def _where(layout: Layout, field: str, n: int, value: Any) -> dict[str, Any]:
+    return layout.where(field, n, None if value == "" else value)
 
 
 def _flagged_cells(layout: Layout, numbers: list[int]) -> dict[tuple[int, int], Any]:

@@ -42,7 +42,7 @@ from xml.parsers import expat
 from ..errors import InputError
 from ..schema import LIMITS, column_letter, column_number
 from .plainsheet import PlainRows, read_plain, well_formed
-from .xmlsafety import NS_SEP, ControlHint, feed, make_parser, stop
+from .xmlsafety import NS_SEP, ControlHint, controls_left, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
 
@@ -168,7 +168,7 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     scanner.window.data = data
     view = memoryview(data)
     at = _sheet_data_at(path, part, view)
-    rest, skipped = 0, False
+    rest, skipped, control = 0, False, hint.found
     if at is not None:
         feed(scanner.parser, path, part, view[:at])
         rows = scanner.take_plain(data, at)
@@ -183,6 +183,9 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
             feed(parser, path, part, b"<sheetData/>" if skipped else view[at:rows.end])
             parser.StartElementHandler = scanner.after_plain
             rest = rows.end
+            # Cells' text is all within <sheetData>: once its rows are proven, only what
+            # could be left in them counts.
+            control = control and (not skipped or controls_left(data, at, rest))
     try:
         feed(scanner.parser, path, part, view[rest:], True)
     except _Again:
@@ -192,7 +195,7 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
             return False
         raise
     scanner.finish()
-    sheet.control = hint.found
+    sheet.control = control
     return True
 
 

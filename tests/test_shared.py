@@ -387,3 +387,20 @@ def _children() -> set[int]:
             if fields[1] == me:
                 out.add(int(entry.name))
     return out
+
+
+def test_the_longest_columns_are_shared_first() -> None:
+    """Columns are handed out the likeliest to take longest first; every kind has its place
+    in that order, and every column that needs only its own cells is shared, once."""
+    from reporter.schema import DATA_SHEETS, Kind
+    from reporter.validate.workbook import _WORK, shareable
+
+    assert sorted(_WORK) == sorted(Kind)
+    for spec in DATA_SHEETS:
+        spare = shareable(spec)
+        kinds = [spec.column(f).kind for f in spare]
+        assert [_WORK.index(k) for k in kinds] == sorted(_WORK.index(k) for k in kinds)
+        assert len(set(spare)) == len(spare)
+        assert spec.id_column is None or spec.id_column.field not in spare
+    agreements = shareable(next(s for s in DATA_SHEETS if s.name == "Agreements"))
+    assert agreements[0] == "focus_areas" and agreements[-1] == "source"

@@ -51,12 +51,21 @@ class Shared:
 def shareable(spec: Sheet) -> list[str]:
     """The columns of a sheet that need nothing but their own cells and the lists: not the
     ID (other sheets name it), a Meeting ID or a Fact ID (checked together, across rows), nor
-    a quantity and the Unit and Qualifier read with it."""
+    a quantity and the Unit and Qualifier read with it. The likeliest to take longest come
+    first (_WORK), so that the two processes, each taking the next when free, end together
+    rather than one waiting while the other checks a long column last."""
     together = {f for c in spec.columns if c.kind is Kind.QUANTITY
                 for f in (c.field, c.unit_field, c.qualifier_field) if f}
-    return [c.field for c in spec.columns
+    return [c.field for c in sorted(spec.columns, key=lambda c: _WORK.index(c.kind))
             if c is not spec.id_column and c.kind not in (Kind.MEETING, Kind.FACT)
             and c.field not in together]
+
+
+#: Kinds by the work a column of them takes, the most first: several values split and
+#: looked up; long free text; values often typed as text, each read by the slow path; one
+#: value looked up; the rest.
+_WORK = [Kind.CHOICES, Kind.LINES, Kind.TEXT, Kind.MONEY, Kind.DATE, Kind.QUANTITY,
+         Kind.CHOICE, Kind.SOURCE, Kind.MEETING, Kind.FACT, Kind.ID]
 
 
 def spec_of(sheet: str) -> Sheet | None:

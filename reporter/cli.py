@@ -11,10 +11,10 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -271,15 +271,36 @@ def main() -> None:
     """Console entry point: run the app; never show a traceback."""
     try:
         app()
+    except SystemExit as done:  # how typer ends every command
+        _leave(done.code)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
-        sys.exit(int(ExitCode.INTERRUPTED))
+        _leave(int(ExitCode.INTERRUPTED))
     except ReporterError as exc:  # raised outside a command (it would be a bug)
         print(f"error: {exc}", file=sys.stderr)
-        sys.exit(int(exc.exit_code))
+        _leave(int(exc.exit_code))
     except Exception as exc:
         if os.environ.get("REPORTER_DEBUG"):
             raise
         print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in reporter; run "
               "again with REPORTER_DEBUG=1 to see the details, and report it.", file=sys.stderr)
-        sys.exit(int(ExitCode.INTERNAL))
+        _leave(int(ExitCode.INTERNAL))
+    _leave(0)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process as sys.exit(code) would, without Python's teardown. By now every file
+    reporter writes is closed and renamed into place, and every child process stopped; what
+    is left is freeing each module's objects one by one, which took 20 to 30 ms at the end of
+    every command (a quarter of `reporter --help`)."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, and the status is 1
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe: nothing can reach it
+            stream.flush()
+    os._exit(status & 0xFF)

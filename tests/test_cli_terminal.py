@@ -115,3 +115,26 @@ def test_a_file_name_with_control_characters_is_printed_without_them(tmp_path: P
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "[31mred name.xlsx: OK" in " ".join(
         result.stdout.split())
+
+
+def test_the_command_ends_with_all_it_said_and_its_exit_code(tmp_path: Path) -> None:
+    """reporter ends without Python's teardown: what it wrote to a pipe arrives whole, and
+    the exit code is the command's, whether it succeeded, failed or was misused."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    def reporter(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "reporter", *args], capture_output=True,
+                              text=True, timeout=120)
+
+    done = reporter("validate", str(SAMPLE), "--format", "json")
+    assert done.returncode == 0 and json.loads(done.stdout)["ok"] is True
+    facts = reporter("facts", "--format", "json")
+    assert facts.returncode == 0 and len(json.loads(facts.stdout)["sources"]) >= 5
+    missing = reporter("validate", str(tmp_path / "missing.xlsx"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    misused = reporter("no-such-command")
+    assert misused.returncode == 2 and "No such command" in misused.stderr

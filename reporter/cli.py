@@ -268,7 +268,8 @@ def build(
 
 
 def main() -> None:
-    """Console entry point: run the app; never show a traceback."""
+    """Console entry point: run the app; never show a traceback. It ends the process (see
+    _leave): other Python code runs `app`, or the library's functions, instead."""
     try:
         app()
     except SystemExit as done:  # how typer ends every command

@@ -56,3 +56,30 @@ def test_tiny_benchmark_runs(tmp_path: Path, monkeypatch) -> None:
     assert set(tiny["phases"]) >= {"read", "validate", "reconcile", "render"}
     assert results["ratios"]["reporter --help, s"] > 0
     assert "| tiny |" in bench.report(results)
+
+
+def test_a_workbook_saved_again_by_libreoffice_is_the_same_register(tmp_path: Path,
+                                                                     monkeypatch, capsys) -> None:
+    """large-libreoffice is the independent workbook as LibreOffice saves it: its own XML
+    (shared strings), the same register. Without LibreOffice, the size is skipped, saying
+    so."""
+    import zipfile
+
+    from tests.test_office import _need_soffice
+
+    source = independent(tmp_path / "independent.xlsx", meetings=3, agreements=60, metrics=8)
+    monkeypatch.setattr("reporter.pdf.soffice", lambda: None)
+    assert bench._resaved(source, tmp_path / "none.xlsx") is None
+    assert "large-libreoffice is skipped" in capsys.readouterr().err
+    monkeypatch.undo()
+    _need_soffice()
+    path = bench._resaved(source, tmp_path / "libreoffice.xlsx")
+    assert path is not None and path.is_file()
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(path) as b:
+        assert "xl/sharedStrings.xml" in b.namelist()
+        assert "xl/sharedStrings.xml" not in a.namelist()  # openpyxl wrote inline strings
+    before, after = validate_file(source), validate_file(path)
+    assert after.report.ok, after.report.errors[:5]
+    assert after.report.stats == before.report.stats
+    assert ([a.title for a in after.workbook.agreements]
+            == [a.title for a in before.workbook.agreements])

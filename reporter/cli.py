@@ -302,6 +302,7 @@ def _leave(code: object) -> NoReturn:
         print(code, file=sys.stderr)
         status = 1
     for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # a closed pipe: nothing can reach it
-            stream.flush()
+        if stream is not None:  # None: started with the stream closed
+            with suppress(OSError, ValueError):  # a closed pipe: nothing can reach it
+                stream.flush()
     os._exit(status & 0xFF)

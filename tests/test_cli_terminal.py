@@ -138,3 +138,13 @@ def test_the_command_ends_with_all_it_said_and_its_exit_code(tmp_path: Path) -> 
     assert missing.returncode == 2 and "no such file" in missing.stderr
     misused = reporter("no-such-command")
     assert misused.returncode == 2 and "No such command" in misused.stderr
+    # Started with stderr, or stdout, closed: the same code, and no traceback anywhere.
+    import shlex
+
+    line = shlex.join([sys.executable, "-m", "reporter", "validate", str(SAMPLE)])
+    quiet = subprocess.run(f"{line} --format json 2>&-", shell=True, capture_output=True,
+                           text=True, timeout=120)
+    assert quiet.returncode == 0 and json.loads(quiet.stdout)["ok"] is True
+    mute = subprocess.run(f"{line} >&-", shell=True, capture_output=True, text=True,
+                          timeout=120)
+    assert mute.returncode == 0 and "Traceback" not in mute.stderr

@@ -42,7 +42,7 @@ class Layout:
 class Body:
     """A sheet's non-blank data rows: their cells in one list, row after row, `width` to a
     row. Columns are taken from it by slicing, which reads each row once (taking a column
-    from a list of rows reads every row again: three times as long on 100,000 rows)."""
+    from a list of rows reads every row again: two to three times as long on 100,000 rows)."""
 
     numbers: list[int]  # Excel row numbers
     cells: list[Any]

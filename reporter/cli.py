@@ -273,6 +273,8 @@ def main() -> None:
     try:
         app()
     except SystemExit as done:  # how typer ends every command
+        if _interrupted(done):  # typer turns Ctrl-C into exit 130, silently
+            print("\ninterrupted", file=sys.stderr)
         _leave(done.code)
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
@@ -287,6 +289,16 @@ def main() -> None:
               "again with REPORTER_DEBUG=1 to see the details, and report it.", file=sys.stderr)
         _leave(int(ExitCode.INTERNAL))
     _leave(0)
+
+
+def _interrupted(done: BaseException) -> bool:
+    """Whether Ctrl-C led to this exit (somewhere in what it was raised from)."""
+    seen: BaseException | None = done
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _leave(code: object) -> NoReturn:

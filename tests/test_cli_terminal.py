@@ -148,3 +148,39 @@ def test_the_command_ends_with_all_it_said_and_its_exit_code(tmp_path: Path) -> 
     mute = subprocess.run(f"{line} >&-", shell=True, capture_output=True, text=True,
                           timeout=120)
     assert mute.returncode == 0 and "Traceback" not in mute.stderr
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(tmp_path: Path) -> None:
+    """typer turns Ctrl-C into exit 130 without a word; reporter says what happened."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import SAMPLE
+
+    started = tmp_path / "started"
+    code = f"""if True:
+        import sys, time
+        import reporter.validate as v
+        def slow(*args, **kwargs):
+            open({str(started)!r}, "w").close()
+            time.sleep(60)
+        v.validate_file = slow
+        sys.argv = ["reporter", "validate", {str(SAMPLE)!r}]
+        from reporter.cli import main
+        main()
+    """
+    run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=30)
+    finally:
+        run.kill()
+    assert run.returncode == 130
+    assert err.strip() == "interrupted"

@@ -147,12 +147,12 @@ def _shared_rest(layout: Layout, body: Body, raw: RawWorkbook, names: Names,
     what the second found (or, without it, the columns no process checked)."""
     resolution = _joined(resolution, _taking(layout, body, raw, names, findings, shared.take))
     theirs = shared.theirs()
-    if theirs is None:
-        left = [f for f in shareable(layout.spec) if f not in resolution.values]
-        resolution = _joined(resolution, _check(layout, body, raw, names, findings, left)[1])
-    else:
+    if isinstance(theirs, Share):
         findings.merge(theirs.findings)
         resolution.refused |= theirs.refused
+    else:  # none, or (a bug) something else: the columns it took are checked here
+        left = [f for f in shareable(layout.spec) if f not in resolution.values]
+        resolution = _joined(resolution, _check(layout, body, raw, names, findings, left)[1])
     fact_ids_once(layout, resolution.values, body.numbers, resolution.refused, findings)
 
 

@@ -272,13 +272,10 @@ def main() -> None:
     _leave): other Python code runs `app`, or the library's functions, instead."""
     try:
         app()
-    except SystemExit as done:  # how typer ends every command
+    except (SystemExit, KeyboardInterrupt) as done:  # SystemExit: how typer ends a command
         if _interrupted(done):  # typer turns Ctrl-C into exit 130, silently
             print("\ninterrupted", file=sys.stderr)
-        _leave(done.code)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        _leave(int(ExitCode.INTERRUPTED))
+        _leave(done.code if isinstance(done, SystemExit) else int(ExitCode.INTERRUPTED))
     except ReporterError as exc:  # raised outside a command (it would be a bug)
         print(f"error: {exc}", file=sys.stderr)
         _leave(int(exc.exit_code))

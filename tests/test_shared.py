@@ -223,13 +223,26 @@ def test_no_second_process_to_be_had_the_reader_checks_alone(tmp_path, monkeypat
     assert _outcome(path, records=False) == want
 
 
+@pytest.mark.parametrize("second", ["measures", "fails before measuring"])
 def test_the_values_limit_refuses_exactly_what_build_refuses(tmp_path, monkeypatch,
-                                                             sharing) -> None:
+                                                             sharing, second: str) -> None:
     """The rows are held to the values limit where the check is shared as where it is not:
-    at the last size `build` refuses, and the first it reads."""
-    from reporter.read import read_workbook
+    at the last size `build` refuses, and the first it reads; whether the second process
+    measures the last sheet's rows or the reader must (the second failed first)."""
+    from reporter.read import calamine, read_workbook
     from reporter.schema import LIMITS, READ_SHEETS
 
+    log = tmp_path / "measured"  # one line each time the second process measures
+    log.touch()
+    if second == "fails before measuring":
+        def measure(rows):
+            raise RuntimeError("a fault in the second process")
+    else:
+        def measure(rows, measure=calamine._Sent.measure):
+            with log.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+            return measure(rows)
+    monkeypatch.setattr(calamine._Sent, "measure", staticmethod(measure))
     path = _register(tmp_path)
 
     def refused_at(limit: int) -> bool:
@@ -251,6 +264,9 @@ def test_the_values_limit_refuses_exactly_what_build_refuses(tmp_path, monkeypat
         outcomes.append(_outcome(path, records=False))
         assert outcomes[-1] == _outcome(path, records=True)
     assert outcomes[0][0] == "too-much-text" and outcomes[1].startswith("{")
+    pids = log.read_text().split()
+    assert len(pids) == (2 if second == "measures" else 0)  # once in each shared check
+    assert str(os.getpid()) not in pids
 
 
 # --- the mechanism, with a check of numbered pieces ----------------------------------------

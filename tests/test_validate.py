@@ -228,6 +228,61 @@ def test_fast_and_slow_paths_agree(column: tuple[Kind, bool], value) -> None:
     assert not [f for f in findings if f[0] != "control-characters"]
 
 
+# Amounts typed as text: grouped or plain digits, and what is close to them.
+amount_text = st.one_of(
+    st.integers(min_value=0, max_value=10**20).map("{:,}".format),
+    st.decimals(min_value=0, max_value=10**16, allow_nan=False, places=3).map("{:,}".format),
+    st.text(st.sampled_from("0123456789,.- "), max_size=24))
+
+
+@settings(max_examples=500)
+@given(st.sampled_from([True, False]), amount_text)
+def test_amounts_typed_as_text_read_by_pydantic_core_are_what_the_slow_path_reads(
+        required: bool, text: str) -> None:
+    (fast,) = column_adapter(Kind.MONEY, required).validate_python([text])
+    slow, findings = convert(Kind.MONEY, required, text)
+    if fast is not REFUSED:
+        assert fast == slow and not findings
+        assert type(fast) is type(slow)
+
+
+def test_amounts_typed_plainly_as_text_are_read_in_bulk() -> None:
+    typed = column_adapter(Kind.MONEY, False).validate_python(
+        ["115,689,654", "2500000.5", "0.25", "1,23", "-5", " 5", "5 billion"])
+    assert typed[:3] == [115_689_654.0, 2_500_000.5, 0.25]
+    assert all(v is REFUSED for v in typed[3:])
+
+
+# Dates typed as text: the three forms the fast path reads, with days that may not exist,
+# and forms close to them.
+_MONTH_WORDS = ["January", "May", "September", "Sept", "may", "December"]
+date_text = st.builds(
+    lambda y, m, d, word, form, pad: pad + [
+        f"{y:04d}-{m:02d}-{d:02d}", f"{y}年{m}月{d}日", f"{d} {word} {y}", f"{y}-{m}-{d}",
+        f"{d}/{m}/{y}", f"{y:04d}-{m:02d}-{d:02d}T10:00"][form] + pad,
+    st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=13),
+    st.integers(min_value=0, max_value=32), st.sampled_from(_MONTH_WORDS),
+    st.integers(min_value=0, max_value=5), st.sampled_from(["", "", " "]))
+
+
+@settings(max_examples=500)
+@given(st.sampled_from([True, False]), date_text)
+def test_dates_typed_as_text_read_by_pydantic_core_are_what_the_slow_path_reads(
+        required: bool, text: str) -> None:
+    (fast,) = column_adapter(Kind.DATE, required).validate_python([text])
+    slow, findings = convert(Kind.DATE, required, text)
+    if fast is not REFUSED:
+        assert fast == slow and not findings
+
+
+def test_dates_typed_in_common_forms_are_read_in_bulk() -> None:
+    typed = column_adapter(Kind.DATE, True).validate_python(
+        ["2023-02-01", "2023年7月23日", "5 September 2015", "2023-02-30", "1970-01-01",
+         "5 Sept 2015"])
+    assert typed[:3] == [dt.date(2023, 2, 1), dt.date(2023, 7, 23), dt.date(2015, 9, 5)]
+    assert all(v is REFUSED for v in typed[3:])
+
+
 TEXT_COLUMNS = [(c.kind, c.required) for s in DATA_SHEETS for c in s.columns
                 if c.kind not in (Kind.DATE, Kind.MONEY, Kind.QUANTITY)]
 # Text with spaces of every kind (Python's and Rust's), at either end or inside, and none of

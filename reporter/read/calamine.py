@@ -113,13 +113,14 @@ def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Che
     one that cannot is a failure of the check, not a child that stopped. The last sheet's
     check may be shared with a second process (shared.py)."""
     ready = _Beside(prepare)
-    second = Second(sharing, ready.wait)
+    sent = _Sent(counted)
+    second = Second(sharing, ready.wait, sent.measure if counted else None)
     got: list[Rows] = []
     kept: list[Any] = []  # python-calamine's objects, freed only once the result is sent
     try:
-        context = yield from _read_all(data, sheets, order, second, got, kept, counted, receive)
+        context = yield from _read_all(data, sheets, order, second, got, kept, sent, receive)
         if context is not None:  # else the file failed, or the parent refused it
-            yield from _checking(in_order(got, order), context, check, second, ready)
+            yield from _checking(got, order, context, check, second, ready, sent)
     except MemoryError:  # reporter's own code, at the ceiling: said as the reader's
         yield ("error", ("MemoryError", ""))
     except Exception:  # reporter's own code (python-calamine's failures are items): not the file
@@ -129,10 +130,11 @@ def _checked_sheets(data: bytes, sheets: list[str], order: list[int], check: Che
 
 
 def _read_all(data: bytes, sheets: list[str], order: list[int], second: Second,
-              got: list[Rows], kept: list[Any], counted: bool, receive: Callable[[], Any]):
+              got: list[Rows], kept: list[Any], sent: _Sent, receive: Callable[[], Any]):
     """Read every sheet into `got`, held to the values limit, then ("read", None); return the
-    context the parent sends (None when reading failed or the parent refused the file)."""
-    sent = _Sent(counted)
+    context the parent sends (None when reading failed or the parent refused the file). A
+    last sheet shared with a second process is measured there, and held to the limit once
+    checked (_checking)."""
     context: Any = None
     for kind, payload in _sheets(data, sheets, partial(second.start, rows=got, order=order),
                                  kept):
@@ -142,7 +144,7 @@ def _read_all(data: bytes, sheets: list[str], order: list[int], second: Second,
         if second.running:  # the last sheet: the second process can start on it now
             context = receive()
             second.send(context)
-        if sent.over((kind, payload)):
+        elif sent.over((kind, payload)):
             yield ("error", ("ValuesLimit", ""))
             return None
         got.append(payload)
@@ -153,17 +155,23 @@ def _read_all(data: bytes, sheets: list[str], order: list[int], second: Second,
     return context if second.running else receive()
 
 
-def _checking(rows: list[Rows], context: Any, check: Check, second: Second,
-              ready: _Beside):
+def _checking(got: list[Rows], order: list[int], context: Any, check: Check,
+              second: Second, ready: _Beside, sent: _Sent):
+    """The check, on every sheet's rows (`got`, in reading order); its result, unless the
+    last sheet, measured only now (see _read_all), takes the values past the limit."""
     more_memory(CHECK_MEMORY)
+    rows = in_order(got, order)
     try:
         ready.wait()
         if second.running:
             assert second.sharing is not None
             result = second.sharing.rest(rows, context, second.sheet, second.take,
                                          second.theirs)
+            size = second.size()
+            over = sent.over(("rows", got[-1]) if size is None else None, measured=size or 0)
         else:
             result = check(rows, context)
+            over = False
         result = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:  # past even that: said as such
         yield ("error", ("MemoryError", "checking"))
@@ -171,7 +179,7 @@ def _checking(rows: list[Rows], context: Any, check: Check, second: Second,
     except Exception:
         yield ("bug", traceback.format_exc(limit=-8))
         return
-    yield ("checked", result)
+    yield ("error", ("ValuesLimit", "")) if over else ("checked", result)
 
 
 class _Sent:
@@ -183,10 +191,17 @@ class _Sent:
     def __init__(self, counted: bool):
         self.counted, self.size = counted, 0
 
-    def over(self, item: Any) -> bool:
+    def over(self, item: Any, measured: int = 0) -> bool:
+        """Whether the items so far, with `item` (None: none) or one already `measured`,
+        are past the limit."""
         if self.counted:
-            self.size += sent_size(item)
+            self.size += measured + (0 if item is None else sent_size(item))
         return self.size > LIMITS["values_bytes"]
+
+    @staticmethod
+    def measure(rows: Rows) -> int:
+        """What a sheet's rows count for (in a second process, which made them too)."""
+        return sent_size(("rows", rows))
 
 
 class _Beside:

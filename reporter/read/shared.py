@@ -52,11 +52,16 @@ class Sharing:
 class Second:
     """In the cell reader: the second process, once `start` has started one."""
 
-    def __init__(self, sharing: Sharing | None, ready: Callable[[], None]):
+    def __init__(self, sharing: Sharing | None, ready: Callable[[], None],
+                 measure: Callable[[Any], int] | None = None):
         self.sharing, self.ready = sharing, ready
+        #: what the last sheet's rows measure (see `size`), if they are to be measured
+        self.measure = measure
         self.child: Child | None = None
         self.sheet = ""
         self.tickets = -1  # the read end of the pipe of pieces
+        self._items: Any = None
+        self._said: dict[str, Any] = {}  # what the second process sent, by kind
 
     @property
     def running(self) -> bool:
@@ -83,8 +88,8 @@ class Second:
             # Given up on sooner than the reader is (child.py), so that the reader, waiting
             # for a second process that hangs, stops it and goes on before it looks stuck.
             self.child = Child(lambda receive: _second(self.sharing, name, sheet, rows, order,
-                                                       self.take, receive), inbox=True,
-                               stall_seconds=_child.STALL_SECONDS / 2)
+                                                       self.take, receive, self.measure),
+                               inbox=True, stall_seconds=_child.STALL_SECONDS / 2)
         except OSError:  # no second process (too many, no memory): the reader checks alone
             self.stop()
             return
@@ -101,16 +106,31 @@ class Second:
 
     def theirs(self) -> Any | None:
         """The second process's result, or None when it gave none."""
+        payload = self._heard("share")
+        return None if payload is None else pickle.loads(payload)
+
+    def size(self) -> int | None:
+        """What `measure` made of the last sheet's rows in the second process (which made
+        them too), or None when it said nothing (then they are measured here)."""
+        return self._heard("size")
+
+    def _heard(self, kind: str) -> Any | None:
+        """The payload of what the second process sent of `kind`, or None if it ended
+        without sending it. What it sends, in order: ("size", n) when measuring, then
+        ("share", result) or ("bug", trace)."""
         assert self.child is not None
+        if self._items is None:
+            self._items = self.child.items()
         try:
-            for kind, payload in self.child.items():
-                if kind == "share":
-                    return pickle.loads(payload)
-        except ChildDied:
-            pass
-        return None
+            while kind not in self._said:
+                said, payload = next(self._items)
+                self._said[said] = payload
+        except (ChildDied, StopIteration):
+            return None
+        return self._said[kind]
 
     def stop(self) -> None:
+        self._items = None
         if self.child is not None:
             self.child.close()
             self.child = None
@@ -128,13 +148,15 @@ def in_order(got: list[Any], order: list[int]) -> list[Any]:
 
 
 def _second(sharing: Sharing, name: str, sheet: Any, rows: list[Any], order: list[int],
-            take: Take, receive: Callable[[], Any]):
-    """In the second process: its own rows of the last sheet, then its part of the check
-    once the reader sends the context. A failure is sent as such (the reader then does
-    this part itself)."""
+            take: Take, receive: Callable[[], Any], measure: Callable[[Any], int] | None):
+    """In the second process: its own rows of the last sheet, measured (`measure`) so that
+    the reader need not, then its part of the check once the reader sends the context. A
+    failure is sent as such (the reader then does this part itself)."""
     try:
         last = sheet.to_python(skip_empty_area=False)
         del sheet
+        if measure is not None:
+            yield ("size", measure(last))
         context = receive()
         if context is None:  # the file was refused, or the reader stopped
             return

@@ -325,6 +325,46 @@ def test_a_check_with_no_pieces_on_the_sheet_is_not_shared(sharing) -> None:
     assert check_workbook(SAMPLE, _whole, shared=_check(pieces=0))["sheet"] is None
 
 
+def _out_of_memory(raw, sheet: str, take, theirs):
+    theirs()
+    raise MemoryError
+
+
+@pytest.mark.parametrize("past", [True, False])
+def test_a_check_out_of_memory_on_values_past_the_limit_is_refused_for_the_values(
+        sharing, monkeypatch, past: bool) -> None:
+    """The second process measures the shared sheet's rows while the first checks: a check
+    that runs out of memory first is refused as `build` refuses the file, for its values,
+    when they are past the limit; else for the memory checking needs."""
+    from reporter.schema import LIMITS
+
+    def refusal() -> tuple[str, str]:
+        try:
+            check_workbook(SAMPLE, _whole,
+                           shared=SharedCheck(lambda sheet: PIECES, _share, _out_of_memory))
+        except InputError as exc:
+            return exc.code, exc.message
+        raise AssertionError("not refused")
+
+    def read_refused() -> bool:
+        try:
+            read_workbook(SAMPLE)
+        except InputError:
+            return True
+        return False
+
+    from reporter.read.child import END, sent_size
+
+    # Just below what every sheet's rows take: only the last (the largest, shared) tips it.
+    total = sum(sent_size(("rows", s.rows)) for s in read_workbook(SAMPLE).sheets.values())
+    monkeypatch.setitem(LIMITS, "values_bytes", total + sent_size(END) - (1 if past else 0))
+    assert read_refused() is past
+    code, message = refusal()
+    assert code == "too-much-text"
+    assert message.startswith("the workbook's cells hold more than" if past
+                              else "checking the cells needs more than"), message
+
+
 def _raises(raw, sheet, take):
     take()
     raise ValueError("a fault in the second process")

@@ -158,9 +158,12 @@ def _read_all(data: bytes, sheets: list[str], order: list[int], second: Second,
 def _checking(got: list[Rows], order: list[int], context: Any, check: Check,
               second: Second, ready: _Beside, sent: _Sent):
     """The check, on every sheet's rows (`got`, in reading order); its result, unless the
-    last sheet, measured only now (see _read_all), takes the values past the limit."""
+    last sheet, measured only now (see _read_all), takes the values past the limit. A check
+    that runs out of memory on values past the limit is refused for the values, as `build`
+    would refuse the file, when the second process measured them by then."""
     more_memory(CHECK_MEMORY)
     rows = in_order(got, order)
+    over: bool | None = None  # once the last sheet is counted
     try:
         ready.wait()
         if second.running:
@@ -174,7 +177,9 @@ def _checking(got: list[Rows], order: list[int], context: Any, check: Check,
             over = False
         result = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:  # past even that: said as such
-        yield ("error", ("MemoryError", "checking"))
+        past = over if over is not None else (
+            second.running and sent.over(None, measured=second.size() or 0))
+        yield ("error", ("ValuesLimit", "") if past else ("MemoryError", "checking"))
         return
     except Exception:
         yield ("bug", traceback.format_exc(limit=-8))

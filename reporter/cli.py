@@ -14,13 +14,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import __version__, terminal
 from .codes import Status
 from .errors import ExitCode, MismatchFound, ReporterError, WorkbookInvalid
+
+if TYPE_CHECKING:
+    from .read import Checking
+    from .validate import Report
 
 DEFAULT_WORKBOOK = Path("input/cooperation.xlsx")
 
@@ -151,7 +155,9 @@ def validate(
             from .annotate import check_annotate_path
 
             check_annotate_path(workbook, annotate, force=force)
-        report = validate_file(workbook, facts_files=extra or (), records=False).report
+        begun = _AHEAD.pop(workbook, None) if annotate is None and not extra else None
+        report = validate_file(workbook, facts_files=extra or (), records=False,
+                               begun=begun).report
         if annotate is not None:
             write_annotated(workbook, report.problems, annotate, force=force)
     if format is Format.json:
@@ -271,6 +277,7 @@ def main() -> None:
     """Console entry point: run the app; never show a traceback. It ends the process (see
     _leave): other Python code runs `app`, or the library's functions, instead."""
     try:
+        _read_ahead(sys.argv[1:])
         app()
     except (SystemExit, KeyboardInterrupt) as done:  # SystemExit: how typer ends a command
         if _interrupted(done):  # typer turns Ctrl-C into exit 130, silently
@@ -286,6 +293,46 @@ def main() -> None:
               "again with REPORTER_DEBUG=1 to see the details, and report it.", file=sys.stderr)
         _leave(int(ExitCode.INTERNAL))
     _leave(0)
+
+
+#: Reports begun before typer read the command line (_read_ahead), by workbook.
+_AHEAD: dict[Path, Checking[Report]] = {}
+
+
+def _read_ahead(args: list[str]) -> None:
+    """Begin the read of `validate [WORKBOOK] [--format FORMAT]` before typer reads the
+    command line, which takes typer about 0.1 s (it makes a pydantic validator for every
+    option) that the read would otherwise wait for.
+
+    Only that plain form is recognised, and it decides nothing: typer still reads the
+    command line, and the validate command finishes what was begun only for the workbook
+    it was given, with no other option. Anything else (another command, --help, a usage
+    error) leaves it to _leave to give up. A workbook that cannot be read is left for the
+    command to report, in its own words."""
+    if not args or args[0] != "validate":
+        return
+    paths, rest = [], iter(args[1:])
+    for arg in rest:
+        if arg in ("--format", "-f"):
+            arg = f"--format={next(rest, '')}"
+        if arg.startswith("--format="):
+            if arg.partition("=")[2].lower() not in {f.value for f in Format}:
+                return
+        elif arg.startswith("-"):
+            return
+        else:
+            paths.append(arg)
+    if len(paths) > 1:
+        return
+    path = Path(paths[0]) if paths else DEFAULT_WORKBOOK
+    from .memory import paused_gc
+    from .validate import begin_report
+
+    try:
+        with paused_gc():  # as validate_file: the reader's process inherits the pause
+            _AHEAD[path] = begin_report(path)
+    except Exception:  # the command meets it again, and says it
+        return
 
 
 def _interrupted(done: BaseException) -> bool:
@@ -310,6 +357,8 @@ def _leave(code: object) -> NoReturn:
     else:  # sys.exit("message"): printed, and the status is 1
         print(code, file=sys.stderr)
         status = 1
+    while _AHEAD:  # begun, and not wanted after all: its processes stopped
+        _AHEAD.popitem()[1].close()
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # None: started with the stream closed
             with suppress(OSError, ValueError):  # a closed pipe: nothing can reach it

@@ -299,3 +299,101 @@ def test_a_socket_is_not_a_regular_file(tmp_path: Path) -> None:
             result = run_cli("validate", path, "--format", "json")
     assert result.exit_code == 2
     assert json.loads(result.stdout)["error"]["code"] == "not-a-regular-file"
+
+
+# --- validate's read begun before typer reads the command line (cli._read_ahead) ------------
+
+@pytest.mark.parametrize("args, begun", [
+    (["validate", "{wb}"], True),
+    (["validate", "{wb}", "--format", "json"], True),
+    (["validate", "-f", "JSON", "{wb}"], True),
+    (["validate", "--format=text", "{wb}"], True),
+    (["validate", "{wb}", "--format", "xml"], False),
+    (["validate", "{wb}", "--format"], False),
+    (["validate", "{wb}", "--help"], False),
+    (["validate", "{wb}", "--annotate", "copy.xlsx"], False),
+    (["validate", "{wb}", "--facts", "extra.toml"], False),
+    (["validate", "--", "{wb}"], False),
+    (["validate", "{wb}", "{wb}"], False),
+    (["build", "{wb}"], False),
+    ([], False),
+])
+def test_only_validate_in_its_plain_form_is_read_ahead(sample: Path, args: list[str],
+                                                       begun: bool) -> None:
+    from reporter import cli
+
+    cli._read_ahead([a.format(wb=sample) for a in args])
+    try:
+        assert list(cli._AHEAD) == ([sample] if begun else [])
+    finally:
+        while cli._AHEAD:
+            cli._AHEAD.popitem()[1].close()
+
+
+def test_a_read_begun_ahead_gives_the_report_validate_gives(edited) -> None:
+    from reporter import cli
+
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
+    want = run_cli("validate", path, "--format", "json")
+    cli._read_ahead(["validate", str(path), "--format", "json"])
+    begun = cli._AHEAD[path]
+    got = run_cli("validate", path, "--format", "json")
+    assert cli._AHEAD == {}  # taken by the command
+    assert begun.reader.child.pid == 0  # and finished: its processes stopped
+    assert (got.exit_code, got.stdout) == (want.exit_code, want.stdout)
+    assert got.exit_code == 1 and json.loads(got.stdout)["errors"]
+
+
+def test_a_read_begun_ahead_for_another_workbook_is_not_used(sample: Path, edited) -> None:
+    from reporter import cli
+
+    other = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
+    cli._read_ahead(["validate", str(sample)])
+    try:
+        got = run_cli("validate", other, "--format", "json")
+        assert got.exit_code == 1 and json.loads(got.stdout)["workbook"] == str(other)
+        assert list(cli._AHEAD) == [sample]  # left for main to give up
+    finally:
+        while cli._AHEAD:
+            cli._AHEAD.popitem()[1].close()
+
+
+def test_a_workbook_that_cannot_be_read_is_not_read_ahead_and_is_reported(
+        tmp_path: Path) -> None:
+    from reporter import cli
+
+    path = tmp_path / "notes.xlsx"
+    path.write_text("Meeting ID,Title\n")
+    cli._read_ahead(["validate", str(path)])
+    assert cli._AHEAD == {}
+    result = run_cli("validate", path)
+    assert result.exit_code == 2 and "notes.xlsx" in result.stderr
+
+
+def test_reporter_validate_reads_ahead_and_says_what_it_would_say(edited) -> None:
+    """As a whole process (main), with the read begun ahead: the same report, word for
+    word, and the same exit code."""
+    import subprocess
+    import sys
+
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
+    want = run_cli("validate", path, "--format", "json")
+    run = subprocess.run([sys.executable, "-m", "reporter", "validate", str(path), "--format",
+                          "json"], capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout) == (want.exit_code, want.stdout)
+
+
+def test_a_read_begun_ahead_and_not_taken_is_given_up_on_leaving(sample: Path,
+                                                                 monkeypatch) -> None:
+    from reporter import cli
+
+    cli._read_ahead(["validate", str(sample)])
+    begun = cli._AHEAD[sample]
+    pids = [begun.reader.child.pid, begun.scanner.pid]
+    assert all(pids)
+    monkeypatch.setattr(os, "_exit", lambda status: None)
+    cli._leave(2)
+    assert cli._AHEAD == {} and begun.reader.child.pid == 0 and begun.scanner.pid == 0
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # stopped and collected

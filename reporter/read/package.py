@@ -20,6 +20,7 @@ from pathlib import Path
 from ..schema import LIMITS
 from .archive import Archive
 from .files import read_regular
+from .plainstrings import check_shared_strings
 from .sheetscan import WHOLE_BYTES, SheetScan, scan_sheet
 from .sniff import check_magic, check_members, refuse_lock_file
 from .structure import RELS_PART, WORKBOOK_PART, read_structure, sheet_key
@@ -77,7 +78,10 @@ class Package:
             if name in skipped:
                 continue
             chunks = self.archive.chunks(name)
-            if name.endswith((".xml", ".rels")):
+            if name == SHARED_STRINGS and self.archive.infos[name].file_size <= WHOLE_BYTES:
+                self.control_in_shared_strings = check_shared_strings(
+                    self.path, name, bytearray().join(chunks))
+            elif name.endswith((".xml", ".rels")):
                 control = check_well_formed(self.path, name, chunks)
                 if name == SHARED_STRINGS:
                     self.control_in_shared_strings = control

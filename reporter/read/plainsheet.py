@@ -148,14 +148,15 @@ _PIECE = 1 << 20
 
 
 def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str | None,
-                prefixes: frozenset[str], controls: bool) -> bool:
+                prefixes: frozenset[str] | None, controls: bool) -> bool:
     """Whether expat would find nothing wrong in the grammar-accepted bytes data[start:end],
     parsed in place: True only when that is certain (False: let expat parse them).
 
     `encoding` is the part's declared one (None: UTF-8); `prefixes`, the namespace prefixes
-    bound where the rows start; `controls`, False when the part is known to hold no control
-    byte (ControlHint). The grammar has settled the tags and attributes; what is left is the
-    text in them: its characters, its references, and "]]>".
+    bound where the rows start (None where the grammar accepts no prefixed name);
+    `controls`, False when the part is known to hold no control byte (ControlHint). The
+    grammar has settled the tags and attributes; what is left is the text in them: its
+    characters, its references, and "]]>".
     """
     declared = "UTF-8" if encoding is None else encoding.upper()
     if declared not in _ASCII_BASED:
@@ -164,9 +165,10 @@ def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str 
         return False
     if data.find(b"]", start, end) >= 0 and data.find(b"]]>", start, end) >= 0:
         return False
-    if data.find(b" x14ac:", start, end) >= 0 and "x14ac" not in prefixes:
+    if prefixes is not None and "x14ac" not in prefixes and data.find(b" x14ac:", start,
+                                                                      end) >= 0:
         return False  # expat: an unbound prefix
-    decoder, plain = codecs.getincrementaldecoder("utf-8")(), True
+    decoder = codecs.getincrementaldecoder("utf-8")()
     for at in range(start, end, _PIECE):
         piece = data[at:min(at + _PIECE, end)]
         if controls and len(piece.translate(None, _FORBIDDEN)) != len(piece):
@@ -177,14 +179,14 @@ def well_formed(data: bytes | bytearray, start: int, end: int, *, encoding: str 
             continue
         if declared != "UTF-8":
             return False
-        plain = False
         try:  # strict, as expat: no surrogates, no overlong forms
-            decoder.decode(piece)
+            text = decoder.decode(piece)
         except UnicodeDecodeError:
+            return False
+        if "\ufffe" in text or "\uffff" in text:  # not XML characters
             return False
     try:
         decoder.decode(b"", True)
     except UnicodeDecodeError:
         return False
-    return plain or (data.find(b"\xef\xbf\xbe", start, end) < 0  # U+FFFE and U+FFFF are
-                     and data.find(b"\xef\xbf\xbf", start, end) < 0)  # not XML characters
+    return True

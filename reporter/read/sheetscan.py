@@ -42,7 +42,7 @@ from xml.parsers import expat
 from ..errors import InputError
 from ..schema import LIMITS, column_letter, column_number
 from .plainsheet import PlainRows, read_plain, well_formed
-from .xmlsafety import NS_SEP, ControlHint, controls_left, feed, make_parser, stop
+from .xmlsafety import NS_SEP, ControlHint, controls_left, element_at, feed, make_parser, stop
 
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own grid
 
@@ -167,7 +167,7 @@ def _scan_whole(path: Path, sheet: SheetScan, part: str, data: bytearray,
     bound = _InScope(scanner.parser)
     scanner.window.data = data
     view = memoryview(data)
-    at = _sheet_data_at(path, part, view)
+    at = element_at(path, part, view, "sheetData")
     rest, skipped, control = 0, False, hint.found
     if at is not None:
         feed(scanner.parser, path, part, view[:at])
@@ -217,34 +217,8 @@ class _InScope:
         return frozenset(p for p, n in self._bound.items() if n > 0)
 
 
-class _Found(Exception):
-    """Stops the parse that looks for <sheetData>."""
-
-
 class _Again(Exception):
     """A row or cell after a <sheetData> the grammar accepted: scan the part in full."""
-
-
-def _sheet_data_at(path: Path, part: str, view: memoryview) -> int | None:
-    """Where the first <sheetData> start tag is, found by expat; None without one (or when
-    the part is not well-formed before it: the full parse then says so in its words)."""
-    parser = make_parser(path, part)
-    found: list[int] = []
-
-    def start(name: str, _attrs: object) -> None:
-        if name.rpartition(NS_SEP)[2] == "sheetData":
-            found.append(parser.CurrentByteIndex)
-            raise _Found
-
-    parser.StartElementHandler = start
-    try:
-        for i in range(0, len(view), 1 << 16):
-            feed(parser, path, part, view[i:i + (1 << 16)])
-    except _Found:
-        return found[0]
-    except InputError:
-        pass
-    return None
 
 
 class _Scanner:

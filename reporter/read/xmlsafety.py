@@ -133,6 +133,33 @@ def check_well_formed(path: Path, name: str, chunks: Iterable[bytes]) -> bool:
     return hint.found
 
 
+class _Found(Exception):
+    """Stops the parse that looks for an element (element_at)."""
+
+
+def element_at(path: Path, name: str, view: memoryview, local: str) -> int | None:
+    """Where the first element named `local` (in any namespace) starts, found by expat; None
+    without one, or when the part is not well-formed before it (a full parse then says so in
+    its words)."""
+    parser = make_parser(path, name)
+    found: list[int] = []
+
+    def start(element: str, _attrs: object) -> None:
+        if element.rpartition(NS_SEP)[2] == local:
+            found.append(parser.CurrentByteIndex)
+            raise _Found
+
+    parser.StartElementHandler = start
+    try:
+        for i in range(0, len(view), 1 << 16):
+            feed(parser, path, name, view[i:i + (1 << 16)])
+    except _Found:
+        return found[0]
+    except InputError:
+        pass
+    return None
+
+
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _PIECE = 1 << 20

@@ -4,7 +4,7 @@ files.py (a regular file, within its size limit), sniff.py (what kind of file),
 archive.py (zip members within limits, unpacked and verified), xmlsafety.py (no
 DTD, well-formed parts), structure.py (the sheets and where they are stored),
 sheetscan.py (each sheet parsed before its cells are used; plainsheet.py, its
-shortcut for plain rows), package.py (those
+shortcut for plain rows; plainstrings.py, the shared strings'), package.py (those
 steps together), child.py (a job in a child process with a memory ceiling),
 calamine.py (the cells, with python-calamine), shared.py (a check shared with a
 second process), workbook.py (the rows),

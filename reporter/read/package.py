@@ -4,7 +4,8 @@ A workbook is a zip of XML parts. `Package` ties the steps together, each in a
 module of its own: the file is read as a regular file within its size limit
 (files.py), told apart from other kinds of file (sniff.py), its zip members
 checked and unpacked within limits (archive.py), its structure read (structure.py),
-every XML part parsed with a DTD-refusing parser (xmlsafety.py), and each sheet
+every XML part parsed with a DTD-refusing parser (xmlsafety.py; the plain items of the
+shared strings proven well-formed instead, plainstrings.py), and each sheet
 to be read scanned (sheetscan.py) before python-calamine may parse it.
 
 A Package holds no open file or archive: the bytes are in memory, so a refusal

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import shutil
 import signal
 import traceback
@@ -50,6 +51,24 @@ def tree(folder: Path) -> dict[str, str]:
     """Every file below folder, by relative path, with its sha256."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def damaged(base: bytes, alphabet: bytes, seed: int, count: int = 1500):
+    """`count` copies of `base`, each damaged at random in one to three places: a byte
+    changed, a few deleted, or a few from `alphabet` inserted (the same ones for a seed)."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(data))
+            change = rng.random()
+            if change < 0.4:
+                data[at] = rng.choice(alphabet)
+            elif change < 0.7:
+                del data[at:at + rng.randint(1, 6)]
+            else:
+                data[at:at] = bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
+        yield bytes(data)
 
 
 def run_cli(*args: object, env: dict[str, str] | None = None):

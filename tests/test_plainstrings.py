@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import random
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from reporter.errors import InputError
 from reporter.read import plainstrings
 from reporter.read.plainstrings import check_shared_strings
 from reporter.read.xmlsafety import check_well_formed
+from tests.conftest import damaged
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "xl/sharedStrings.xml"
@@ -106,20 +106,7 @@ def test_mutated_parts_are_judged_alike() -> None:
     """Random damage to a plain part: whatever the bytes become, both ways agree."""
     base = _part(PLAIN * 3)
     alphabet = b'<>/="\' rsitPbvalx&#;:!-\n\x01\x7f_\xc2\x85\xe5\xb9\xb4'
-    rng = random.Random(20261201)
-    outcomes = set()
-    for _ in range(1500):
-        data = bytearray(base)
-        for _ in range(rng.randint(1, 3)):
-            at = rng.randrange(len(data))
-            change = rng.random()
-            if change < 0.4:
-                data[at] = rng.choice(alphabet)
-            elif change < 0.7:
-                del data[at:at + rng.randint(1, 6)]
-            else:
-                data[at:at] = bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
-        outcomes.add(_same(bytes(data))[0])
+    outcomes = {_same(data)[0] for data in damaged(base, alphabet, seed=20261201)}
     assert outcomes == {"refused", "control"}  # the damage was sometimes harmless, not always
 
 
@@ -133,3 +120,22 @@ def test_the_usual_writers_shared_strings_take_the_grammar(tmp_path: Path, monke
         pytest.skip("the sample keeps its text inline")
     assert _same(data)[0] == "control"
     assert _proven(data, monkeypatch)
+
+
+def test_shared_strings_too_large_to_hold_whole_are_parsed_in_pieces(monkeypatch) -> None:
+    from reporter.read import package
+    from reporter.read.package import open_package
+
+    held: list[int] = []
+    real = package.check_shared_strings
+    monkeypatch.setattr(package, "check_shared_strings",
+                        lambda *a: held.append(1) or real(*a))
+    found = {}
+    for whole in (package.WHOLE_BYTES, 100):
+        monkeypatch.setattr(package, "WHOLE_BYTES", whole)
+        held.clear()
+        with open_package(ROOT / "input" / "cooperation.xlsx") as book:
+            book.check_parts()
+            found[whole] = book.control_in_shared_strings
+        assert bool(held) is (whole > 100)
+    assert found[100] == found[package.WHOLE_BYTES]

@@ -15,19 +15,14 @@ from pydantic import BaseModel, ConfigDict, model_validator
 MIN_YEAR = 1980
 MAX_YEAR = 2100
 
-_MONTHS = {
-    m.casefold(): i
-    for i, names in enumerate(
-        [
-            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
-            ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
-            ("September", "Sep", "Sept"), ("October", "Oct"), ("November", "Nov"),
-            ("December", "Dec"),
-        ],
-        start=1,
-    )
-    for m in names
-}
+_MONTH_SPELLINGS = [
+    ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",),
+    ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"),
+    ("October", "Oct"), ("November", "Nov"), ("December", "Dec"),
+]
+#: The months' full names, January first.
+MONTH_NAMES = tuple(names[0] for names in _MONTH_SPELLINGS)
+_MONTHS = {m.casefold(): i for i, names in enumerate(_MONTH_SPELLINGS, start=1) for m in names}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 

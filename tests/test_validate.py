@@ -235,17 +235,6 @@ amount_text = st.one_of(
     st.text(st.sampled_from("0123456789,.- "), max_size=24))
 
 
-@settings(max_examples=500)
-@given(st.sampled_from([True, False]), amount_text)
-def test_amounts_typed_as_text_read_by_pydantic_core_are_what_the_slow_path_reads(
-        required: bool, text: str) -> None:
-    (fast,) = column_adapter(Kind.MONEY, required).validate_python([text])
-    slow, findings = convert(Kind.MONEY, required, text)
-    if fast is not REFUSED:
-        assert fast == slow and not findings
-        assert type(fast) is type(slow)
-
-
 def test_amounts_typed_plainly_as_text_are_read_in_bulk() -> None:
     typed = column_adapter(Kind.MONEY, False).validate_python(
         ["115,689,654", "2500000.5", "0.25", "1,23", "-5", " 5", "5 billion"])
@@ -265,14 +254,17 @@ date_text = st.builds(
     st.integers(min_value=0, max_value=5), st.sampled_from(["", "", " "]))
 
 
-@settings(max_examples=500)
-@given(st.sampled_from([True, False]), date_text)
-def test_dates_typed_as_text_read_by_pydantic_core_are_what_the_slow_path_reads(
-        required: bool, text: str) -> None:
-    (fast,) = column_adapter(Kind.DATE, required).validate_python([text])
-    slow, findings = convert(Kind.DATE, required, text)
+@settings(max_examples=1000)
+@given(st.sampled_from([True, False]), st.one_of(amount_text.map(lambda t: (Kind.MONEY, t)),
+                                                 date_text.map(lambda t: (Kind.DATE, t))))
+def test_amounts_and_dates_typed_as_text_read_by_pydantic_core_are_what_the_slow_path_reads(
+        required: bool, typed: tuple[Kind, str]) -> None:
+    kind, text = typed
+    (fast,) = column_adapter(kind, required).validate_python([text])
+    slow, findings = convert(kind, required, text)
     if fast is not REFUSED:
         assert fast == slow and not findings
+        assert type(fast) is type(slow)
 
 
 def test_dates_typed_in_common_forms_are_read_in_bulk() -> None:

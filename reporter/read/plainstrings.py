@@ -22,7 +22,15 @@ from pathlib import Path
 
 from ..errors import InputError
 from .plainsheet import well_formed
-from .xmlsafety import ControlHint, check_well_formed, controls_left, element_at, feed, make_parser
+from .xmlsafety import (
+    ControlHint,
+    check_well_formed,
+    controls_left,
+    element_at,
+    feed,
+    is_utf8,
+    make_parser,
+)
 
 _T = rb'<t(?: xml:space="preserve")?(?:/>|>[^<]*+</t>)'
 # A run's properties: empty elements, each with at most one attribute (so none twice).
@@ -36,13 +44,13 @@ def check_shared_strings(path: Path, name: str, data: bytearray) -> bool:
     """As `check_well_formed`, for the shared strings held whole: refuse the part if it is
     not well-formed, else return whether its text may hold control characters (see
     ControlHint)."""
-    parser = make_parser(path, name)
-    hint = ControlHint(parser)
-    hint.feed(data)
     view = memoryview(data)
     at = element_at(path, name, view, "si")
     if at is None:  # no item, or not well-formed before one: expat reads it all
         return check_well_formed(path, name, [data])
+    parser = make_parser(path, name)
+    hint = ControlHint(parser)
+    hint.feed(data)
     feed(parser, path, name, view[:at])
     end = _ITEMS.match(data, at).end()
     proven = end > at and well_formed(data, at, end, encoding=hint.encoding,
@@ -55,7 +63,7 @@ def check_shared_strings(path: Path, name: str, data: bytearray) -> bool:
         if proven:  # expat's line and column skip the items: its words on the whole part
             return check_well_formed(path, name, [data])
         raise
-    if not (proven and hint.found) or not _utf8(hint.encoding):  # another: found already
+    if not (proven and hint.found) or not is_utf8(hint.encoding):  # another: found already
         return hint.found
     # The proven items can hold only what controls_left looks for; the rest, what the
     # hint looks for.
@@ -63,7 +71,3 @@ def check_shared_strings(path: Path, name: str, data: bytearray) -> bool:
     outside.feed(data[:at])
     outside.feed(data[end:])
     return outside.found or controls_left(data, at, end)
-
-
-def _utf8(encoding: str | None) -> bool:
-    return encoding is None or encoding.replace("-", "").replace("_", "").lower() == "utf8"

@@ -187,7 +187,7 @@ class ControlHint:
         if self._refuse is not None:
             self._refuse(version, encoding, standalone)
         self.encoding = encoding
-        if encoding is not None and encoding.replace("-", "").replace("_", "").lower() != "utf8":
+        if not is_utf8(encoding):
             self.found = True
 
     def feed(self, data: bytes | bytearray) -> None:
@@ -204,6 +204,11 @@ class ControlHint:
             or b"&#" in joined or _escape_or_c1(joined, 0, len(joined))
         )
         self._tail = piece[-8:]
+
+
+def is_utf8(encoding: str | None) -> bool:
+    """Whether a part's declared encoding (None: none declared) is UTF-8, however spelt."""
+    return encoding is None or encoding.replace("-", "").replace("_", "").lower() == "utf8"
 
 
 def controls_left(data: bytes | bytearray, start: int, end: int) -> bool:

@@ -168,7 +168,7 @@ def test_ctrl_c_says_interrupted_and_exits_130(tmp_path: Path) -> None:
             time.sleep(60)
         v.validate_file = slow
         sys.argv = ["reporter", "validate", {str(SAMPLE)!r}]
-        from reporter.cli import main
+        from reporter.entry import main
         main()
     """
     run = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,

@@ -301,99 +301,101 @@ def test_a_socket_is_not_a_regular_file(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["error"]["code"] == "not-a-regular-file"
 
 
-# --- validate's read begun before typer reads the command line (cli._read_ahead) ------------
+# --- a plain `reporter validate`, run without typer (entry.plain_validate) -----------------
 
-@pytest.mark.parametrize("args, begun", [
-    (["validate", "{wb}"], True),
-    (["validate", "{wb}", "--format", "json"], True),
-    (["validate", "-f", "JSON", "{wb}"], True),
-    (["validate", "--format=text", "{wb}"], True),
-    (["validate", "{wb}", "--format", "xml"], False),
-    (["validate", "{wb}", "--format"], False),
-    (["validate", "{wb}", "--help"], False),
-    (["validate", "{wb}", "--annotate", "copy.xlsx"], False),
-    (["validate", "{wb}", "--facts", "extra.toml"], False),
-    (["validate", "--", "{wb}"], False),
-    (["validate", "{wb}", "{wb}"], False),
-    (["build", "{wb}"], False),
-    ([], False),
+@pytest.mark.parametrize("args, plain", [
+    (["validate", "{wb}"], ("{wb}", "text")),
+    (["validate"], ("input/cooperation.xlsx", "text")),
+    (["validate", "{wb}", "--format", "json"], ("{wb}", "json")),
+    (["validate", "-f", "JSON", "{wb}"], ("{wb}", "json")),
+    (["validate", "--format=text", "{wb}"], ("{wb}", "text")),
+    (["validate", "{wb}", "--format", "xml"], None),
+    (["validate", "{wb}", "--format"], None),
+    (["validate", "{wb}", "-f", "--help"], None),
+    (["validate", "{wb}", "-fjson"], None),
+    (["validate", "{wb}", "--format", "json", "--format", "text"], None),
+    (["validate", "{wb}", "--help"], None),
+    (["validate", "{wb}", "--annotate", "copy.xlsx"], None),
+    (["validate", "{wb}", "--facts", "extra.toml"], None),
+    (["validate", "--", "{wb}"], None),
+    (["validate", "{wb}", "{wb}"], None),
+    (["Validate", "{wb}"], None),
+    (["build", "{wb}"], None),
+    (["--version", "validate"], None),
+    ([], None),
 ])
-def test_only_validate_in_its_plain_form_is_read_ahead(sample: Path, args: list[str],
-                                                       begun: bool) -> None:
-    from reporter import cli
+def test_only_validate_in_its_plain_form_is_run_without_typer(sample: Path, args: list[str],
+                                                               plain) -> None:
+    from reporter.entry import plain_validate
 
-    cli._read_ahead([a.format(wb=sample) for a in args])
-    try:
-        assert list(cli._AHEAD) == ([sample] if begun else [])
-    finally:
-        while cli._AHEAD:
-            cli._AHEAD.popitem()[1].close()
+    got = plain_validate([a.format(wb=sample) for a in args])
+    want = None if plain is None else (Path(plain[0].format(wb=sample)), plain[1])
+    assert (None if got is None else (got[0], got[1].value)) == want
 
 
-def test_a_read_begun_ahead_gives_the_report_validate_gives(edited) -> None:
-    from reporter import cli
-
-    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
-    want = run_cli("validate", path, "--format", "json")
-    cli._read_ahead(["validate", str(path), "--format", "json"])
-    begun = cli._AHEAD[path]
-    got = run_cli("validate", path, "--format", "json")
-    assert cli._AHEAD == {}  # taken by the command
-    assert begun.reader.child.pid == 0  # and finished: its processes stopped
-    assert (got.exit_code, got.stdout) == (want.exit_code, want.stdout)
-    assert got.exit_code == 1 and json.loads(got.stdout)["errors"]
-
-
-def test_a_read_begun_ahead_for_another_workbook_is_not_used(sample: Path, edited) -> None:
-    from reporter import cli
-
-    other = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
-    cli._read_ahead(["validate", str(sample)])
-    try:
-        got = run_cli("validate", other, "--format", "json")
-        assert got.exit_code == 1 and json.loads(got.stdout)["workbook"] == str(other)
-        assert list(cli._AHEAD) == [sample]  # left for main to give up
-    finally:
-        while cli._AHEAD:
-            cli._AHEAD.popitem()[1].close()
-
-
-def test_a_workbook_that_cannot_be_read_is_not_read_ahead_and_is_reported(
-        tmp_path: Path) -> None:
-    from reporter import cli
-
-    path = tmp_path / "notes.xlsx"
-    path.write_text("Meeting ID,Title\n")
-    cli._read_ahead(["validate", str(path)])
-    assert cli._AHEAD == {}
-    result = run_cli("validate", path)
-    assert result.exit_code == 2 and "notes.xlsx" in result.stderr
-
-
-def test_reporter_validate_reads_ahead_and_says_what_it_would_say(edited) -> None:
-    """As a whole process (main), with the read begun ahead: the same report, word for
-    word, and the same exit code."""
+def _reporter(*args: object, timeout: float = 120):
     import subprocess
     import sys
 
-    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
-    want = run_cli("validate", path, "--format", "json")
-    run = subprocess.run([sys.executable, "-m", "reporter", "validate", str(path), "--format",
-                          "json"], capture_output=True, text=True, timeout=120)
-    assert (run.returncode, run.stdout) == (want.exit_code, want.stdout)
+    return subprocess.run([sys.executable, "-m", "reporter", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "120"})
 
 
-def test_a_read_begun_ahead_and_not_taken_is_given_up_on_leaving(sample: Path,
-                                                                 monkeypatch) -> None:
-    from reporter import cli
+def test_a_plain_validate_says_word_for_word_what_typer_s_would(edited, tmp_path: Path) -> None:
+    """The plain form and the same command through typer (`--` before the workbook, which
+    only typer reads) give the same output on both streams and the same exit code: a clean
+    workbook, one with errors, and files that cannot be read, in either format."""
+    wrong = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "corridoor"))
+    text = tmp_path / "notes.xlsx"
+    text.write_text("Meeting ID,Title\n")
+    cases = [(SAMPLE, 0), (wrong, 1), (text, 2), (tmp_path / "none.xlsx", 2), (tmp_path, 2)]
+    for path, code in cases:
+        for fmt in ("text", "json"):
+            plain = _reporter("validate", path, "--format", fmt)
+            typed = _reporter("validate", "--format", fmt, "--", path)
+            assert plain.returncode == code, (path, fmt, plain.stderr)
+            assert (plain.returncode, plain.stdout, plain.stderr) == (
+                typed.returncode, typed.stdout, typed.stderr), (path, fmt)
+            if fmt == "json":
+                assert json.loads(plain.stdout)["workbook"] == str(path)
 
-    cli._read_ahead(["validate", str(sample)])
-    begun = cli._AHEAD[sample]
-    pids = [begun.reader.child.pid, begun.scanner.pid]
-    assert all(pids)
-    monkeypatch.setattr(os, "_exit", lambda status: None)
-    cli._leave(2)
-    assert cli._AHEAD == {} and begun.reader.child.pid == 0 and begun.scanner.pid == 0
-    for pid in pids:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # stopped and collected
+
+def test_a_plain_validate_does_not_start_typer(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    seen = tmp_path / "modules"
+    code = f"""if True:
+        import os, sys
+        leave = os._exit
+        def _exit(status):
+            open({str(seen)!r}, "w").write(" ".join(sorted(sys.modules)))
+            leave(status)
+        os._exit = _exit
+        sys.argv = ["reporter", "validate", {str(SAMPLE)!r}, "--format", "json"]
+        from reporter.entry import main
+        main()
+    """
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and json.loads(run.stdout)["ok"] is True
+    modules = seen.read_text().split()
+    assert "reporter.validate" in modules
+    assert "typer" not in modules and "reporter.cli" not in modules
+
+
+def test_json_goes_out_in_utf8_where_the_locale_says_ascii(edited) -> None:
+    """As click.echo does for typer's commands: UTF-8 on a stream that claims ASCII."""
+    import subprocess
+    import sys
+
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "会议"))
+    for args in (["validate", path, "--format", "json"],
+                 ["validate", "--format", "json", "--", path]):
+        run = subprocess.run([sys.executable, "-m", "reporter", *map(str, args)],
+                             capture_output=True, timeout=120,
+                             env={**os.environ, "PYTHONIOENCODING": "ascii"})
+        assert run.returncode == 1, run.stderr
+        found = json.loads(run.stdout.decode("utf-8"))
+        assert any(p["value"] == "会议" for p in found["errors"]), args

@@ -531,7 +531,7 @@ def test_what_the_check_of_the_parts_finds_in_the_shared_strings_reaches_the_cel
 
 # reporter run with a lower ceiling for its children (they take it when they fork)
 _LOW_CEILING = ("import sys\nfrom reporter.read import child\nchild.CHILD_MEMORY = 32 * 2**20\n"
-                "from reporter.cli import main\nsys.argv[0] = 'reporter'\nmain()\n")
+                "from reporter.entry import main\nsys.argv[0] = 'reporter'\nmain()\n")
 
 
 def test_an_enormous_text_in_another_part_is_said_to_need_memory(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import warnings
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -350,6 +351,30 @@ def test_a_column_is_its_cells_whatever_the_rows_widths() -> None:
             f"{column.header} {n}" if (n != 3 or headers.index(column.header) < 5) else ""
             for n in (1, 2, 3, 4)]
         assert body.column(k) == expected, column.header
+
+
+@pytest.mark.parametrize("headers_only_wider", [False, True])
+def test_rows_of_one_width_are_read_as_they_are(headers_only_wider: bool) -> None:
+    """Rows as python-calamine gives them, all one width (or the header row alone wider):
+    each column is its cells, and a row whose first required cell alone is empty is kept."""
+    from reporter.read import RawSheet, RawWorkbook
+    from reporter.schema import AGREEMENTS
+    from reporter.validate.layout import find_layout, read_body
+    from reporter.validate.report import Findings
+
+    headers = [c.header for c in AGREEMENTS.columns]
+    rows = [headers + (["Extra"] if headers_only_wider else [])]
+    rows += [[f"{h} {n}" for h in headers] for n in range(1, 4)]
+    key = next(j for j, c in enumerate(AGREEMENTS.columns) if c.required)
+    rows[2][key] = ""  # not a blank row: its other cells are filled
+    raw = RawWorkbook(Path("x.xlsx"), {"Agreements": RawSheet("Agreements", rows)})
+    findings = Findings([s.name for s in DATA_SHEETS])
+    stats = {"blank_rows_skipped": 0}
+    body = read_body(find_layout(AGREEMENTS, raw, findings), findings, stats)
+    assert body.numbers == [2, 3, 4] and stats["blank_rows_skipped"] == 0
+    for k, column in enumerate(AGREEMENTS.columns):
+        assert body.column(k) == [
+            "" if (n == 2 and k == key) else f"{column.header} {n}" for n in (1, 2, 3)]
 
 
 def test_paused_gc_files_survivors_with_the_oldest_generation() -> None:

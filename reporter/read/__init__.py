@@ -13,17 +13,9 @@ template.py (the Word briefing template).
 
 from .package import Package, open_package
 from .sheetscan import SheetScan
-from .workbook import (
-    Checking,
-    RawSheet,
-    RawWorkbook,
-    SharedCheck,
-    check_workbook,
-    read_package,
-    read_workbook,
-)
+from .workbook import RawSheet, RawWorkbook, SharedCheck, check_workbook, read_package, read_workbook
 
 __all__ = [
-    "Checking", "Package", "RawSheet", "RawWorkbook", "SharedCheck", "SheetScan", "check_workbook",
+    "Package", "RawSheet", "RawWorkbook", "SharedCheck", "SheetScan", "check_workbook",
     "open_package", "read_package", "read_workbook",
 ]

@@ -16,11 +16,11 @@ rows stay in the reader's process and are checked there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from . import child
@@ -127,38 +127,14 @@ def check_workbook(path: Path | str, check: Callable[[RawWorkbook], T], *,
     what `check` will need. With `shared`, the check of the largest sheet may be shared
     with a second process: `shared.rest` then returns the result instead of `check`.
     """
-    return Checking(path, check, sheets=sheets, prepare=prepare, shared=shared).result()
-
-
-class Checking(Generic[T]):
-    """`check_workbook` begun: the file opened and checked up to its structure, and its
-    processes started; `result()` waits for what the check makes of it, and `close()`
-    gives it up (stopping its processes). Either ends it. Begun, it can overlap with work
-    of the caller's own before the result is wanted (the command line read, say)."""
-
-    def __init__(self, path: Path | str, check: Callable[[RawWorkbook], T], *,
-                 sheets: tuple[str, ...] | None = None,
-                 prepare: Callable[[], object] | None = None,
-                 shared: SharedCheck | None = None):
-        sharing = None
-        if shared is not None:
-            sharing = Sharing(shared.pieces, partial(_assembled, shared.share),
-                              partial(_assembled, shared.rest))
-        self._open = ExitStack()
-        with self._open as opening:  # closed only if what follows raises
-            self.package = opening.enter_context(open_package(Path(path)))
-            self.reader, self.scanner = opening.enter_context(_reading(
-                self.package, sheets, check=partial(_assembled, check), sharing=sharing,
-                prepare=prepare))
-            self._open = opening.pop_all()
-
-    def result(self) -> T:
-        with self._open:
-            return self.reader.checked(_Found.of(self.package,
-                                                 _scanned(self.package, self.scanner)))
-
-    def close(self) -> None:
-        self._open.close()
+    sharing = None
+    if shared is not None:
+        sharing = Sharing(shared.pieces, partial(_assembled, shared.share),
+                          partial(_assembled, shared.rest))
+    with open_package(Path(path)) as package, \
+            _reading(package, sheets, check=partial(_assembled, check), sharing=sharing,
+                     prepare=prepare) as (reader, scanner):
+        return reader.checked(_Found.of(package, _scanned(package, scanner)))
 
 
 @contextmanager

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..memory import paused_gc
-from ..read import Checking, RawWorkbook, SharedCheck, read_workbook
+from ..read import RawWorkbook, SharedCheck, check_workbook, read_workbook
 from ..schema import READ_SHEETS
 from .report import Report
 
 if TYPE_CHECKING:
     from ..models import Workbook
 
-__all__ = ["Report", "Validation", "begin_report", "validate_file", "validate_workbook"]
+__all__ = ["Report", "Validation", "validate_file", "validate_workbook"]
 
 
 @dataclass(slots=True)
@@ -43,19 +43,15 @@ class Validation:
 
 def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
                   fact_ids: Mapping[str, str] | None = None,
-                  facts_files: Iterable[Path] = (), records: bool = True,
-                  begun: Checking[Report] | None = None) -> Validation:
+                  facts_files: Iterable[Path] = (), records: bool = True) -> Validation:
     """Read and validate a workbook file. Raises InputError when it cannot be read.
 
     Source and Fact ID cells may name what the built-in fact base holds, and what extra
     fact files add (`facts_files`, as `reconcile --facts`); or exactly `sources` and
     `fact_ids` when given. `records=False` when only the report is wanted (the
     Validation's workbook is then None): the cells are checked in the process that read
-    them, so they never cross into this one, which is faster. `begun`: that report-only
-    validation of this same workbook, with these same names, begun before (begin_report),
-    to finish instead of beginning another.
+    them, so they never cross into this one, which is faster.
     """
-    assert begun is None or not records, "a validation begun makes a report only"
     extra = tuple(Path(p) for p in facts_files)
     if extra and sources is None and fact_ids is None:
         from ..facts import load_facts
@@ -64,9 +60,7 @@ def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
         sources, fact_ids = list(base.sources), base.fact_kinds()
     if not records:
         with paused_gc():  # the reader's process, forked within, inherits the pause
-            if begun is None:
-                begun = begin_report(path, sources=sources, fact_ids=fact_ids)
-            return Validation(begun.result(), None)
+            return Validation(_checked(path, sources, fact_ids), None)
     with paused_gc(long_lived=True):
         raw = read_workbook(path, sheets=READ_SHEETS)
         result = validate_workbook(raw, sources=sources, fact_ids=fact_ids)
@@ -74,15 +68,14 @@ def validate_file(path: Path | str, *, sources: Collection[str] | None = None,
     return result
 
 
-def begin_report(path: Path | str, *, sources: Collection[str] | None = None,
-                 fact_ids: Mapping[str, str] | None = None) -> Checking[Report]:
-    """`validate_file(path, records=False)` begun: its `result()` is the report (raising as
-    validate_file does), and `close()` gives it up. Meanwhile the workbook is read and
-    checked in other processes, with the garbage collector as the caller left it."""
+def _checked(path: Path | str, sources: Collection[str] | None,
+             fact_ids: Mapping[str, str] | None) -> Report:
+    """The report, made in the processes that read the workbook (check_workbook)."""
     given = {"sources": sources, "fact_ids": fact_ids}
-    return Checking(path, partial(_report, **given), sheets=READ_SHEETS,
-                    prepare=partial(_prepare, sources, fact_ids),
-                    shared=SharedCheck(_pieces, partial(_share, **given), partial(_rest, **given)))
+    return check_workbook(path, partial(_report, **given), sheets=READ_SHEETS,
+                          prepare=partial(_prepare, sources, fact_ids),
+                          shared=SharedCheck(_pieces, partial(_share, **given),
+                                             partial(_rest, **given)))
 
 
 def validate_workbook(raw: RawWorkbook, *, sources: Collection[str] | None = None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import itemgetter
 from typing import Any
 
 from ..read import RawSheet, RawWorkbook
@@ -146,20 +145,22 @@ def read_body(layout: Layout, findings: Findings, stats: dict[str, Any]) -> Body
     while last > first and _blank(rows[last - 1]):
         last -= 1
     _structure(layout, first, last, findings)
-    width = max(map(len, rows), default=0)
+    lengths = set(map(len, rows))  # python-calamine's rows are all one length
+    width = max(lengths, default=0)
     # An absent optional column reads from one cell past the widest row: always empty.
     at = [layout.index.get(c.field, width) for c in layout.spec.columns]
     body = rows[first:last]
-    # Every row as wide as the widest (python-calamine's already are), so that a column is
-    # every width-th cell.
-    wide = max(max(at) + 1, max(map(len, body), default=0))
-    for row in body:
-        if len(row) < wide:
-            row.extend([""] * (wide - len(row)))
+    # Every row as wide as the widest, so that a column is every wide-th cell.
+    wide = max(max(at) + 1, width)
+    if lengths != {wide}:
+        for row in body:
+            if len(row) < wide:
+                row.extend([""] * (wide - len(row)))
+    cells = list(chain.from_iterable(body))
     # A row is blank when its first required cell is, and every other cell too.
     key = layout.index[next(c.field for c in layout.spec.columns if c.required)]
-    if "" not in map(itemgetter(key), body):  # the usual case: no blank rows at all
-        return Body(list(range(first + 1, last + 1)), list(chain.from_iterable(body)), wide, at)
+    if "" not in cells[key::wide]:  # the usual case: no blank rows at all
+        return Body(list(range(first + 1, last + 1)), cells, wide, at)
     kept, numbers = [], []
     for n, row in enumerate(body, start=first + 1):
         if row[key] == "" and _blank(row):

@@ -221,6 +221,84 @@ class _Again(Exception):
     """A row or cell after a <sheetData> the grammar accepted: scan the part in full."""
 
 
+class _Bounds:
+    """What one sheet's scan holds it to, each refusal in its own words: cell references
+    within the grid, the limits on cells, columns, rows and area, rows in order, and no
+    more kept (formulas, error cells, merged ranges, hidden rows) than the cell limit."""
+
+    def __init__(self, path: Path, sheet: SheetScan, cells_before: int):
+        self.path, self.sheet = path, sheet
+        self.cells_left = LIMITS["cells"] - cells_before
+        self.notes = 0  # formulas, error cells, merged ranges, hidden rows kept (note)
+        self.last_row_seen = 0
+
+    def locate(self, ref: str | None, row: int = 0, column: int = 0) -> tuple[int, int]:
+        """A cell's (row, column) when the fast path cannot tell: an unusual reference, or
+        none at all (then counted on from the previous cell, as python-calamine does)."""
+        if ref is None:
+            return (row or 1, column + 1)
+        found = cell_position(ref)
+        if found is None:
+            raise stop(self.refuse(f"has a cell whose reference {ref[:40]!r} is not a cell "
+                                   "reference", "corrupt-file", "Open it in Excel and save it "
+                                   "anew"))
+        if not (1 <= found[0] <= MAX_ROWS and found[1] <= MAX_COLUMNS):
+            raise stop(self.refuse(f"has a cell {ref!r} outside any worksheet's grid",
+                                   "cell-out-of-range", "Open it in Excel and save it anew"))
+        return found
+
+    def grow(self, row: int, column: int, count: int, max_row: int, max_column: int
+             ) -> tuple[int, int]:
+        """A filled cell further out than any before it (or one past the cell limit)."""
+        if count > self.cells_left:
+            raise stop(InputError(
+                f"the workbook holds more than {LIMITS['cells']:,} filled cells, reporter's "
+                "limit. Split the register into several workbooks", path=self.path,
+                code="too-many-cells"))
+        if column > LIMITS["columns"]:
+            raise stop(self.refuse(
+                f"has a value in cell {column_name(column)}{row}, beyond column "
+                f"{column_name(LIMITS['columns'])} (the limit is {LIMITS['columns']} columns)",
+                "cell-out-of-range", "Delete that cell or move its value"))
+        if row > LIMITS["rows"] + 20:
+            raise stop(self.refuse(
+                f"has a value on row {row:,}, beyond reporter's limit of {LIMITS['rows']:,} "
+                "rows", "cell-out-of-range", "Delete the stray cells below the data, or split "
+                "the register into several workbooks"))
+        max_row, max_column = max(row, max_row), max(column, max_column)
+        if max_row * max_column > LIMITS["area"]:
+            raise stop(self.area(max_row, max_column))
+        return max_row, max_column
+
+    def in_order(self, row: int) -> None:
+        """A row starts: after every row before it."""
+        if row <= self.last_row_seen:
+            raise stop(self.refuse("stores its rows out of order, which Excel never does; "
+                                   "the file was damaged or made by a faulty program",
+                                   "corrupt-file", "Open it in Excel and save it anew"))
+        self.last_row_seen = row
+
+    def note(self) -> None:
+        """One more formula, error cell, merged range or hidden row to keep: as many as the
+        cell limit, so that what the scan keeps is bounded too."""
+        self.notes += 1
+        if self.notes > LIMITS["cells"]:
+            raise stop(self.refuse(
+                f"has more than {LIMITS['cells']:,} formulas, error cells, merged ranges and "
+                "hidden rows", "too-many-cells", "Split the register into several workbooks"))
+
+    def area(self, rows: int, columns: int) -> InputError:
+        return self.refuse(
+            f"fills an area of {rows:,} rows by {columns} columns up to its furthest value "
+            f"({column_name(columns)}{rows}): {rows * columns:,} cells to read, more than "
+            f"reporter's limit of {LIMITS['area']:,}", "area-too-large",
+            "Delete the stray cells far from the data, or split the register into several "
+            "workbooks")
+
+    def refuse(self, what: str, code: str, fix: str) -> InputError:
+        return InputError(f"sheet {self.sheet.name!r} {what}. {fix}", path=self.path, code=code)
+
+
 class _Scanner:
     """The expat handlers for one sheet.
 
@@ -231,9 +309,7 @@ class _Scanner:
 
     def __init__(self, path: Path, sheet: SheetScan, part: str, cells_before: int):
         self.path, self.sheet, self.part = path, sheet, part
-        self.cells_left = LIMITS["cells"] - cells_before
-        self.notes = 0  # formulas, error cells, merged ranges, hidden rows kept (_note)
-        self.last_row_seen = 0
+        self.bounds = _Bounds(path, sheet, cells_before)
         self.capture: list[str] = []
         # expat interns element names here; seeded, so that SpreadsheetML's are these objects
         self.names = {n: n for n in (f"{_MAIN}{NS_SEP}c", f"{_MAIN}{NS_SEP}v")}
@@ -247,13 +323,13 @@ class _Scanner:
     def _handler(self):  # one closure, kept together for speed
         kinds: dict[str, int] = {}
         cell_name, value_name = self.names[f"{_MAIN}{NS_SEP}c"], self.names[f"{_MAIN}{NS_SEP}v"]
-        columns, attr, locate = _COLUMNS, _attr, self._locate
+        columns, attr, locate = _COLUMNS, _attr, self.bounds.locate
         parser, window, plain_index = self.parser, self.window, _PLAIN_INDEX.match
         row, row_text, row_len = 0, "", 0
         at_row = at_col = 0
         further = cell_open = watched = error_cell = shared = False
         count = max_row = max_col = 0
-        left = self.cells_left
+        left = self.bounds.cells_left
         # The kinds as literals below (1 cell, 2 value, 0 row...): a constant compares faster
         # than a global, and this runs twice per cell.
         assert (_ROW, _CELL, _VALUE, _FORMULA, _MERGE, _SHEET) == (0, 1, 2, 3, 4, 5)
@@ -290,7 +366,7 @@ class _Scanner:
                 count += 1
                 if further or count > left:
                     further = False
-                    max_row, max_col = self._grow(at_row, at_col, count, max_row, max_col)
+                    max_row, max_col = self.bounds.grow(at_row, at_col, count, max_row, max_col)
                 if watched and cell_open:
                     self._collect(self._value_end, at_row, at_col, error_cell)
                 elif shared and cell_open:
@@ -325,15 +401,15 @@ class _Scanner:
     def take_plain(self, data: bytearray, at: int) -> PlainRows | None:
         """The <sheetData> at `at`, if the grammar accepts it and it is within every limit
         (else the handler scans it, and refuses it in its own words); counted as scanned."""
-        if self.counts()[0] or self.last_row_seen or self.parser.EndElementHandler:
+        if self.counts()[0] or self.bounds.last_row_seen or self.parser.EndElementHandler:
             return None  # cells, rows or a text being collected before it: the handler's
-        rows = read_plain(data, at, most_cells=self.cells_left, most_rows=MAX_ROWS)
+        rows = read_plain(data, at, most_cells=self.bounds.cells_left, most_rows=MAX_ROWS)
         if rows is None or not (
                 rows.last_filled_row <= LIMITS["rows"] + 20
                 and rows.last_filled_row * rows.last_filled_column <= LIMITS["area"]):
             return None
         self._absorb(rows)
-        self.last_row_seen = rows.last_row
+        self.bounds.last_row_seen = rows.last_row
         return rows
 
     def after_plain(self, name: str, attrs: list[str]) -> None:
@@ -347,44 +423,6 @@ class _Scanner:
 
     # --- cells and rows ------------------------------------------------------------------
 
-    def _locate(self, ref: str | None, row: int = 0, column: int = 0) -> tuple[int, int]:
-        """A cell's (row, column) when the fast path cannot tell: an unusual reference, or
-        none at all (then counted on from the previous cell, as python-calamine does)."""
-        if ref is None:
-            return (row or 1, column + 1)
-        found = cell_position(ref)
-        if found is None:
-            raise stop(self._refuse(f"has a cell whose reference {ref[:40]!r} is not a cell "
-                                    "reference", "corrupt-file", "Open it in Excel and save it "
-                                    "anew"))
-        if not (1 <= found[0] <= MAX_ROWS and found[1] <= MAX_COLUMNS):
-            raise stop(self._refuse(f"has a cell {ref!r} outside any worksheet's grid",
-                                    "cell-out-of-range", "Open it in Excel and save it anew"))
-        return found
-
-    def _grow(self, row: int, column: int, count: int, max_row: int, max_column: int
-              ) -> tuple[int, int]:
-        """A filled cell further out than any before it (or one past the cell limit)."""
-        if count > self.cells_left:
-            raise stop(InputError(
-                f"the workbook holds more than {LIMITS['cells']:,} filled cells, reporter's "
-                "limit. Split the register into several workbooks", path=self.path,
-                code="too-many-cells"))
-        if column > LIMITS["columns"]:
-            raise stop(self._refuse(
-                f"has a value in cell {column_name(column)}{row}, beyond column "
-                f"{column_name(LIMITS['columns'])} (the limit is {LIMITS['columns']} columns)",
-                "cell-out-of-range", "Delete that cell or move its value"))
-        if row > LIMITS["rows"] + 20:
-            raise stop(self._refuse(
-                f"has a value on row {row:,}, beyond reporter's limit of {LIMITS['rows']:,} "
-                "rows", "cell-out-of-range", "Delete the stray cells below the data, or split "
-                "the register into several workbooks"))
-        max_row, max_column = max(row, max_row), max(column, max_column)
-        if max_row * max_column > LIMITS["area"]:
-            raise stop(self._area(max_row, max_column))
-        return max_row, max_column
-
     def _row(self, attrs: list[str], previous: int) -> tuple[int, str]:
         """A row starts: its number, and that number as written (for the fast path)."""
         text = attrs[1] if attrs and attrs[0] == "r" else _attr(attrs, "r")
@@ -392,31 +430,27 @@ class _Scanner:
             row, text = previous + 1, ""
         else:
             if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ROWS:
-                raise stop(self._refuse(f"has a row numbered {text[:40]!r}, which is not a "
-                                        "row number", "corrupt-file",
-                                        "Open it in Excel and save it anew"))
+                raise stop(self.bounds.refuse(
+                    f"has a row numbered {text[:40]!r}, which is not a row number",
+                    "corrupt-file", "Open it in Excel and save it anew"))
             row = int(text)
             if text[0] == "0":
                 text = ""  # '007': the slow path reads such references
-        if row <= self.last_row_seen:
-            raise stop(self._refuse("stores its rows out of order, which Excel never does; "
-                                    "the file was damaged or made by a faulty program",
-                                    "corrupt-file", "Open it in Excel and save it anew"))
-        self.last_row_seen = row
+        self.bounds.in_order(row)
         if "hidden" in attrs and _attr(attrs, "hidden") in ("1", "true"):
-            self._note()
+            self.bounds.note()
             self.sheet.hidden_rows.append(row)
         return row, text
 
     def _merge(self, ref: str | None) -> None:
-        ends = [self._locate(r) for r in (ref or "").split(":")]
+        ends = [self.bounds.locate(r) for r in (ref or "").split(":")]
         if len(ends) == 1:
             ends *= 2
         if len(ends) != 2:
-            raise stop(self._refuse(f"has a merged range {ref!r} that is not a range",
-                                    "corrupt-file", "Open it in Excel and save it anew"))
+            raise stop(self.bounds.refuse(f"has a merged range {ref!r} that is not a range",
+                                          "corrupt-file", "Open it in Excel and save it anew"))
         (r0, c0), (r1, c1) = ends
-        self._note()
+        self.bounds.note()
         self.sheet.merged.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
 
     # --- formula and error texts: handlers switched on for one element --------------------
@@ -433,30 +467,21 @@ class _Scanner:
         return "".join(self.capture)
 
     def _formula_end(self, text: str, ref: str, _error_cell: bool) -> None:
-        self._note()
+        self.bounds.note()
         self.sheet.formulas[ref] = ("=" + text, "")
 
     def _value_end(self, text: str, ref: str, error_cell: bool) -> None:
         if error_cell:
-            self._note()
+            self.bounds.note()
             self.sheet.errors[ref] = text or "#ERROR"
         if ref in self.sheet.formulas:
             self.sheet.formulas[ref] = (self.sheet.formulas[ref][0], text)
 
     def _index_end(self, text: str, ref: str, _error_cell: bool) -> None:
         if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
-            raise stop(self._refuse(
+            raise stop(self.bounds.refuse(
                 f"has a shared-text cell {ref} whose index {text[:40]!r} is not a number",
                 "corrupt-file", "Open it in Excel and save it anew"))
-
-    def _note(self) -> None:
-        """One more formula, error cell, merged range or hidden row to keep: as many as the
-        cell limit, so that what the scan keeps is bounded too."""
-        self.notes += 1
-        if self.notes > LIMITS["cells"]:
-            raise stop(self._refuse(
-                f"has more than {LIMITS['cells']:,} formulas, error cells, merged ranges and "
-                "hidden rows", "too-many-cells", "Split the register into several workbooks"))
 
     # --- the end -------------------------------------------------------------------------
 
@@ -465,16 +490,6 @@ class _Scanner:
         self.sheet.valued_cells = count
         self.sheet.last_row, self.sheet.last_column = max_row, max_column
 
-    def _area(self, rows: int, columns: int) -> InputError:
-        return self._refuse(
-            f"fills an area of {rows:,} rows by {columns} columns up to its furthest value "
-            f"({column_name(columns)}{rows}): {rows * columns:,} cells to read, more than "
-            f"reporter's limit of {LIMITS['area']:,}", "area-too-large",
-            "Delete the stray cells far from the data, or split the register into several "
-            "workbooks")
-
-    def _refuse(self, what: str, code: str, fix: str) -> InputError:
-        return InputError(f"sheet {self.sheet.name!r} {what}. {fix}", path=self.path, code=code)
 
 
 def cell_position(ref: str) -> tuple[int, int] | None:

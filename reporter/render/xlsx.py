@@ -555,47 +555,8 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
     top = first_row + 1
     formats = {"date": fmt.date, "int": fmt.int, "number": fmt.number}
     widest = ws.add_rows(top, [(c.kind, formats.get(c.kind, fmt.wrap)) for c in columns], rows)
-    def weighed(j: int) -> int:
-        """The widest text of a column; in a column of a few short texts (a list's values),
-        its words weighed by their letters too ('memorandum' is wider than ten digits).
-        Columns of many distinct values (IDs) are not weighed: it would cost a pass over
-        every letter of every row, for the half letter an 'M' adds."""
-        if widest[j] > EASY_WIDTH:
-            return widest[j]
-        distinct = set()
-        for r in rows:
-            distinct.add(r[j])
-            if len(distinct) > WEIGHED_VALUES:
-                return widest[j]
-        return max(widest[j], longest_word(distinct))
-
-    natural = []
-    for j, c in enumerate(columns):
-        width = display_width(c.header) + 3
-        if c.kind == "date":
-            width = max(width, 12)
-        elif c.kind in ("number", "int"):
-            width = max(width, _numbers_width(rows, j))
-        else:
-            width = max(width, weighed(j) + 2)
-        natural.append(c.width or min(MAX_WIDTH, max(8, width)))
-
-    def free(j: int) -> float:
-        c = columns[j]
-        # A narrowed header wraps; on screen its filter button may cover a letter of it.
-        head = longest_word([c.header]) + 1
-        if c.kind == "date":
-            return max(head, 11)
-        if c.kind in ("number", "int"):
-            return max(head, _numbers_width(rows, j) - 1)
-        return max(head, weighed(j) + 1)
-
-    def wrapped(j: int) -> float | None:
-        if columns[j].kind in ("date", "number", "int"):
-            return None
-        return max(longest_word([columns[j].header]), longest_word([r[j] for r in rows])) + 1
-
-    plan = plan_pages(natural, free=free, wrapped=wrapped, key_columns=key_columns)
+    fit = _Fit(columns, rows, widest)
+    plan = plan_pages(fit.natural(), free=fit.free, wrapped=fit.wrapped, key_columns=key_columns)
     for j, width in enumerate(plan.widths):
         ws.set_column(j, j, width)
     ws.wrap_rows(plan.widths)
@@ -607,6 +568,59 @@ def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],
         j = next(k for k, c in enumerate(columns) if c.header == status_col)
         status_formats(ws, top, j, last_row, j, fmt)
     return last_row + 1
+
+
+class _Fit:
+    """How wide a table's columns would be (widths in characters): as their content asks
+    (`natural`), at the least without breaking a word (`free`), and wrapped (`wrapped`;
+    None for dates and numbers, which never wrap). `widest[j]`: column j's widest text."""
+
+    def __init__(self, columns: Sequence[TableColumn], rows: Sequence[Sequence[Any]],
+                 widest: Sequence[int]):
+        self.columns, self.rows, self.widest = columns, rows, widest
+
+    def weighed(self, j: int) -> int:
+        """The widest text of a column; in a column of a few short texts (a list's values),
+        its words weighed by their letters too ('memorandum' is wider than ten digits).
+        Columns of many distinct values (IDs) are not weighed: it would cost a pass over
+        every letter of every row, for the half letter an 'M' adds."""
+        if self.widest[j] > EASY_WIDTH:
+            return self.widest[j]
+        distinct = set()
+        for r in self.rows:
+            distinct.add(r[j])
+            if len(distinct) > WEIGHED_VALUES:
+                return self.widest[j]
+        return max(self.widest[j], longest_word(distinct))
+
+    def natural(self) -> list[float]:
+        natural: list[float] = []
+        for j, c in enumerate(self.columns):
+            width = display_width(c.header) + 3
+            if c.kind == "date":
+                width = max(width, 12)
+            elif c.kind in ("number", "int"):
+                width = max(width, _numbers_width(self.rows, j))
+            else:
+                width = max(width, self.weighed(j) + 2)
+            natural.append(c.width or min(MAX_WIDTH, max(8, width)))
+        return natural
+
+    def free(self, j: int) -> float:
+        c = self.columns[j]
+        # A narrowed header wraps; on screen its filter button may cover a letter of it.
+        head = longest_word([c.header]) + 1
+        if c.kind == "date":
+            return max(head, 11)
+        if c.kind in ("number", "int"):
+            return max(head, _numbers_width(self.rows, j) - 1)
+        return max(head, self.weighed(j) + 1)
+
+    def wrapped(self, j: int) -> float | None:
+        if self.columns[j].kind in ("date", "number", "int"):
+            return None
+        return max(longest_word([self.columns[j].header]),
+                   longest_word([r[j] for r in self.rows])) + 1
 
 
 def _numbers_width(rows: Sequence[Sequence[Any]], j: int) -> int:

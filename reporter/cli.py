@@ -30,9 +30,11 @@ app = typer.Typer(
 )
 
 
-# Options shared by several commands, defined once.
+# Options shared by several commands, defined once. A workbook that cannot be read is
+# reporter's to say (readable=False: typer would look first, and say it as a usage error).
 WorkbookArg = Annotated[Path, typer.Argument(
-    help="The cooperation workbook (.xlsx).", show_default=True, metavar="WORKBOOK")]
+    help="The cooperation workbook (.xlsx).", show_default=True, metavar="WORKBOOK",
+    readable=False)]
 FormatOpt = Annotated[Format, typer.Option(
     "--format", "-f", help="text for people, json for other tools.", case_sensitive=False)]
 FactsOpt = Annotated[list[Path] | None, typer.Option(

@@ -8,9 +8,9 @@ imports typer, nor anything heavy before it is needed.
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,21 +68,26 @@ def reported(fmt: Format = Format.text, workbook: Path | None = None,
 
 
 def show_json(data: Any) -> None:
-    """`data` as JSON on standard output, as click.echo writes a line: flushed, and in UTF-8
-    on a stream that says it is ASCII (a misconfigured locale) instead of failing."""
-    line = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """`data` as JSON on standard output, flushed: in UTF-8 whatever the locale (JSON is
+    exchanged in UTF-8), and valid UTF-8 whatever it holds (a file name's undecodable byte,
+    which Python holds as a lone surrogate, is written as its JSON escape)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if not text.isascii():
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     out = sys.stdout
     if out is None:  # started with the stream closed
         return
     buffer = getattr(out, "buffer", None)
-    if buffer is not None and codecs.lookup(getattr(out, "encoding", None) or "ascii"
-                                            ).name == "ascii":
+    if buffer is None:  # a stream of text only (a test's)
+        out.write(text)
         out.flush()
-        buffer.write(line.encode("utf-8", "replace"))
-        buffer.flush()
         return
-    out.write(line)
     out.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def say(text: str) -> None:

@@ -11,22 +11,30 @@ workbook, an unknown format) is left to typer, which also says what is wrong wit
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from contextlib import suppress
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from .commands import DEFAULT_WORKBOOK, Format
 from .errors import ExitCode, ReporterError
+
+if TYPE_CHECKING:
+    from .commands import Format
+
+#: What writing to standard output or error can fail with, the file being fine.
+_OUTPUT_FAILED = frozenset((errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO))
 
 
 def main() -> None:
     """Console entry point: run the command; never show a traceback. It ends the process
-    (see _leave): other Python code runs cli.app, or the library's functions, instead."""
+    (see _leave): other Python code runs cli.app, or the library's functions, instead.
+    All but the errors is imported within, so that Ctrl-C is said as such from the start."""
     try:
+        _text_streams()
         plain = plain_validate(sys.argv[1:])
-        if plain is not None:
+        if plain is not None and not _completing():
             from . import commands
 
             commands.begin()
@@ -36,20 +44,49 @@ def main() -> None:
         app()
     except (SystemExit, KeyboardInterrupt) as done:  # SystemExit: how a command ends
         if _interrupted(done):  # typer turns Ctrl-C into exit 130, silently
-            print("\ninterrupted", file=sys.stderr)
+            _tell("\ninterrupted")
         _leave(done.code if isinstance(done, SystemExit) else int(ExitCode.INTERRUPTED))
     except BrokenPipeError:  # what reads the output stopped reading: as typer ends then
         _leave(1)
     except ReporterError as exc:  # raised outside a command (it would be a bug)
-        print(f"error: {exc}", file=sys.stderr)
+        _tell(f"error: {exc}")
         _leave(int(exc.exit_code))
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_FAILED:
+            _internal(exc)
+        _tell(f"error: reporter's output cannot be written ({os.strerror(exc.errno)})")
+        _leave(int(ExitCode.UNWRITABLE))
     except Exception as exc:
-        if os.environ.get("REPORTER_DEBUG"):
-            raise
-        print(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in reporter; run "
-              "again with REPORTER_DEBUG=1 to see the details, and report it.", file=sys.stderr)
-        _leave(int(ExitCode.INTERNAL))
+        _internal(exc)
     _leave(0)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    if os.environ.get("REPORTER_DEBUG"):
+        raise exc
+    _tell(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in reporter; run again "
+          "with REPORTER_DEBUG=1 to see the details, and report it.")
+    _leave(int(ExitCode.INTERNAL))
+
+
+def _tell(text: str) -> None:
+    """A line on standard error, if it can be written at all."""
+    with suppress(OSError, ValueError, AttributeError):
+        print(text, file=sys.stderr)
+
+
+def _text_streams() -> None:
+    """Text a terminal's encoding cannot show is shown as "?" rather than ending the command
+    (JSON is written in UTF-8 whatever the encoding: commands.show_json)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and getattr(stream, "errors", None) == "strict":
+            with suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")
+
+
+def _completing() -> bool:
+    """Whether a shell asks for completions (typer answers, as it does to every command)."""
+    return any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
 
 
 def plain_validate(args: list[str]) -> tuple[Path, Format] | None:
@@ -70,6 +107,8 @@ def plain_validate(args: list[str]) -> tuple[Path, Format] | None:
             paths.append(arg)
     if len(paths) > 1 or len(formats) > 1:
         return None
+    from .commands import DEFAULT_WORKBOOK, Format
+
     try:
         fmt = Format(formats[0].lower()) if formats else Format.text
     except ValueError:
@@ -97,7 +136,7 @@ def _leave(code: object) -> NoReturn:
     elif isinstance(code, int):
         status = code
     else:  # sys.exit("message"): printed, and the status is 1
-        print(code, file=sys.stderr)
+        _tell(str(code))
         status = 1
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:  # None: started with the stream closed

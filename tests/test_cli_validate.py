@@ -333,13 +333,13 @@ def test_only_validate_in_its_plain_form_is_run_without_typer(sample: Path, args
     assert (None if got is None else (got[0], got[1].value)) == want
 
 
-def _reporter(*args: object, timeout: float = 120):
+def _reporter(*args: object, timeout: float = 120, env: dict[str, str] | None = None):
     import subprocess
     import sys
 
     return subprocess.run([sys.executable, "-m", "reporter", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "COLUMNS": "120"})
+                          env={**os.environ, "COLUMNS": "120", **(env or {})})
 
 
 def test_a_plain_validate_says_word_for_word_what_typer_s_would(edited, tmp_path: Path) -> None:
@@ -385,17 +385,77 @@ def test_a_plain_validate_does_not_start_typer(tmp_path: Path) -> None:
     assert "typer" not in modules and "reporter.cli" not in modules
 
 
-def test_json_goes_out_in_utf8_where_the_locale_says_ascii(edited) -> None:
-    """As click.echo does for typer's commands: UTF-8 on a stream that claims ASCII."""
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "utf-8"])
+def test_json_goes_out_in_utf8_whatever_the_locale_says(edited, encoding: str) -> None:
+    """JSON is exchanged in UTF-8: so it is written, in either lane, whatever the terminal's
+    encoding; and the text report shows what that encoding cannot as "?" (no exit 4)."""
     import subprocess
     import sys
 
     path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 4), "value", "会议"))
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
     for args in (["validate", path, "--format", "json"],
                  ["validate", "--format", "json", "--", path]):
         run = subprocess.run([sys.executable, "-m", "reporter", *map(str, args)],
-                             capture_output=True, timeout=120,
-                             env={**os.environ, "PYTHONIOENCODING": "ascii"})
+                             capture_output=True, timeout=120, env=env)
         assert run.returncode == 1, run.stderr
         found = json.loads(run.stdout.decode("utf-8"))
         assert any(p["value"] == "会议" for p in found["errors"]), args
+    run = subprocess.run([sys.executable, "-m", "reporter", "validate", str(path)],
+                         capture_output=True, timeout=120, env=env)
+    assert run.returncode == 1, run.stderr
+    assert ("会议" if encoding == "utf-8" else "??") in run.stdout.decode(encoding)
+
+
+def test_a_file_name_that_is_not_utf8_is_valid_json_all_the_same(tmp_path: Path) -> None:
+    """A byte a file name holds that UTF-8 cannot decode is written as the JSON escape of
+    what Python makes of it: the output is valid UTF-8, and reads back as the same name."""
+    import subprocess
+    import sys
+
+    name = os.fsdecode(bytes(tmp_path) + b"/register-\xff.xlsx")
+    shutil.copyfile(SAMPLE, name)
+    run = subprocess.run([sys.executable, "-m", "reporter", "validate", name, "-f", "json"],
+                         capture_output=True, timeout=120,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.decode("utf-8"))["workbook"] == name
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_output_that_cannot_be_written_is_exit_3_not_a_bug(fmt: str) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "reporter", "validate", str(SAMPLE), "-f",
+                              fmt], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert run.returncode == 3
+    assert run.stderr.strip() == ("error: reporter's output cannot be written (No space left "
+                                  "on device)")
+
+
+def test_typer_leaves_a_workbook_it_cannot_read_to_reporter(sample: Path, monkeypatch) -> None:
+    """A workbook the user may not read is reporter's to say, with its code, in JSON too: as
+    the plain validate says it (typer would look first, and say it as a usage error)."""
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    result = run_cli("validate", "--format", "json", "--", sample)
+    assert result.exit_code == 0 and json.loads(result.stdout)["ok"] is True
+
+
+def test_a_shell_asking_for_completions_is_answered_by_typer(sample: Path) -> None:
+    """As the installed command, whose completion variable is _REPORTER_COMPLETE."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "reporter"
+    if not script.exists():
+        pytest.skip("reporter is not installed beside this Python")
+    env = {**os.environ, "_REPORTER_COMPLETE": "bash_complete"}
+    plain, typed = (subprocess.run([str(script), "validate", *args], capture_output=True,
+                                   text=True, timeout=120, env=env)
+                    for args in ([str(sample)], ["--", str(sample)]))
+    assert "not supported" in typed.stdout + typed.stderr  # typer's answer, not a report
+    assert (plain.returncode, plain.stdout, plain.stderr) == (
+        typed.returncode, typed.stdout, typed.stderr)

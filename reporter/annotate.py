@@ -4,7 +4,7 @@ Errors are filled red, warnings amber; each cell gets its message as a
 comment, and an Issues sheet lists every problem with a link to its cell.
 The input file is never modified.
 
-The copy prints on A4 by reporter's one print policy (`render/xlsx.py`), expressed in
+The copy prints on A4 by reporter's one print policy (`render/pages.py`), expressed in
 openpyxl's page setup: the Issues sheet as reporter's own tables are, and each sheet
 of the workbook that has no print settings of its own (one made from the template
 has them) at its widths as they are, fitted to one page wide where its text stays
@@ -23,7 +23,7 @@ from typing import Any
 from .errors import InputError, OutputError
 from .problems import Problem, Severity
 from .text import xml_safe
-from .write import atomic_file
+from .write import atomic_file, normalise_zip, pinned_time
 
 ERROR_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
@@ -58,8 +58,21 @@ def annotate(workbook: Path, problems: list[Problem], out: Path, *,
     wb.active = 0
     with atomic_file(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb.save(tmp)
+        _save(wb, tmp)
     return out
+
+
+def _save(wb: Any, path: Path) -> None:
+    """Save as openpyxl's `Workbook.save` does, but reproducibly: the same workbook and
+    problems give the same bytes. `save` stamps the time of saving into the copy's
+    properties and its zip entries; here the copy keeps the workbook's own "modified"
+    time (or SOURCE_DATE_EPOCH's), and the entries carry one fixed time."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.modified = pinned_time(wb.properties.modified)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    normalise_zip(path)
 
 
 def check_annotate_path(workbook: Path, out: Path, *, force: bool = False) -> None:
@@ -141,7 +154,8 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from .render.xlsx import longest_word, plan_pages, row_height
+    from .render.pages import plan_pages
+    from .render.textsize import longest_word, row_height
 
     if not problems:
         ws["A1"] = "No problems found"
@@ -219,7 +233,7 @@ def _widths(ws: Any) -> list[float]:
 def _print_as_it_is(ws: Any, widths: list[float]) -> None:
     """A sheet of the workbook, at its own column widths (never narrowed: its cells are not
     reporter's to rewrap), with its first row as the header."""
-    from .render.xlsx import plan_pages
+    from .render.pages import plan_pages
 
     _print_setup(ws, plan_pages(widths), header_row=1)
 
@@ -229,7 +243,7 @@ def _fit_rows(ws: Any, widths: list[float]) -> None:
     LibreOffice does not fit rows to their text as Excel does, and prints them cut off.
     On the way, a whole number too large for a float (validate reports it) becomes text:
     openpyxl cannot write it as a number."""
-    from .render.xlsx import row_height
+    from .render.textsize import row_height
 
     for row in ws.iter_rows():
         for c in row:
@@ -247,10 +261,10 @@ def _fit_rows(ws: Any, widths: list[float]) -> None:
 
 
 def _print_setup(ws: Any, plan: Any, *, header_row: int | None) -> None:
-    """The page setup of render/xlsx.py's set_print, in openpyxl's terms (rows from 1)."""
+    """The page setup of render/pages.py's set_print, in openpyxl's terms (rows from 1)."""
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    from .render.xlsx import A4, MARGINS
+    from .render.pages import A4, MARGINS
 
     setup = ws.page_setup
     setup.paperSize = A4

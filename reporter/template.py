@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .render.xlsx import LINE, RowWriter, longest_word, plan_pages, row_height, set_print
+from .render.pages import plan_pages, set_print
+from .render.textsize import LINE, longest_word, row_height
+from .render.xlsx import RowWriter
 from .schema import (
     DATA_SHEETS,
     LISTS_SHEET,

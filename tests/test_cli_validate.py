@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import warnings
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,35 @@ def test_annotate_marks_every_problem_cell(edited, tmp_path: Path) -> None:
     # the data is otherwise the same
     assert cell_at(wb["Agreements"], "Title", 2).value == cell_at(
         load_workbook(path)["Agreements"], "Title", 2).value
+
+
+def test_the_annotated_copy_is_the_same_bytes_each_time(edited, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """The same workbook gives the same copy, whenever it is made: it keeps the workbook's
+    own "modified" time (SOURCE_DATE_EPOCH's when set), and its parts carry no time of
+    saving."""
+    import time
+
+    path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 3), "value", "citty"))
+    copies = []
+    for n in range(2):
+        copies.append(tmp_path / f"copy-{n}.xlsx")
+        assert run_cli("validate", path, "--annotate", copies[-1]).exit_code == 1
+        time.sleep(1.1)  # the zip format counts time in two-second steps: cross one
+        time.sleep(1.0)
+    assert _sha(copies[0]) == _sha(copies[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert load_workbook(copies[0]).properties.modified == load_workbook(
+            path).properties.modified
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pinned = tmp_path / "pinned.xlsx"
+    assert run_cli("validate", path, "--annotate", pinned).exit_code == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert load_workbook(pinned).properties.modified.isoformat() == "2023-11-14T22:13:20"
+    with zipfile.ZipFile(pinned) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_annotate_keeps_formula_text_as_text(edited, tmp_path: Path) -> None:

@@ -9,21 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reporter.render.xlsx import (
-    EASY_SCALE,
-    MIN_SCALE,
-    PAGE_PX,
-    Formats,
-    PagePlan,
-    TableColumn,
-    TableSheet,
-    column_px,
-    laid_out_lines,
-    longest_word,
-    new_workbook,
-    plan_pages,
-    write_table,
-)
+from reporter.render.pages import EASY_SCALE, MIN_SCALE, PAGE_PX, PagePlan, column_px, plan_pages
+from reporter.render.textsize import laid_out_lines, longest_word
+from reporter.render.xlsx import Formats, TableColumn, TableSheet, new_workbook, write_table
 from tests.conftest import cell_at
 
 CREATED = dt.datetime(2024, 1, 1)

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from reporter.build import build
 from reporter.codes import Status
+from reporter.render.pages import MIN_SCALE, PAGE_PX, column_px
 from reporter.render.tables import shown_columns
-from reporter.render.xlsx import MIN_SCALE, PAGE_PX, column_px, longest_word
+from reporter.render.textsize import longest_word
 from reporter.schema import ACTIONS, DATA_SHEETS, PARTICIPANTS
 from tests import registers as R
 

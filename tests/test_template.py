@@ -99,7 +99,7 @@ def test_readme_sheet_explains_columns_and_sources() -> None:
 
 
 def test_template_prints_readably_and_a_blank_sheet_prints_nothing() -> None:
-    from reporter.render.xlsx import MIN_SCALE, PAGE_PX, column_px
+    from reporter.render.pages import MIN_SCALE, PAGE_PX, column_px
 
     wb = _load(TEMPLATE)
     for ws in wb.worksheets:

@@ -3,7 +3,7 @@ Figures, Reconciliation.
 
 A sheet with nothing to list (no focus areas, no figures, no checks) is left out rather
 than written empty, and the Overview says so. Every sheet prints by the policy of
-`xlsx.py`; the focus-area matrix, one column per meeting, may be too wide for a page:
+`pages.py`; the focus-area matrix, one column per meeting, may be too wide for a page:
 it then prints across pages with the focus area on each, and its Total column comes
 second, so that it is never alone on a last page.
 """
@@ -19,6 +19,7 @@ from ..codes import Status
 from ..quantities import format_quantity
 from ..reconcile import Check
 from . import STATUS_LABELS, MeetingBriefing
+from .pages import A4
 from .xlsx import Formats, TableColumn, new_workbook, write_table
 
 #: Meetings the Overview's chart shows at most: more would not read on a page.
@@ -110,7 +111,7 @@ def _chart(wb: Any, briefings: list[MeetingBriefing], last: int, first_status: i
     chart.set_legend({"font": {"size": 11}})
     sheet = wb.add_chartsheet("Reconciliation chart")
     sheet.set_landscape()
-    sheet.set_paper(9)  # A4
+    sheet.set_paper(A4)
     sheet.set_footer("&L&A&RPage &P of &N")
     sheet.set_chart(chart)
 

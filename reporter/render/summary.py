@@ -10,7 +10,7 @@ sheets by these names.
 A sheet with nothing to list is left out rather than written empty (it would print a
 page with a header and nothing under it); the Summary sheet names it and says why.
 Tables start from the workbook's declaration (`tables.py`); every sheet prints by the
-one policy of `xlsx.py`.
+one policy of `pages.py`.
 """
 
 from __future__ import annotations
@@ -28,19 +28,10 @@ from ..reconcile.wording import what_to_do
 from ..schema import ACTIONS, AGREEMENTS, DATA_SHEETS, METRICS, PARTICIPANTS, column_letter
 from ..text import count
 from . import MeetingBriefing
+from .pages import PAGE_HEIGHT_PT, plan_pages, set_print
 from .tables import EXCEL_KINDS, excel_value, shown_columns
-from .xlsx import (
-    PAGE_HEIGHT_PT,
-    Formats,
-    RowWriter,
-    TableColumn,
-    laid_out_lines,
-    new_workbook,
-    plan_pages,
-    set_print,
-    status_formats,
-    write_table,
-)
+from .textsize import laid_out_lines
+from .xlsx import Formats, RowWriter, TableColumn, new_workbook, status_formats, write_table
 
 SUMMARY = "Summary"
 AGREEMENTS_SHEET = "Agreements"

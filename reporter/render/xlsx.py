@@ -10,14 +10,14 @@ writes them out as XML text in one go, in about a third of the time xlsxwriter
 takes cell by cell (measured: `make bench`'s floor b against the build's render
 step). Everything else (the workbook, formats, tables, charts, print settings) is
 xlsxwriter's own; a test checks that the rows say what xlsxwriter would have
-written for the same values.
+written for the same values. How a sheet prints is pages.py's to plan, and how much
+room text takes, textsize.py's to estimate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,17 +28,26 @@ from xlsxwriter.worksheet import Worksheet
 from ..codes import Status
 from ..schema import column_letter
 from ..text import xml_safe
+from .pages import EASY_WIDTH, plan_pages, set_print
+from .textsize import (
+    LINE,
+    cell_lines,
+    chars_per_line,
+    display_width,
+    line_height,
+    longest_word,
+    row_height,
+)
 
 NAVY = "#1F3864"
 MAX_WIDTH = 48
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-                   r"\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+#: A short-text column with more distinct values than this is not weighed letter by letter.
+WEIGHED_VALUES = 200
 
 WORKBOOK_OPTIONS = {
     "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
     "in_memory": True,
 }
-
 
 
 class TableSheet(Worksheet):
@@ -139,8 +148,8 @@ class TableSheet(Worksheet):
         widths = self._wrap_widths
         if not widths or not self._widest:  # no rows were given (an empty table)
             return
-        wrapping = [(j, _per_line(w)) for j, w in enumerate(widths)
-                    if self._multiline[j] or self._widest[j] > _per_line(w)]
+        wrapping = [(j, chars_per_line(w)) for j, w in enumerate(widths)
+                    if self._multiline[j] or self._widest[j] > chars_per_line(w)]
         if not wrapping:
             return
         out, rows = self._rows_xml, self._rows
@@ -148,7 +157,7 @@ class TableSheet(Worksheet):
         # then the most lines in each row.
         lines = [[1 if type(v := row[j]) is not str or (2 * len(v) <= per_line
                                                          and "\n" not in v)
-                  else _cell_lines(v, per_line) for row in rows]
+                  else cell_lines(v, per_line) for row in rows]
                  for j, per_line in wrapping]
         for i, n in enumerate(map(max, *lines) if len(lines) > 1 else lines[0]):
             if n > 1 and out[i]:
@@ -191,14 +200,6 @@ def new_workbook(path: Path, created: dt.datetime, title: str) -> Any:
     return wb
 
 
-def display_width(value: Any) -> int:
-    """Roughly how many character widths the text needs (Chinese characters count two)."""
-    text = (value if isinstance(value, str) else str(value))[:120]
-    if "\n" in text:
-        text = max(text.split("\n"), key=len)
-    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
-
-
 @dataclass(frozen=True, slots=True)
 class TableColumn:
     header: str
@@ -232,74 +233,6 @@ class Formats:
         self.int_left = wb.add_format({"num_format": "#,##0", "align": "left", "valign": "top"})
         self.status = {s.value: wb.add_format({"font_color": s.font, "bg_color": s.fill})
                        for s in Status}
-
-
-#: The height of a line of 11 pt text, in points (Excel's default row).
-LINE = 15.0
-#: Excel's tallest row, in points.
-TALLEST = 409.5
-
-
-def _per_line(width: float) -> int:
-    # A line holds a little more than the width in text (letters are narrower than the
-    # digit a width counts).
-    return max(1, int(1.05 * width))
-
-
-def _cell_lines(text: str, per_line: int) -> int:
-    """Roughly how many lines a text takes at per_line character widths a line: quick, for
-    the rows of a table. A text with wide (Chinese, Japanese, Korean) characters is measured
-    by its UTF-8 length, which counts such a character three, and takes five eighths of
-    that with its length: 2.5 widths a character, as their glyphs are a little wider than two
-    digits and lines that mix scripts break less evenly (too tall leaves space; too short
-    would hide text). A text without them counts a letter one, accented or not, and a dash."""
-    if "\n" in text:
-        return sum(_cell_lines(part, per_line) if part else 1 for part in text.split("\n"))
-    if text.isascii():
-        return max(1, -(-len(text) // per_line))
-    if _WIDE.search(text) is None:  # accents and dashes: one width each
-        return max(1, -(-len(text) // per_line))
-    n = (len(text) + len(text.encode("utf-8", "replace"))) * 5 // 8  # Chinese: 2.5 widths
-    return max(1, -(-n // per_line))
-
-
-def laid_out_lines(text: str | None, width: float) -> int:
-    """How many lines a text takes wrapped in a column of width characters, laid out word
-    by word: for a few cells (headers, a sheet's notes), where a line more or less shows."""
-    if text is None or text == "":
-        return 1
-    per_line = max(1, int(1.1 * width))  # words laid out: only the letters' widths vary
-    lines = 0
-    for paragraph in text.split("\n"):
-        lines += 1
-        used = 0
-        for word in paragraph.split():
-            n = _width(word)
-            if used and used + 1 + n <= per_line:
-                used += 1 + n
-                continue
-            if used:
-                lines += 1
-            extra = -(-n // per_line) - 1  # a word longer than a line takes more
-            lines += extra
-            used = n - extra * per_line
-    return lines
-
-
-def _width(text: str) -> int:
-    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
-
-
-def line_height(lines: int) -> float:
-    """The height of a row of that many lines, in points: Excel's 15 for the first, and
-    what a line of 11 pt takes in LibreOffice for the others (Excel fits the row itself)."""
-    return min(TALLEST, LINE + 13.5 * (lines - 1))
-
-
-def row_height(cells: Iterable[tuple[Any, float]]) -> float:
-    """The height of a row that shows its wrapped text whole: (text, column width) pairs."""
-    return line_height(max((laid_out_lines(None if t is None else str(t), w)
-                            for t, w in cells), default=1))
 
 
 class RowWriter:
@@ -359,181 +292,6 @@ class RowWriter:
         self.heights[r] = height
         if height > LINE:
             self.ws.set_row(r, height)
-
-
-# --- printing ---------------------------------------------------------------------------------
-#
-# One policy for every sheet reporter writes, so that each prints readably on A4: text never
-# below about 8 pt (11 pt body text at a scale of 73 percent or more). A table fits one page
-# wide when that holds, its widest text columns narrowed (their text wrapped, rows left to
-# size themselves) as far as their longest word allows; a table too wide even then prints
-# across pages at a comfortable scale, its first column(s) on every page. The header row
-# repeats on every page.
-
-A4 = 9  # Excel's paper code
-#: Margins in inches: narrower at the sides than Excel's 0.7, to leave room for columns.
-MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.7}
-FOOTER = "&L&A&RPage &P of &N"
-#: The printable width of an A4 page at those margins, in pixels at 96 dpi (Excel's unit).
-PAGE_PX = {"landscape": (11.69 - 1.0) * 96, "portrait": (8.27 - 1.0) * 96}
-#: The printable height of a landscape A4 page, in points (the footer is in the margin),
-#: less a little for rounding.
-PAGE_HEIGHT_PT = (8.27 - 0.6 - 0.7) * 72 - 4
-#: The smallest print scale planned: 11 pt text prints at 8.25 pt. (LibreOffice, fitting a
-#: sheet to the page, may shrink it a percent or two further than its width asks.)
-MIN_SCALE = 0.75
-#: A scale at which text still reads easily (9.4 pt); tables too wide for one page print at it.
-EASY_SCALE = 0.85
-#: How narrow a text column becomes before the print scale drops below EASY_SCALE.
-EASY_WIDTH = 24.0
-#: A short-text column with more distinct values than this is not weighed letter by letter.
-WEIGHED_VALUES = 200
-#: The narrowest a column becomes, whatever its words.
-NARROWEST = 6.0
-
-
-@dataclass(frozen=True, slots=True)
-class PagePlan:
-    """How one sheet prints: its column widths (some narrowed), orientation and scale."""
-
-    widths: tuple[float, ...]
-    #: The widths the sheet's content asked for.
-    natural: tuple[float, ...]
-    landscape: bool
-    #: Fitted to one page wide (at MIN_SCALE or more); else printed at `scale` percent.
-    fit_width: bool
-    scale: int
-    #: Leading columns printed on every page across (a table too wide for one page).
-    repeat_columns: int = 0
-
-    @property
-    def narrowed(self) -> frozenset[int]:
-        """The columns narrowed to fit the page: their text must wrap."""
-        return frozenset(j for j, (w, n) in enumerate(zip(self.widths, self.natural,
-                                                          strict=True)) if w < n)
-
-
-def column_px(width: float) -> float:
-    """A column's printed width in pixels (at 96 dpi), as wide as either office prints it.
-
-    Excel gives a character 7 pixels plus 5 of padding; LibreOffice, laying it out in
-    Carlito, about 7.44 per stored character (and stores 0.71 more than asked for).
-    Planning with the wider keeps text at the planned size in both.
-    """
-    return (width + 0.71) * 7.44 if width >= 1 else width * 12
-
-
-def plan_pages(widths: Sequence[float], *, free: Callable[[int], float] | None = None,
-               wrapped: Callable[[int], float | None] | None = None,
-               key_columns: int = 1) -> PagePlan:
-    """How a sheet of these column widths (in characters) prints on A4.
-
-    free(j) is how narrow column j may become with only its header wrapped (its cells
-    still fit), wrapped(j) how narrow with its text wrapped too (None: no narrower);
-    each is asked only when a column has to be narrowed, wrapped for as few columns as
-    can be (it may have to read the whole column). key_columns are printed on every
-    page when the sheet is too wide for one page even so.
-    """
-    natural = tuple(float(w) for w in widths)
-    if sum(map(column_px, natural)) <= PAGE_PX["portrait"]:
-        return PagePlan(natural, natural, False, True, 100)
-    landscape = PAGE_PX["landscape"]
-    if sum(map(column_px, natural)) <= landscape / EASY_SCALE:
-        return PagePlan(natural, natural, True, True, 100)
-    # First what costs nothing but a header on two lines; then the widest text columns.
-    least_free = tuple(min(w, max(NARROWEST, free(j) if free else w))
-                       for j, w in enumerate(natural))
-    floors: dict[int, float | None] = {}
-
-    def lowest(j: int) -> float | None:
-        if j not in floors:
-            f = wrapped(j) if wrapped else None
-            floors[j] = None if f is None else min(least_free[j], max(NARROWEST, f))
-        return floors[j]
-
-    for scale, least in ((EASY_SCALE, None), (EASY_SCALE, EASY_WIDTH), (MIN_SCALE, EASY_WIDTH),
-                         (MIN_SCALE, 0.0)):
-        fitted = _narrowed(least_free, lowest, least, landscape / scale)
-        if fitted is not None:
-            return PagePlan(fitted, natural, True, True, 100)
-    # Across pages: text columns at an easy width, to take no more pages than that needs.
-    across = tuple(w if (low := lowest(j)) is None else min(w, max(low, EASY_WIDTH))
-                   for j, w in enumerate(least_free))
-    return PagePlan(across, natural, True, False, round(EASY_SCALE * 100),
-                    min(key_columns, len(natural) - 1))
-
-
-def _narrowed(widths: tuple[float, ...], lowest: Callable[[int], float | None],
-              least: float | None, room: float) -> tuple[float, ...] | None:
-    """The widths narrowed as little as fits room pixels: the widest text columns first,
-    down to a common width, none below its lowest (or below least); None if they cannot."""
-    if sum(map(column_px, widths)) <= room:
-        return widths
-    if least is None:
-        return None
-
-    def at(cap: float) -> tuple[float, ...]:
-        return tuple(w if w <= cap or (low := lowest(j)) is None else min(w, max(cap, low, least))
-                     for j, w in enumerate(widths))
-
-    cap = max(widths)
-    while cap >= 0:
-        fitted = at(cap)
-        if sum(map(column_px, fitted)) <= room:
-            return fitted
-        cap -= 1
-    return None
-
-
-_WIDE_CHARS = (r"\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
-               r"\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd")
-#: A run of text a line cannot break: up to a space or a Chinese (or other wide)
-#: character, where a line may break, or to just after a dash ('Shanghai–Suzhou'). Not
-#: at a hyphen: IDs such as M-G60-2024 are kept whole.
-_RUN = re.compile(rf"[^\s\u2013\u2014{_WIDE_CHARS}]+[\u2013\u2014]?")
-
-
-#: Letters wider or narrower than the digit a column width counts (Calibri's advances).
-_WIDE_LETTERS = dict.fromkeys("mwMW", 1.6) | dict.fromkeys("ABCDGHKNOQRUVXY@%&", 1.3) | (
-    dict.fromkeys("ilj.,;:'|!", 0.5)) | dict.fromkeys("frtI()[]- ", 0.7)
-
-
-def _word_units(word: str) -> float:
-    return sum(_WIDE_LETTERS.get(ch, 1.0) for ch in word)
-
-
-def longest_word(texts: Iterable[Any]) -> int:
-    """The widest run of text a line cannot break, in character widths: a word, or the
-    part of one between dashes (a Chinese character breaks anywhere and counts two).
-    Words are weighed by their letters ('memorandum' is wider than ten digits)."""
-    joined = "\n".join(t for t in texts if type(t) is str)
-    if joined.isascii():
-        words = set(joined.split())
-        longest = max(map(len, words), default=0)
-        return round(max((_word_units(w) for w in words if len(w) >= longest - 4),
-                         default=0.0) + 0.49)
-    widest = max(map(len, _RUN.findall(joined)), default=0)
-    return max(widest, 2) if _WIDE.search(joined) else widest
-
-
-def set_print(ws: Any, plan: PagePlan, *, header_row: int | None) -> None:
-    """Express a plan in xlsxwriter's page setup: column widths are set by the caller."""
-    ws.set_paper(A4)
-    if plan.landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.set_margins(**MARGINS)
-    ws.set_footer(FOOTER)
-    if plan.fit_width:
-        ws.fit_to_pages(1, 0)
-    else:
-        ws.set_print_scale(plan.scale)
-        ws.print_across()  # a row's pages follow each other
-    if header_row is not None:
-        ws.repeat_rows(header_row)
-    if plan.repeat_columns:
-        ws.repeat_columns(0, plan.repeat_columns - 1)
 
 
 def write_table(ws: Any, first_row: int, columns: Sequence[TableColumn],

@@ -80,13 +80,14 @@ def check_annotate_path(workbook: Path, out: Path, *, force: bool = False) -> No
     itself, a name not ending in .xlsx, or a file that exists (without force)."""
     if out.resolve() == workbook.resolve():
         raise OutputError("--annotate must name a new file, not the workbook itself "
-                          "(reporter never modifies its input)", code="output-is-input")
+                          "(reporter never modifies its input)", path=out,
+                          code="output-is-input")
     if out.suffix.lower() != ".xlsx":
-        raise OutputError(f"{out}: the annotated copy's name must end in .xlsx",
+        raise OutputError("the annotated copy's name must end in .xlsx", path=out,
                           code="bad-name")
     if os.path.lexists(out) and not force:
-        raise OutputError(f"{out} already exists; give the annotated copy a new name, or add "
-                          "--force to replace it", code="exists")
+        raise OutputError("the file already exists; give the annotated copy a new name, or "
+                          "add --force to replace it", path=out, code="exists")
 
 
 def _load(workbook: Path) -> Any:

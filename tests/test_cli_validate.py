@@ -187,7 +187,8 @@ def test_annotate_never_replaces_a_file_without_force(sample: Path, tmp_path: Pa
     if kind == "link":
         out.symlink_to(theirs)
     result = run_cli("validate", sample, "--annotate", out, "--format", "json")
-    assert result.exit_code == 3 and json.loads(result.stdout)["error"]["code"] == "exists"
+    error = json.loads(result.stdout)["error"]
+    assert result.exit_code == 3 and error["code"] == "exists" and error["path"] == str(out)
     assert theirs.read_bytes() == b"my precious notes" and os.path.lexists(out)
     again = run_cli("validate", sample, "--annotate", out, "--force")
     assert again.exit_code == 0 and "Issues" in _book(out).sheetnames

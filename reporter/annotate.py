@@ -75,6 +75,15 @@ def _save(wb: Any, path: Path) -> None:
     normalise_zip(path)
 
 
+def _shown(value: object) -> str:
+    """A problem's value as the cell shows it: -5000, not the -5000.0 a number cell holds."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def check_annotate_path(workbook: Path, out: Path, *, force: bool = False) -> None:
     """Refuse an unusable place for the annotated copy (OutputError, exit 3): the workbook
     itself, a name not ending in .xlsx, or a file that exists (without force)."""
@@ -176,7 +185,7 @@ def _issues_sheet(ws: Any, wb: Any, problems: list[Problem], name: str) -> None:
     link_font = Font(name="Calibri", size=11, color="0563C1", underline="single")
     rows = []
     for i, p in enumerate(problems, start=2):
-        value = "" if p.value is None else str(p.to_dict()["value"])
+        value = _shown(p.to_dict()["value"])
         severity = ws.cell(i, 1, str(p.severity))
         severity.fill, severity.alignment = fills[p.severity], top
         row = (p.code, p.sheet or "", p.cell or "", p.column or "", value, p.message)

@@ -156,6 +156,20 @@ def test_the_annotated_copy_is_the_same_bytes_each_time(edited, tmp_path: Path,
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+def test_the_issues_sheet_shows_numbers_as_their_cells_do(edited, tmp_path: Path) -> None:
+    """-5000 typed in a cell is -5000 in the Issues sheet, not the -5000.0 it is stored as."""
+    def edit(wb) -> None:
+        cell_at(wb["Agreements"], "Value (CNY)", 2).value = -5000
+        cell_at(wb["Agreements"], "Value (CNY)", 3).value = -2.5
+
+    out = tmp_path / "annotated.xlsx"
+    assert run_cli("validate", edited(edit), "--annotate", out).exit_code == 1
+    shown = {r["Cell"]: r["Value"] for r in _issues(_book(out)["Issues"])
+             if r["Code"] == "negative-amount"}
+    assert shown == {ref("Agreements", "Value (CNY)", 2): "-5000",
+                     ref("Agreements", "Value (CNY)", 3): "-2.5"}
+
+
 def test_annotate_keeps_formula_text_as_text(edited, tmp_path: Path) -> None:
     path = edited(lambda wb: setattr(cell_at(wb["Meetings"], "Kind", 3), "value",
                                      "=HYPERLINK(\"http://x\")"))

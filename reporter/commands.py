@@ -45,12 +45,12 @@ def reported(fmt: Format = Format.text, workbook: Path | None = None,
     A workbook with errors shows them (exit 1); --strict shows what disagrees (exit 1);
     any other error is one line on stderr (and the JSON `error` object with --format json).
     """
-    from . import terminal
-    from .codes import Status
-
     try:
         yield
     except ReporterError as exc:
+        from . import terminal
+        from .codes import Status
+
         if stop is not None:
             stop()
         if isinstance(exc, WorkbookInvalid):

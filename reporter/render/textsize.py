@@ -22,7 +22,7 @@ def display_width(value: Any) -> int:
     text = (value if isinstance(value, str) else str(value))[:120]
     if "\n" in text:
         text = max(text.split("\n"), key=len)
-    return len(text) if text.isascii() else len(text) + len(WIDE.findall(text))
+    return _width(text)
 
 
 #: The height of a line of 11 pt text, in points (Excel's default row).
